@@ -1,0 +1,38 @@
+# make run  - set up and run the portal with demo data, a Celery worker and beat
+# make test - set up and run ruff, the migration check and the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test setup smoke messages bench lint chromium
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	bash scripts/run.sh
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+test: setup chromium lint
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Zero-setup smoke test: migrate and seed a fresh SQLite file, open one page per role.
+smoke: setup
+	bash scripts/smoke.sh
+
+messages: setup
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from portal.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    """Accounts are managed by superusers."""
+
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ("name", "role", "region", "vendor", "platform")}))
+    list_display = ["username", "name", "role", "region", "vendor", "platform", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    list_select_related = ["region", "vendor", "platform"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

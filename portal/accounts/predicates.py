@@ -1,0 +1,59 @@
+"""Rules predicates shared by the apps: who may change what. Reads are scoped by querysets
+(``visible_to``); these decide writes, object by object."""
+
+import rules
+
+from portal.accounts.models import Role
+from portal.accounts.scope import Scope
+
+
+def _scope(user) -> Scope | None:
+    return Scope.of(user) if user.is_authenticated and user.is_active else None
+
+
+@rules.predicate
+def is_provincial_admin(user) -> bool:
+    return user.is_authenticated and user.role == Role.PROVINCIAL_ADMIN and user.region_id is not None
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.role in Role.administrators() and user.region_id is not None
+
+
+@rules.predicate
+def is_vendor_user(user) -> bool:
+    return user.is_authenticated and user.role == Role.VENDOR_USER and user.vendor_id is not None
+
+
+@rules.predicate
+def is_platform_operator(user) -> bool:
+    return user.is_authenticated and user.role == Role.PLATFORM_OPERATOR and user.platform_id is not None
+
+
+@rules.predicate
+def region_in_scope(user, region) -> bool:
+    """The object is a region the administrator supervises."""
+    scope = _scope(user)
+    return scope is not None and scope.covers_region(region)
+
+
+@rules.predicate
+def object_region_in_scope(user, obj) -> bool:
+    """The object's ``region`` is one the administrator supervises."""
+    scope = _scope(user)
+    return scope is not None and obj is not None and scope.covers_region(obj.region)
+
+
+@rules.predicate
+def is_own_vendor(user, vendor) -> bool:
+    return vendor is not None and user.is_authenticated and user.vendor_id == vendor.pk
+
+
+@rules.predicate
+def is_own_platform(user, platform) -> bool:
+    return platform is not None and user.is_authenticated and user.platform_id == platform.pk
+
+
+has_organisation = is_admin | is_vendor_user | is_platform_operator
+is_superuser = rules.is_superuser

@@ -1,0 +1,65 @@
+"""What part of the province a user's role covers. The same rule in two forms: a ``Q`` for
+querysets and a Python test for single objects (rules predicates); a test keeps them in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from portal.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    region_code: str | None = None
+    region_level: str | None = None
+    vendor_id: int | None = None
+    platform_id: int | None = None
+
+    @classmethod
+    def of(cls, user) -> Scope | None:
+        """The scope of an authenticated, non-superuser user; None when the role is incomplete."""
+        if user.role in Role.administrators() and user.region_id:
+            return cls(role=user.role, region_code=user.region_id, region_level=user.region.level)
+        if user.role == Role.VENDOR_USER and user.vendor_id:
+            return cls(role=user.role, vendor_id=user.vendor_id)
+        if user.role == Role.PLATFORM_OPERATOR and user.platform_id:
+            return cls(role=user.role, platform_id=user.platform_id)
+        return None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in Role.administrators()
+
+    @property
+    def is_provincial(self) -> bool:
+        return self.role == Role.PROVINCIAL_ADMIN
+
+    def regions_q(self, path: str = "region") -> Q:
+        """Rows whose region (reached through ``path``) this administrator supervises.
+
+        A provincial administrator covers the province, its cities and their counties. A city
+        administrator covers the city and its counties, except counties governed directly by the
+        province, which are supervision regions of their own.
+        """
+        if not self.is_admin:
+            return Q(pk__in=[])
+        code = self.region_code
+        if self.region_level == "province":
+            return (
+                Q(**{f"{path}__code": code}) | Q(**{f"{path}__parent": code}) | Q(**{f"{path}__parent__parent": code})
+            )
+        return Q(**{f"{path}__code": code}) | Q(**{f"{path}__parent": code, f"{path}__province_governed": False})
+
+    def covers_region(self, region) -> bool:
+        """The same rule as ``regions_q`` for one region object."""
+        if region is None or not self.is_admin:
+            return False
+        code = self.region_code
+        if region.code == code:
+            return True
+        if self.region_level == "province":
+            return region.parent_id == code or (region.parent is not None and region.parent.parent_id == code)
+        return region.parent_id == code and not region.province_governed

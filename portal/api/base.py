@@ -1,0 +1,70 @@
+"""Base classes of the REST API: scoped viewsets and serializers that apply model validation."""
+
+from copy import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rules.contrib.rest_framework import AutoPermissionViewSetMixin
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):
+    """Runs the model's own ``full_clean`` (field rules, ``clean()``, constraints) so the API
+    refuses exactly what the web forms refuse, with the same messages."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {f.name for f in model._meta.many_to_many}
+        instance = copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=many_to_many)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        return attrs
+
+
+class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
+    """A viewset over ``queryset.visible_to(user)``; writes must leave the object inside the
+    user's scope (checked after saving, inside the transaction, so a refused write leaves nothing)."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        # Related objects offered for writing are those the user may see.
+        fields = getattr(serializer, "fields", {})
+        for field in fields.values():
+            target = getattr(field, "child_relation", field)
+            queryset = getattr(target, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                target.queryset = queryset.visible_to(self.request.user)
+        return serializer
+
+    def _save_in_scope(self, serializer):
+        model = self.queryset.model
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+                if not self.request.user.has_perm(model.get_perm("change"), instance):
+                    raise PermissionDenied(
+                        _("You may only record this for an organisation or region in your own scope.")
+                    )
+        except IntegrityError as exc:
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("This conflicts with an existing record.")]}
+            ) from exc
+
+    def perform_create(self, serializer):
+        self._save_in_scope(serializer)
+
+    def perform_update(self, serializer):
+        self._save_in_scope(serializer)

@@ -1,0 +1,19 @@
+"""/api/v1/: every app's router, the token endpoint; /api/schema/ and /api/docs/ (served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from supervision.api.urls import router as supervision_router
+
+router = DefaultRouter()
+for app_router in (supervision_router,):
+    router.registry.extend(app_router.registry)
+
+urlpatterns = [
+    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]

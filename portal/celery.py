@@ -1,0 +1,11 @@
+"""The Celery app. Broker and results follow settings (Redis when REDIS_URL is set, else a local folder)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

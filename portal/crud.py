@@ -1,0 +1,133 @@
+"""Generic list, detail, create and update views for scoped models.
+
+Each model gets its pages by subclassing these with a few attributes (``model``,
+``filterset_class``, ``columns``, ``form_class``), the same way its API viewset names its
+queryset, serializer and filterset. Every view starts from ``Model.objects.visible_to(user)``
+and every write is checked against the model's rules permissions.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from portal.history import history_entries
+
+
+@dataclass(frozen=True)
+class Column:
+    accessor: str  # dotted path; "get_kind_display" style methods are called
+    label: str
+    link: bool = False
+
+
+class ScopedMixin(LoginRequiredMixin):
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opts = self.model._meta
+        context["opts"] = opts
+        context["url_prefix"] = f"{opts.app_label}:{self.url_name}"
+        context["can_add"] = self.request.user.has_perm(self.model.get_perm("add"))
+        return context
+
+    @property
+    def url_name(self) -> str:
+        return self.model._meta.model_name
+
+
+class ObjectListView(ScopedMixin, FilterView):
+    columns: list[Column] = []
+    paginate_by = 25
+    template_name = "crud/object_list.html"
+
+    def get_template_names(self):
+        opts = self.model._meta
+        return [f"{opts.app_label}/{opts.model_name}_list.html", self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = self.columns
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    fields: list[Column] = []
+    template_name = "crud/object_detail.html"
+
+    def get_template_names(self):
+        opts = self.model._meta
+        return [f"{opts.app_label}/{opts.model_name}_detail.html", self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fields"] = self.fields
+        context["can_change"] = self.request.user.has_perm(self.model.get_perm("change"), self.object)
+        context["history"] = history_entries(self.object)
+        return context
+
+
+class ObjectEditMixin(ScopedMixin):
+    """Create and update: the form sees only what the user may pick, and the saved object must
+    still be one the user may change (so nobody moves an object out of their own scope)."""
+
+    template_name = "crud/object_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        if not self.request.user.has_perm(self.model.get_perm("change"), form.instance):
+            form.add_error(None, _("You may only record this for an organisation or region in your own scope."))
+            return self.form_invalid(form)
+        with transaction.atomic():
+            response = super().form_valid(form)
+        messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
+        return response
+
+
+class ObjectCreateView(ObjectEditMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(self.model.get_perm("add")):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectUpdateView(ObjectEditMixin, UpdateView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.request.user.has_perm(self.model.get_perm("change"), obj):
+            raise PermissionDenied
+        return obj
+
+
+def crud_urls(prefix: str, name: str, list_view, detail_view, create_view, update_view) -> list:
+    """The four URLs of a model: ``<name>_list``, ``<name>_add``, ``<name>_detail``, ``<name>_edit``."""
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/new/", create_view.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", update_view.as_view(), name=f"{name}_edit"),
+    ]

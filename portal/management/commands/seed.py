@@ -1,0 +1,36 @@
+"""Load the facts (regions, CA vendors, the 2023 trial participants …) and, with --demo, demonstration data."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.seeding import SEED_APPS
+
+DEFAULT_DEMO_PASSWORD = "demo-pass-2026"
+
+
+class Command(BaseCommand):
+    help = "Load facts idempotently; --demo adds demonstration data (示例) and demo log-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Also load demonstration data and users.")
+        parser.add_argument("--password", default=DEFAULT_DEMO_PASSWORD, help="Password of the demo users.")
+
+    def handle(self, *args, demo: bool = False, password: str = DEFAULT_DEMO_PASSWORD, **options):
+        if demo and not settings.DEBUG:
+            raise CommandError("Refusing to load demonstration data while DEBUG is off (this looks like production).")
+        modules = []
+        for app in SEED_APPS:
+            try:
+                modules.append(import_module(f"{app}.seed"))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.seed":
+                    raise
+        log = self.stdout.write if options.get("verbosity", 1) > 1 else (lambda message: None)
+        with transaction.atomic():
+            written = sum(module.load_facts(log) for module in modules if hasattr(module, "load_facts"))
+            if demo:
+                written += sum(module.load_demo(log, password) for module in modules if hasattr(module, "load_demo"))
+        self.stdout.write(f"seed: {written} rows written" + (" (facts and demo data)" if demo else " (facts)"))

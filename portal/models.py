@@ -1,0 +1,40 @@
+"""The one base model every supervised model inherits: timestamps, change history, rules permissions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModelBase, RulesModelMixin
+from simple_history.models import HistoricalRecords
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows who may see its rows.
+
+    Every list, detail, form, export, admin page and API endpoint starts from
+    ``Model.objects.visible_to(user)``. Subclasses implement ``scope_filter(scope)``, which returns a
+    ``Q`` for one role's scope, or ``None`` for "no restriction".
+    """
+
+    def visible_to(self, user):
+        from portal.accounts.scope import Scope
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        scope = Scope.of(user)
+        if scope is None:
+            return self.none()
+        condition = self.scope_filter(scope)
+        return self if condition is None else self.filter(condition)
+
+    def scope_filter(self, scope):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class BaseModel(RulesModelMixin, models.Model, metaclass=RulesModelBase):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True

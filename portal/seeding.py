@@ -1,0 +1,45 @@
+"""Helpers for ``manage.py seed``: facts and demonstration data, loaded idempotently.
+
+Each app may have a ``seed`` module with ``load_facts(log)`` and ``load_demo(log, password)``;
+the command calls them in the order of ``SEED_APPS``. A second run changes nothing: rows are
+written only when a value differs, so no history row is added either.
+"""
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from django.db import models
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SEED_APPS = ["supervision", "certificates", "fees"]
+DEMO_MARK = "示例"
+
+Log = Callable[[str], None]
+M = TypeVar("M", bound=models.Model)
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def upsert(model: type[M], lookup: dict, values: dict) -> tuple[M, bool]:
+    """Create the row matched by ``lookup`` or bring it to ``values``; save only what changed.
+
+    ``values`` uses attribute names (``region_id``), so foreign keys compare without a query.
+    Returns the object and whether anything was written.
+    """
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.save()
+        return obj, True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return obj, False
+    for name in changed:
+        setattr(obj, name, values[name])
+    obj.save()
+    return obj, True

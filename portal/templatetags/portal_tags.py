@@ -1,0 +1,49 @@
+"""Template helpers for the generic pages."""
+
+from django import template
+from django.db.models import Manager, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def resolve(obj, accessor: str):
+    value = obj
+    for part in accessor.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part)
+        if callable(value) and not isinstance(value, Manager | QuerySet):
+            value = value()
+    return value
+
+
+@register.simple_tag
+def cell(obj, column):
+    """Render one column of ``obj``: booleans as yes/no, lists joined, links where asked."""
+    value = resolve(obj, column.accessor)
+    if isinstance(value, QuerySet):
+        return format_html_join("", '<span class="badge text-bg-light border me-1">{}</span>', ((v,) for v in value))
+    if value is True:
+        return format_html('<i class="bi bi-check-lg text-success" aria-label="{}"></i>', _("yes"))
+    if value is False:
+        return format_html('<span class="text-body-tertiary" aria-label="{}">—</span>', _("no"))
+    if value is None or value == "":
+        return format_html('<span class="text-body-tertiary">—</span>')
+    if column.link:
+        target = value if hasattr(value, "get_absolute_url") else obj
+        if hasattr(target, "get_absolute_url"):
+            return format_html('<a href="{}">{}</a>', target.get_absolute_url(), value)
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', value, value)
+    return value
+
+
+@register.simple_tag
+def url_or_none(name: str, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""

@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.forms import ScopedModelForm
+from supervision.models import Authority, CAVendor, Contact, Platform, Region
+
+
+class RegionForm(ScopedModelForm):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "province_governed"]
+
+
+class AuthorityForm(ScopedModelForm):
+    class Meta:
+        model = Authority
+        fields = ["name", "kind", "region", "website", "notes"]
+
+
+class PlatformForm(ScopedModelForm):
+    class Meta:
+        model = Platform
+        fields = ["name", "kind", "region", "operator_authority", "operator_company", "domains", "url", "active"]
+        widgets = {"domains": forms.CheckboxSelectMultiple}
+
+
+class CAVendorForm(ScopedModelForm):
+    # The cryptography-administration filing is attested by administrators, not by the vendor.
+    ADMIN_ONLY_FIELDS = ["crypto_filing_number", "crypto_filing_date", "crypto_filing_status", "crypto_filing_expiry"]
+
+    class Meta:
+        model = CAVendor
+        fields = [
+            "name",
+            "short_name",
+            "credit_code",
+            "licence_number",
+            "crypto_filing_status",
+            "crypto_filing_number",
+            "crypto_filing_date",
+            "crypto_filing_expiry",
+            "website",
+            "notes",
+        ]
+        widgets = {
+            "crypto_filing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "crypto_filing_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.user.is_administrator:
+            for name in self.ADMIN_ONLY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set by the administrators.")
+
+    def clean_credit_code(self):
+        return self.cleaned_data["credit_code"].strip().upper()
+
+
+class ContactForm(ScopedModelForm):
+    class Meta:
+        model = Contact
+        fields = ["authority", "platform", "vendor", "name", "role", "email", "phone", "is_shared_mailbox"]

@@ -1,0 +1,196 @@
+"""Registry pages: list, detail, create and update for each registry model."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from supervision import filters, forms
+from supervision.models import Authority, CAVendor, Contact, Platform, Region
+
+
+class RegionViews:
+    model = Region
+    form_class = forms.RegionForm
+    filterset_class = filters.RegionFilterSet
+    select_related = ("parent",)
+
+
+class RegionList(RegionViews, ObjectListView):
+    columns = [
+        Column("code", _("code"), link=True),
+        Column("name", _("name"), link=True),
+        Column("get_level_display", _("level")),
+        Column("parent.name", _("parent")),
+        Column("province_governed", _("governed by the province")),
+    ]
+
+
+class RegionDetail(RegionViews, ObjectDetailView):
+    fields = [
+        Column("code", _("code")),
+        Column("name", _("name")),
+        Column("get_level_display", _("level")),
+        Column("parent", _("parent"), link=True),
+        Column("province_governed", _("governed by the province")),
+    ]
+
+
+class RegionCreate(RegionViews, ObjectCreateView):
+    pass
+
+
+class RegionUpdate(RegionViews, ObjectUpdateView):
+    pass
+
+
+class AuthorityViews:
+    model = Authority
+    form_class = forms.AuthorityForm
+    filterset_class = filters.AuthorityFilterSet
+    select_related = ("region",)
+
+
+class AuthorityList(AuthorityViews, ObjectListView):
+    columns = [
+        Column("name", _("name"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("region.name", _("region")),
+        Column("is_demo", _("demonstration data (示例)")),
+    ]
+
+
+class AuthorityDetail(AuthorityViews, ObjectDetailView):
+    fields = [
+        Column("name", _("name")),
+        Column("get_kind_display", _("kind")),
+        Column("region", _("region"), link=True),
+        Column("website", _("website")),
+        Column("notes", _("notes")),
+    ]
+
+
+class AuthorityCreate(AuthorityViews, ObjectCreateView):
+    pass
+
+
+class AuthorityUpdate(AuthorityViews, ObjectUpdateView):
+    pass
+
+
+class PlatformViews:
+    model = Platform
+    form_class = forms.PlatformForm
+    filterset_class = filters.PlatformFilterSet
+    select_related = ("region", "operator_authority")
+    prefetch_related = ("domains",)
+
+
+class PlatformList(PlatformViews, ObjectListView):
+    columns = [
+        Column("name", _("name"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("region.name", _("region")),
+        Column("operator_name", _("operator")),
+        Column("domains.all", _("business domains")),
+        Column("active", _("active")),
+    ]
+
+
+class PlatformDetail(PlatformViews, ObjectDetailView):
+    fields = [
+        Column("name", _("name")),
+        Column("get_kind_display", _("kind")),
+        Column("region", _("region"), link=True),
+        Column("operator_authority", _("operating authority"), link=True),
+        Column("operator_company", _("operating company")),
+        Column("domains.all", _("business domains")),
+        Column("url", _("address (URL)")),
+        Column("active", _("active")),
+    ]
+
+
+class PlatformCreate(PlatformViews, ObjectCreateView):
+    pass
+
+
+class PlatformUpdate(PlatformViews, ObjectUpdateView):
+    pass
+
+
+class VendorViews:
+    model = CAVendor
+    form_class = forms.CAVendorForm
+    filterset_class = filters.CAVendorFilterSet
+
+    @property
+    def url_name(self) -> str:
+        return "vendor"
+
+
+class VendorList(VendorViews, ObjectListView):
+    columns = [
+        Column("name", _("name"), link=True),
+        Column("short_name", _("short name")),
+        Column("credit_code", _("unified social credit code")),
+        Column("get_crypto_filing_status_display", _("cryptography filing status")),
+        Column("crypto_filing_expiry", _("cryptography filing expiry")),
+    ]
+
+
+class VendorDetail(VendorViews, ObjectDetailView):
+    fields = [
+        Column("name", _("name")),
+        Column("short_name", _("short name")),
+        Column("credit_code", _("unified social credit code")),
+        Column("licence_number", _("electronic certification service licence number")),
+        Column("get_crypto_filing_status_display", _("cryptography filing status")),
+        Column("crypto_filing_number", _("cryptography filing number")),
+        Column("crypto_filing_date", _("cryptography filing date")),
+        Column("crypto_filing_expiry", _("cryptography filing expiry")),
+        Column("website", _("website")),
+        Column("notes", _("notes")),
+    ]
+
+
+class VendorCreate(VendorViews, ObjectCreateView):
+    pass
+
+
+class VendorUpdate(VendorViews, ObjectUpdateView):
+    pass
+
+
+class ContactViews:
+    model = Contact
+    form_class = forms.ContactForm
+    filterset_class = filters.ContactFilterSet
+    select_related = ("authority", "platform", "vendor")
+
+
+class ContactList(ContactViews, ObjectListView):
+    columns = [
+        Column("name", _("name"), link=True),
+        Column("organisation", _("organisation")),
+        Column("role", _("position")),
+        Column("email", _("e-mail")),
+        Column("phone", _("phone")),
+        Column("is_shared_mailbox", _("shared mailbox")),
+    ]
+
+
+class ContactDetail(ContactViews, ObjectDetailView):
+    fields = [
+        Column("name", _("name")),
+        Column("organisation", _("organisation"), link=True),
+        Column("role", _("position")),
+        Column("email", _("e-mail")),
+        Column("phone", _("phone")),
+        Column("is_shared_mailbox", _("shared mailbox")),
+    ]
+
+
+class ContactCreate(ContactViews, ObjectCreateView):
+    pass
+
+
+class ContactUpdate(ContactViews, ObjectUpdateView):
+    pass
