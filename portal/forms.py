@@ -1,10 +1,20 @@
 """Form base classes."""
 
 from django import forms
+from django.db import models
+
+
+def formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices of related objects are limited to what the user may see."""
+
+    class Meta:
+        formfield_callback = formfield
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
