@@ -52,7 +52,7 @@ def verify_signature(cert: ParsedCertificate, issuer: ParsedCertificate) -> bool
     """
     try:
         return _verify(cert, issuer)
-    except Exception:  # noqa: BLE001 - contract: a bad input is "does not verify", never an error
+    except Exception:
         return False
 
 
@@ -136,9 +136,7 @@ def _utc(at: datetime | None) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def build_chain(
-    cert: ParsedCertificate, pool: list[ParsedCertificate], at: datetime | None = None
-) -> ChainResult:
+def build_chain(cert: ParsedCertificate, pool: list[ParsedCertificate], at: datetime | None = None) -> ChainResult:
     """Walk from ``cert`` up through ``pool`` to a self-signed root, verifying every signature.
 
     Status precedence: ``broken_signature`` and ``issuer_missing`` (structural problems) win over
@@ -161,12 +159,16 @@ def build_chain(
             if candidates:
                 chain.append(candidates[0])
                 return ChainResult(
-                    chain, STATUS_BROKEN_SIGNATURE, index,
+                    chain,
+                    STATUS_BROKEN_SIGNATURE,
+                    index,
                     f"the signature of {current.subject!r} does not verify with {candidates[0].subject!r}",
                 )
             if current.is_self_issued:
                 return ChainResult(
-                    chain, STATUS_BROKEN_SIGNATURE, index,
+                    chain,
+                    STATUS_BROKEN_SIGNATURE,
+                    index,
                     f"the self-signature of {current.subject!r} does not verify",
                 )
             if any(c.sha256_fingerprint in used for c in _issuer_candidates(current, pool, set())):
@@ -185,7 +187,9 @@ def build_chain(
             )
         if moment < member.not_before:
             return ChainResult(
-                chain, STATUS_NOT_YET_VALID, index,
+                chain,
+                STATUS_NOT_YET_VALID,
+                index,
                 f"{member.subject!r} is valid only from {member.not_before.isoformat()}",
             )
     return ChainResult(chain, STATUS_VALID, None, "")

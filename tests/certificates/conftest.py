@@ -80,9 +80,7 @@ def sm2_private_scalar(pem: bytes) -> int:
     return int.from_bytes(key["privateKey"].asOctets(), "big")
 
 
-def _sm2_resign(
-    cert_der: bytes, private_scalar: int, signer_point: tuple[int, int], spki_layout: str = ""
-) -> bytes:
+def _sm2_resign(cert_der: bytes, private_scalar: int, signer_point: tuple[int, int], spki_layout: str = "") -> bytes:
     """Re-sign a certificate's TBS with gmssl (SM2-with-SM3, default ID), optionally changing the SPKI
     to the layout whose AlgorithmIdentifier is the SM2 OID itself.
 

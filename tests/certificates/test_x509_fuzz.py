@@ -38,11 +38,13 @@ SEEDS = {
     ]
 }
 # DER versions of the PEM seeds too, so that mutations hit the binary structures
-SEEDS.update({
-    f"{name}.der": base64.b64decode(b"".join(data.splitlines()[1:-1]))
-    for name, data in SEEDS.items()
-    if name in ("ec_root.pem", "sm2_root.pem", "sm2_leaf.pem")
-})
+SEEDS.update(
+    {
+        f"{name}.der": base64.b64decode(b"".join(data.splitlines()[1:-1]))
+        for name, data in SEEDS.items()
+        if name in ("ec_root.pem", "sm2_root.pem", "sm2_leaf.pem")
+    }
+)
 
 FUZZ = settings(
     max_examples=200,
@@ -76,9 +78,7 @@ _MUTATIONS = ["flip", "flip", "flip", "set", "set", "truncate", "insert", "delet
 
 
 @st.composite
-def mutated(
-    draw: st.DrawFn, seeds: tuple[bytes, ...] = tuple(sorted(SEEDS.values())), gentle: bool = False
-) -> bytes:
+def mutated(draw: st.DrawFn, seeds: tuple[bytes, ...] = tuple(sorted(SEEDS.values())), gentle: bool = False) -> bytes:
     """A fixture with 1-4 random byte flips / overwrites / truncations / insertions / deletions.
 
     gentle=True only flips bits after the first quarter of the data (past the DER headers), so
@@ -104,9 +104,7 @@ def mutated(
     return bytes(data)
 
 
-_DER_CERTS = tuple(
-    SEEDS[name] for name in ("rsa_root.cer", "ec_root.pem.der", "sm2_root.pem.der", "sm2_leaf.pem.der")
-)
+_DER_CERTS = tuple(SEEDS[name] for name in ("rsa_root.cer", "ec_root.pem.der", "sm2_root.pem.der", "sm2_leaf.pem.der"))
 
 
 @FUZZ
@@ -131,8 +129,17 @@ _BASE64_TEXT = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n \t-:", max_size=800
 )
 _LABELS = st.sampled_from(
-    ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "CMS", "CERTIFICATE REQUEST",
-     "PUBLIC KEY", "X509 CRL", "RANDOM THING"]
+    [
+        "CERTIFICATE",
+        "X509 CERTIFICATE",
+        "TRUSTED CERTIFICATE",
+        "PKCS7",
+        "CMS",
+        "CERTIFICATE REQUEST",
+        "PUBLIC KEY",
+        "X509 CRL",
+        "RANDOM THING",
+    ]
 )
 
 

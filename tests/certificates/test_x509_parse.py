@@ -54,9 +54,7 @@ def test_pem_and_der_give_the_same_certificate(read_fixture) -> None:
 
 def test_pem_bundle_keeps_order(read_fixture, cert) -> None:
     certs = load_certificates(read_fixture("bundle.pem"))
-    expected = [
-        "rsa_root.pem", "rsa_intermediate.pem", "rsa_leaf.pem", "sm2_root.pem", "sm2_intermediate.pem"
-    ]
+    expected = ["rsa_root.pem", "rsa_intermediate.pem", "rsa_leaf.pem", "sm2_root.pem", "sm2_intermediate.pem"]
     assert [c.der for c in certs] == [cert(name).der for name in expected]
 
 
@@ -134,8 +132,17 @@ def test_bad_fixture_files(read_fixture, name: str, code: str) -> None:
 
 
 def test_messages_are_plain_english_sentences() -> None:
-    required = ["empty", "too_large", "malformed_der", "unrecognized_format", "bad_pem", "private_key", "csr",
-                "pkcs7_empty", "unreadable"]
+    required = [
+        "empty",
+        "too_large",
+        "malformed_der",
+        "unrecognized_format",
+        "bad_pem",
+        "private_key",
+        "csr",
+        "pkcs7_empty",
+        "unreadable",
+    ]
     assert set(required) <= set(MESSAGES)
     for code, message in MESSAGES.items():
         assert message[0].isupper() and message.endswith("."), code
@@ -272,9 +279,15 @@ def test_sm2_fields(cert) -> None:
 
 def test_roles(cert) -> None:
     assert [cert(n).role for n in ["rsa_root.pem", "rsa_intermediate.pem", "rsa_leaf.pem"]] == [
-        "root", "intermediate", "end-entity"]
+        "root",
+        "intermediate",
+        "end-entity",
+    ]
     assert [cert(n).role for n in ["sm2_root.pem", "sm2_intermediate.pem", "sm2_leaf.pem"]] == [
-        "root", "intermediate", "end-entity"]
+        "root",
+        "intermediate",
+        "end-entity",
+    ]
     assert cert("rsa_root.pem").is_self_issued and not cert("rsa_intermediate.pem").is_self_issued
     assert cert("rsa_intermediate.pem").path_length == 0 and cert("rsa_root.pem").path_length is None
 
@@ -337,9 +350,22 @@ def _openssl_date(value: str) -> datetime:
 @pytest.mark.parametrize("name", CERT_FIXTURES)
 def test_fields_match_openssl(openssl: str, fixture_path, cert, name: str) -> None:
     text = subprocess.run(
-        [openssl, "x509", "-in", str(fixture_path(name)), "-noout", "-text", "-fingerprint", "-sha256",
-         "-nameopt", "RFC2253,-esc_msb"],
-        capture_output=True, check=True, text=True, encoding="utf-8",
+        [
+            openssl,
+            "x509",
+            "-in",
+            str(fixture_path(name)),
+            "-noout",
+            "-text",
+            "-fingerprint",
+            "-sha256",
+            "-nameopt",
+            "RFC2253,-esc_msb",
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
+        encoding="utf-8",
     ).stdout
     parsed = cert(name)
 
@@ -381,7 +407,9 @@ def test_fields_match_openssl(openssl: str, fixture_path, cert, name: str) -> No
 def test_sm3_fingerprint_matches_openssl(openssl: str, fixture_path, cert) -> None:
     out = subprocess.run(
         [openssl, "x509", "-in", str(fixture_path("sm2_root.pem")), "-noout", "-fingerprint", "-sm3"],
-        capture_output=True, check=True, text=True,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     assert cert("sm2_root.pem").sm3_fingerprint == out.split("=", 1)[1].strip().replace(":", "")
 
@@ -392,10 +420,12 @@ def test_name_escaping() -> None:
 
     from certificates.x509.parse import format_name
 
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "上海, 某某 + 公司"),
-        x509.NameAttribute(NameOID.EMAIL_ADDRESS, "ca@example.cn"),
-        x509.NameAttribute(NameOID.COMMON_NAME, "#1 root "),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "上海, 某某 + 公司"),
+            x509.NameAttribute(NameOID.EMAIL_ADDRESS, "ca@example.cn"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "#1 root "),
+        ]
+    )
     assert format_name(name) == "CN=\\#1 root\\ ,emailAddress=ca@example.cn,O=上海\\, 某某 \\+ 公司,C=CN"

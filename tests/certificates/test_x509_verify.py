@@ -149,8 +149,9 @@ def test_sm2_spki_with_sm2_algorithm_oid(cert, sm2_root_key: int, sm2_resign, la
     assert verify_signature(_flip(alt.der, len(alt.der) - 1), alt) is False
 
 
-def test_gmssl_signatures_are_accepted_by_openssl(openssl: str, cert, sm2_root_key: int, sm2_resign,
-                                                  tmp_path: Path, fixture_path) -> None:
+def test_gmssl_signatures_are_accepted_by_openssl(
+    openssl: str, cert, sm2_root_key: int, sm2_resign, tmp_path: Path, fixture_path
+) -> None:
     """Cross-check the other way round: gmssl signs, OpenSSL verifies (default ID on both sides)."""
     root = cert("sm2_root.pem")
     der = sm2_resign(cert("sm2_intermediate.pem").der, sm2_root_key, sm2_public_point(root.spki_der))
@@ -159,9 +160,21 @@ def test_gmssl_signatures_are_accepted_by_openssl(openssl: str, cert, sm2_root_k
     path.write_bytes(der)
     at = str(int(_inside_validity(root).timestamp()))
     result = subprocess.run(
-        [openssl, "verify", "-vfyopt", "distid:1234567812345678", "-partial_chain",
-         "-CAfile", str(fixture_path("sm2_root.pem")), "-attime", at, str(path)],
-        check=False, capture_output=True, text=True,
+        [
+            openssl,
+            "verify",
+            "-vfyopt",
+            "distid:1234567812345678",
+            "-partial_chain",
+            "-CAfile",
+            str(fixture_path("sm2_root.pem")),
+            "-attime",
+            at,
+            str(path),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0 and result.stdout.strip().endswith("OK"), result.stdout + result.stderr
 
@@ -173,8 +186,9 @@ def _system_roots_sample() -> bytes | None:
         Path("/etc/ssl/certs/ca-certificates.crt"),
     ]:
         if candidate.is_file():
-            blocks = re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n",
-                                candidate.read_bytes(), re.DOTALL)
+            blocks = re.findall(
+                rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", candidate.read_bytes(), re.DOTALL
+            )
             # every 6th root keeps the test fast (SM3 fingerprints are pure Python)
             return b"".join(blocks[::6])
     return None
@@ -219,8 +233,11 @@ def test_chain_from_a_bundle_with_default_time(read_fixture, cert) -> None:
     pool = load_certificates(read_fixture("bundle.pem"))
     result = build_chain(cert("rsa_leaf.pem"), pool)  # the fixtures are valid for ~50 years from creation
     assert result.status == STATUS_VALID
-    assert [c.subject_cn for c in result.chain] == ["www.example.cn", "Example RSA Intermediate CA",
-                                                    "Example RSA Root CA"]
+    assert [c.subject_cn for c in result.chain] == [
+        "www.example.cn",
+        "Example RSA Intermediate CA",
+        "Example RSA Root CA",
+    ]
 
 
 def test_root_alone(cert) -> None:
@@ -238,15 +255,17 @@ def test_expired_root(cert) -> None:
 
 
 def test_not_yet_valid_chain(cert) -> None:
-    result = build_chain(cert("rsa_leaf.pem"), [cert("rsa_root.pem"), cert("rsa_intermediate.pem")],
-                         at=datetime(2000, 1, 1, tzinfo=UTC))
+    result = build_chain(
+        cert("rsa_leaf.pem"), [cert("rsa_root.pem"), cert("rsa_intermediate.pem")], at=datetime(2000, 1, 1, tzinfo=UTC)
+    )
     assert result.status == STATUS_NOT_YET_VALID and result.problem_index == 0 and len(result.chain) == 3
 
 
 def test_expired_somewhere_in_the_chain(cert) -> None:
     leaf = cert("rsa_leaf.pem")
-    result = build_chain(leaf, [cert("rsa_root.pem"), cert("rsa_intermediate.pem")],
-                         at=leaf.not_after + timedelta(days=1))
+    result = build_chain(
+        leaf, [cert("rsa_root.pem"), cert("rsa_intermediate.pem")], at=leaf.not_after + timedelta(days=1)
+    )
     assert result.status == STATUS_EXPIRED
 
 
@@ -282,9 +301,7 @@ def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _make(
-    subject: str, issuer: str, key, signer, *, ca: bool = True, key_ids: bool = True
-) -> ParsedCertificate:
+def _make(subject: str, issuer: str, key, signer, *, ca: bool = True, key_ids: bool = True) -> ParsedCertificate:
     now = datetime(2024, 1, 1, tzinfo=UTC)
     builder = (
         x509.CertificateBuilder()
