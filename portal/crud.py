@@ -8,6 +8,7 @@ and every write is checked against the model's rules permissions.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -61,6 +62,18 @@ class ObjectListView(ScopedMixin, FilterView):
     def get_template_names(self):
         opts = self.model._meta
         return [f"{opts.app_label}/{opts.model_name}_list.html", self.template_name]
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for filter_ in filterset.filters.values():
+            # drf-spectacular's schema generation builds (and caches) the form field of the shared
+            # base filters before they know their model, so its label would be the bare field name.
+            filter_.__dict__.pop("_field", None)
+        for field in filterset.form.fields.values():
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                # In a filter the empty choice means "any", not "unknown".
+                field.widget.choices = [("unknown", "---------"), *field.widget.choices[1:]]
+        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

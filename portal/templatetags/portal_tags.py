@@ -6,6 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from portal.forms import bootstrap_class
+
 register = template.Library()
 
 
@@ -47,3 +49,11 @@ def url_or_none(name: str, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def bootstrap(bound_field, size: str = ""):
+    """Render a form field's widget with Bootstrap's class; ``{{ field|bootstrap:"sm" }}`` for small ones."""
+    widget = bound_field.field.widget
+    css = " ".join(filter(None, [widget.attrs.get("class", ""), bootstrap_class(widget, size)]))
+    return bound_field.as_widget(attrs={"class": css})
