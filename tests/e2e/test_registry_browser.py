@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import DEMO_PASSWORD
+
+from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD as DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
