@@ -11,14 +11,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
 DEMO_PASSWORD = "demo-pass-2026"
-
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed_demo() -> None:
-    # pytest-django runs with DEBUG off, where the command refuses demo data. The passwords are
-    # hashed with the tests' fast hasher, so logging in through the form (the browser tests) works.
+    # pytest-django runs with DEBUG off, where the command refuses demo data. The demo passwords are
+    # hashed with the tests' fast hasher, so logging in with them works and seeding takes no time.
     with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
         call_command("seed", "--demo", "--password", DEMO_PASSWORD, verbosity=0)
 
