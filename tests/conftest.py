@@ -6,11 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = DEFAULT_DEMO_PASSWORD
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

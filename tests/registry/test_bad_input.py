@@ -2,11 +2,11 @@
 IntegrityError from the database's own constraints, and nothing saved. Never a 500."""
 
 import pytest
-from conftest import DEMO_PASSWORD
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from factories import valid_credit_code
 
+from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD as DEMO_PASSWORD
 from supervision.models import Authority, CAVendor, Contact, Region
 from supervision.validators import credit_code_check_character
 

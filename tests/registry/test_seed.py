@@ -5,11 +5,11 @@ these tests run the command again on top of it."""
 from io import StringIO
 
 import pytest
-from conftest import DEMO_PASSWORD
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from portal.accounts.models import Role, User
+from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD as DEMO_PASSWORD
 from portal.seeding import read_csv
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 from supervision.seed import platform_name
