@@ -28,6 +28,28 @@ class Column:
     link: bool = False
 
 
+@dataclass(frozen=True)
+class Related:
+    """A table of related rows on a detail page, e.g. a vendor's contacts.
+
+    The rows are ``model.objects.visible_to(user).filter(<field>=object)``: a detail page never
+    shows related rows the user could not open themselves.
+    """
+
+    label: str
+    model: type
+    field: str
+    columns: tuple[Column, ...]
+    select_related: tuple[str, ...] = ()
+    limit: int = 50
+
+    def rows(self, user, obj):
+        queryset = self.model.objects.visible_to(user).filter(**{self.field: obj})
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return list(queryset[: self.limit])
+
+
 class ScopedMixin(LoginRequiredMixin):
     model = None
     select_related: tuple[str, ...] = ()
@@ -86,6 +108,7 @@ class ObjectListView(ScopedMixin, FilterView):
 
 class ObjectDetailView(ScopedMixin, DetailView):
     fields: list[Column] = []
+    related: list[Related] = []
     template_name = "crud/object_detail.html"
 
     def get_template_names(self):
@@ -97,6 +120,8 @@ class ObjectDetailView(ScopedMixin, DetailView):
         context["fields"] = self.fields
         context["can_change"] = self.request.user.has_perm(self.model.get_perm("change"), self.object)
         context["history"] = history_entries(self.object)
+        user = self.request.user
+        context["related_tables"] = [(rel, rel.rows(user, self.object)) for rel in self.related]
         return context
 
 
