@@ -109,6 +109,36 @@ def load_obligations() -> int:
 
 
 def load_facts(log: Log) -> int:
-    written = load_directives() + load_obligations()
+    written = load_directives() + load_obligations() + load_schedules()
     log(f"deadlines facts: {written} rows written")
+    return written
+
+
+SCHEDULE_TIMEZONE = "Asia/Shanghai"
+# name → (task, crontab: minute, hour, day of week)
+SCHEDULES = {
+    "supervision: daily sweep (reminders, overdue, escalation)": ("supervision.daily_sweep", "30", "7", "*"),
+    "supervision: retry failed notifications": ("supervision.deliver_notifications", "*/15", "*", "*"),
+    "supervision: weekly digest for authorities": ("supervision.weekly_digest", "0", "8", "1"),
+}
+
+
+def load_schedules() -> int:
+    """The beat schedule (django-celery-beat): created once, then left to the administrators to edit."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    written = 0
+    for name, (task, minute, hour, day_of_week) in SCHEDULES.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_week=day_of_week,
+            day_of_month="*",
+            month_of_year="*",
+            timezone=SCHEDULE_TIMEZONE,
+        )
+        PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
+        written += 1
     return written
