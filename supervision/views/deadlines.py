@@ -111,6 +111,9 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         context["fulfil_form"] = forms.FulfilForm()
         context["waive_form"] = forms.WaiveForm()
         context["files"] = obligation.files.all()
+        days_left = obligation.days_left()
+        context["days_left"] = days_left
+        context["days_overdue"] = -days_left if days_left is not None and days_left < 0 else 0
         context["findings"] = Finding.objects.visible_to(user).filter(obligation=obligation)
         context["notifications"] = obligation.notifications.order_by("-created", "-pk")[:50]
         return context
