@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,8 +50,8 @@ def task_lists(user, today=None) -> dict:
 @login_required
 def my_tasks(request):
     lists = task_lists(request.user)
-    counts = {name: value.count() for name, value in lists.items() if hasattr(value, "count")}
-    shown = {name: list(value[:SHOWN]) if hasattr(value, "count") else value for name, value in lists.items()}
+    counts = {name: value.count() for name, value in lists.items() if isinstance(value, QuerySet)}
+    shown = {name: list(value[:SHOWN]) if isinstance(value, QuerySet) else value for name, value in lists.items()}
     return render(request, "supervision/my_tasks.html", {**shown, "counts": counts, "today": timezone.localdate()})
 
 
