@@ -1,0 +1,245 @@
+"""Pages of directives, obligations (with campaigns, fulfilment, waiver) and findings."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from supervision import filters, forms
+from supervision.engine import obligations as obligation_actions
+from supervision.models import Directive, Finding, Obligation
+from supervision.views.actions import ObjectActionView, error_text
+
+PARTY = ("vendor", "platform", "authority")
+
+
+class DirectiveViews:
+    model = Directive
+    form_class = forms.DirectiveForm
+    filterset_class = filters.DirectiveFilterSet
+    select_related = ("issuer", "forwards")
+
+
+class DirectiveList(DirectiveViews, ObjectListView):
+    columns = [
+        Column("number", _("document number (文号)"), link=True),
+        Column("title", _("title"), link=True),
+        Column("issuer", _("issuer")),
+        Column("year", _("year")),
+        Column("forwards", _("forwards (转发)"), link=True),
+    ]
+
+
+class DirectiveDetail(DirectiveViews, ObjectDetailView):
+    prefetch_related = ("addressed_vendors", "attachments", "forwarded_by")
+    fields = [
+        Column("number", _("document number (文号)")),
+        Column("title", _("title")),
+        Column("issuer", _("issuer"), link=True),
+        Column("year", _("year")),
+        Column("issued_on", _("date of issue")),
+        Column("forwards", _("forwards (转发)"), link=True),
+        Column("addressed_vendors.all", _("addressed CA vendors")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["obligations"] = (
+            Obligation.objects.visible_to(self.request.user)
+            .filter(directive=self.object)
+            .select_related(*PARTY)
+            .order_by("due_date", "pk")[:100]
+        )
+        return context
+
+
+class DirectiveCreate(DirectiveViews, ObjectCreateView):
+    pass
+
+
+class DirectiveUpdate(DirectiveViews, ObjectUpdateView):
+    pass
+
+
+class ObligationViews:
+    model = Obligation
+    form_class = forms.ObligationForm
+    filterset_class = filters.ObligationFilterSet
+    select_related = (*PARTY, "directive")
+
+
+class ObligationList(ObligationViews, ObjectListView):
+    columns = [
+        Column("title", _("title"), link=True),
+        Column("party", _("responsible party")),
+        Column("get_kind_display", _("kind")),
+        Column("due_date", _("due date")),
+        Column("get_status_display", _("status")),
+        Column("directive", _("directive")),
+    ]
+
+
+class ObligationDetail(ObligationViews, ObjectDetailView):
+    fields = [
+        Column("title", _("title")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("description", _("description")),
+        Column("directive", _("directive"), link=True),
+        Column("due_date", _("due date")),
+        Column("get_status_display", _("status")),
+        Column("fulfilled_at", _("fulfilled at")),
+        Column("fulfilled_by", _("fulfilled by")),
+        Column("evidence", _("evidence")),
+        Column("evidence_url", _("evidence link")),
+        Column("waived_reason", _("reason for waiving")),
+        Column("campaign", _("campaign")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, obligation = self.request.user, self.object
+        context["can_fulfil"] = obligation.is_pending and user.has_perm(Obligation.get_perm("fulfil"), obligation)
+        context["can_waive"] = obligation.is_pending and user.has_perm(Obligation.get_perm("change"), obligation)
+        context["fulfil_form"] = forms.FulfilForm()
+        context["waive_form"] = forms.WaiveForm()
+        context["files"] = obligation.files.all()
+        days_left = obligation.days_left()
+        context["days_left"] = days_left
+        context["days_overdue"] = -days_left if days_left is not None and days_left < 0 else 0
+        context["findings"] = Finding.objects.visible_to(user).filter(obligation=obligation)
+        context["notifications"] = obligation.notifications.order_by("-created", "-pk")[:50]
+        return context
+
+
+class ObligationCreate(ObligationViews, ObjectCreateView):
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+
+class ObligationUpdate(ObligationViews, ObjectUpdateView):
+    pass
+
+
+class ObligationFulfil(ObjectActionView):
+    model = Obligation
+    permission = "fulfil"
+    form_class = forms.FulfilForm
+    success_message = _("Recorded as fulfilled.")
+
+    def act(self, obligation, data):
+        return obligation_actions.fulfil(
+            obligation, evidence=data["evidence"], url=data["evidence_url"], files=data["files"], by=self.request.user
+        )
+
+
+class ObligationWaive(ObjectActionView):
+    model = Obligation
+    form_class = forms.WaiveForm
+    success_message = _("Waived.")
+
+    def act(self, obligation, data):
+        return obligation_actions.waive(obligation, reason=data["reason"], by=self.request.user)
+
+
+class CampaignCreate(LoginRequiredMixin, FormView):
+    """The same duty for every vendor or every platform of a region (administrators)."""
+
+    form_class = forms.CampaignForm
+    template_name = "supervision/campaign_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(Obligation.get_perm("add")):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            created = obligation_actions.campaign(
+                parties=form.parties(),
+                kind=data["kind"],
+                title=data["title"],
+                due_date=data["due_date"],
+                directive=data["directive"],
+                description=data["description"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(count)d obligations created.") % {"count": len(created)})
+        return redirect(f"{reverse('supervision:obligation_list')}?{urlencode({'campaign': created[0].campaign})}")
+
+
+class FindingViews:
+    model = Finding
+    form_class = forms.FindingForm
+    filterset_class = filters.FindingFilterSet
+    select_related = (*PARTY, "obligation")
+
+
+class FindingList(FindingViews, ObjectListView):
+    columns = [
+        Column("summary", _("summary"), link=True),
+        Column("party", _("responsible party")),
+        Column("get_kind_display", _("kind")),
+        Column("get_status_display", _("status")),
+        Column("created", _("created")),
+    ]
+
+
+class FindingDetail(FindingViews, ObjectDetailView):
+    fields = [
+        Column("summary", _("summary")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("get_status_display", _("status")),
+        Column("facts", _("facts")),
+        Column("evidence", _("evidence")),
+        Column("obligation", _("obligation"), link=True),
+        Column("raised_by", _("raised by")),
+        Column("dedup_key", _("deduplication key")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cases"] = self.object.cases.all()
+        context["can_open_case"] = self.object.status == Finding.Status.OPEN and self.request.user.has_perm(
+            Finding.get_perm("change"), self.object
+        )
+        return context
+
+
+class FindingCreate(FindingViews, ObjectCreateView):
+    def form_valid(self, form):
+        import uuid
+
+        form.instance.raised_by = self.request.user
+        form.instance.dedup_key = f"manual:{uuid.uuid4().hex}"
+        return super().form_valid(form)
+
+
+class FindingUpdate(FindingViews, ObjectUpdateView):
+    pass
+
+
+class FindingDismiss(ObjectActionView):
+    model = Finding
+    success_message = _("Finding dismissed.")
+
+    def act(self, finding, data):
+        if not Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
+            status=Finding.Status.DISMISSED
+        ):
+            raise ValidationError(_("Only an open finding can be dismissed."))
+        return finding
