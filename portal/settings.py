@@ -217,6 +217,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "AuthorityKindEnum": "supervision.models.registry.Authority.Kind",
+        "PlatformKindEnum": "supervision.models.registry.Platform.Kind",
+        "ObligationKindEnum": "supervision.models.obligations.Obligation.Kind",
+        "ObligationStatusEnum": "supervision.models.obligations.Obligation.Status",
+        "FindingKindEnum": "supervision.models.findings.Finding.Kind",
+        "FindingStatusEnum": "supervision.models.findings.Finding.Status",
+        "CaseStatusEnum": "supervision.models.cases.RectificationCase.Status",
+        "CaseEventKindEnum": "supervision.models.cases.CaseEvent.Kind",
+        "CriticismStatusEnum": "supervision.models.criticism.Criticism.Status",
+        "NotificationStatusEnum": "supervision.models.reminders.Notification.Status",
+    },
 }
 
 LOGGING = {

@@ -39,33 +39,34 @@ GROW = {
 # kind → its lists, each (where, URL, the queries it takes at most). Web pages load the session, the
 # user, the user's region (scope), the count and the page of rows (plus the prefetched domains, the
 # domain filter's choices, and the user's model permissions when the rules refuse "add"); the API
-# skips the session; the admin adds its own counts.
+# skips the session; the admin adds its own counts. Web and admin pages also count the unread inbox
+# messages for the navigation bar.
 LISTS = {
     "regions": [
-        ("web", "/registry/regions/", 7),
+        ("web", "/registry/regions/", 8),
         ("api", "/api/v1/regions/", 2),
-        ("admin", "/admin/supervision/region/", 8),
+        ("admin", "/admin/supervision/region/", 9),
     ],
     "authorities": [
-        ("web", "/registry/authorities/", 5),
+        ("web", "/registry/authorities/", 6),
         ("api", "/api/v1/authorities/", 2),
-        ("admin", "/admin/supervision/authority/", 8),
+        ("admin", "/admin/supervision/authority/", 9),
     ],
-    "business-domains": [("api", "/api/v1/business-domains/", 2), ("admin", "/admin/supervision/businessdomain/", 8)],
+    "business-domains": [("api", "/api/v1/business-domains/", 2), ("admin", "/admin/supervision/businessdomain/", 9)],
     "platforms": [
-        ("web", "/registry/platforms/", 7),
+        ("web", "/registry/platforms/", 8),
         ("api", "/api/v1/platforms/", 3),
-        ("admin", "/admin/supervision/platform/", 8),
+        ("admin", "/admin/supervision/platform/", 9),
     ],
     "vendors": [
-        ("web", "/registry/vendors/", 7),
+        ("web", "/registry/vendors/", 8),
         ("api", "/api/v1/vendors/", 2),
-        ("admin", "/admin/supervision/cavendor/", 8),
+        ("admin", "/admin/supervision/cavendor/", 9),
     ],
     "contacts": [
-        ("web", "/registry/contacts/", 5),
+        ("web", "/registry/contacts/", 6),
         ("api", "/api/v1/contacts/", 2),
-        ("admin", "/admin/supervision/contact/", 8),
+        ("admin", "/admin/supervision/contact/", 9),
     ],
 }
 # Who looks: the province (whose page is often full already) and a persona whose page grows from a
