@@ -1,0 +1,136 @@
+"""The life of a filing: draft → submitted → accepted | returned (with the reviewer's reason).
+
+Each step locks the filing row, checks the state it moves from, writes a history row with the
+user, and runs the rules where the issue asks for them.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fees import findings
+from fees.models import FeeFiling, FeeFilingLine
+from fees.rules import Breach, RuleBook, line_facts
+
+
+class Blocked(ValidationError):
+    """The vendor has an open case about a fee breach: accepting needs an override reason."""
+
+    def __init__(self, cases):
+        self.cases = cases
+        super().__init__(
+            _(
+                "This vendor has %(n)d open rectification case(s) about a fee breach; a new filing can only be "
+                "accepted with an override reason."
+            )
+            % {"n": len(cases)}
+        )
+
+
+def _locked(filing: FeeFiling) -> FeeFiling:
+    return FeeFiling.objects.select_for_update().select_related("vendor", "region").get(pk=filing.pk)
+
+
+def _save(filing: FeeFiling, user, reason: str = "") -> None:
+    filing._history_user = user
+    if reason:
+        filing._change_reason = reason
+    filing.save()
+
+
+def submit(filing: FeeFiling, user) -> list[Breach]:
+    """Submit a draft or returned filing; run the rules and raise a finding per breach."""
+    return submit_many([filing], user)
+
+
+def submit_many(filings: Iterable[FeeFiling], user) -> list[Breach]:
+    """Submit filings (the import submits hundreds at once): one rule book, set-based checks."""
+    filings = list(filings)
+    with transaction.atomic():
+        ids = []
+        now = timezone.now()
+        for filing in filings:
+            locked = _locked(filing)
+            if not user.has_perm("fees.change_feefiling", locked):
+                raise PermissionDenied(_("You may not submit this filing."))
+            ids.append(locked.pk)
+        counts = dict(FeeFilingLine.objects.filter(filing_id__in=ids).values_list("filing_id").annotate(n=Count("pk")))
+        empty = [pk for pk in ids if not counts.get(pk)]
+        if empty:
+            raise ValidationError(
+                _("A filing needs at least one line before it is submitted (filing #%(id)s).") % {"id": empty[0]}
+            )
+        to_update = list(FeeFiling.objects.filter(pk__in=ids))
+        for filing in to_update:
+            filing.status = FeeFiling.Status.SUBMITTED
+            filing.submitted_at = now
+            filing.submitted_by = user
+            filing.return_reason = ""
+        _bulk_save(to_update, ["status", "submitted_at", "submitted_by", "return_reason", "updated"], user)
+        book = RuleBook()
+        breaches = book.evaluate_all(line_facts(FeeFilingLine.objects.filter(filing_id__in=ids)))
+        findings.report(breaches, raised_by=user)
+    for filing in filings:
+        filing.refresh_from_db()
+    return breaches
+
+
+def _bulk_save(filings: list[FeeFiling], fields: list[str], user) -> None:
+    from simple_history.utils import bulk_update_with_history
+
+    now = timezone.now()
+    for filing in filings:
+        filing.updated = now
+    if len(filings) == 1:
+        _save(filings[0], user)
+    else:
+        bulk_update_with_history(filings, FeeFiling, fields, batch_size=500, default_user=user)
+
+
+def accept(filing: FeeFiling, user, override_reason: str = "") -> FeeFiling:
+    """Accept a submitted filing. Refused while the vendor has an open case about a fee breach,
+    unless ``override_reason`` says why."""
+    override_reason = override_reason.strip()
+    with transaction.atomic():
+        locked = _locked(filing)
+        if not user.has_perm("fees.review_feefiling", locked):
+            raise PermissionDenied(_("Only an administrator of the filing's region may review a submitted filing."))
+        cases = findings.blocking_cases(locked.vendor)
+        if cases and not override_reason:
+            raise Blocked(cases)
+        locked.status = FeeFiling.Status.ACCEPTED
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = user
+        locked.override_reason = override_reason if cases else ""
+        _save(locked, user, _("accepted with override: %(reason)s") % {"reason": override_reason} if cases else "")
+        transaction.on_commit(lambda: _after_acceptance(locked.vendor_id, user.pk))
+    filing.refresh_from_db()
+    return filing
+
+
+def _after_acceptance(vendor_id: int, user_id: int) -> None:
+    from fees.tasks import check_vendor_compliance
+
+    check_vendor_compliance.delay(vendor_id, user_id)
+
+
+def return_(filing: FeeFiling, user, reason: str) -> FeeFiling:
+    """Return a submitted filing to the vendor with the reviewer's reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the filing is returned.")})
+    with transaction.atomic():
+        locked = _locked(filing)
+        if not user.has_perm("fees.review_feefiling", locked):
+            raise PermissionDenied(_("Only an administrator of the filing's region may review a submitted filing."))
+        locked.status = FeeFiling.Status.RETURNED
+        locked.return_reason = reason
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = user
+        _save(locked, user, reason)
+    filing.refresh_from_db()
+    return filing
