@@ -50,10 +50,12 @@ def assess(complaint: FeeComplaint, tree: RegionTree | None = None) -> Assessmen
         )
     assessment = Assessment(conclusive=item.prohibited)
     if item.prohibited and amount > 0:
-        assessment.breaches.append({"rule": "prohibited_fee", "amount": str(amount), "forbidden_by": item.forbidden_by})
+        assessment.breaches.append(
+            {"rule": "prohibited_fee", "amount": str(amount), "forbidden_by": item.forbidden_by_number}
+        )
         assessment.reasons.append(
             _("%(item)s may not be charged at all (%(directive)s).")
-            % {"item": item.name, "directive": item.forbidden_by}
+            % {"item": item.name, "directive": item.forbidden_by_number}
         )
     if not item.prohibited:
         bench = cache.get(province, complaint.product_id, item.pk)
@@ -103,11 +105,8 @@ def assess(complaint: FeeComplaint, tree: RegionTree | None = None) -> Assessmen
 
 
 def raise_complaint_finding(complaint: FeeComplaint, user=None):
-    from fees.findings import _services
+    from supervision import services
 
-    services = _services()
-    if services is None:
-        return None
     with translation.override(settings.LANGUAGE_CODE):
         summary = _(
             "Complaint %(number)s upheld: %(vendor)s charged %(amount)s yuan for %(product)s / %(item)s on %(platform)s "

@@ -17,7 +17,7 @@ class ProductKindFilterSet(SearchFilterSet):
 
 
 class FeeItemFilterSet(SearchFilterSet):
-    search_fields = ("code", "name", "forbidden_by")
+    search_fields = ("code", "name", "forbidden_by__number")
 
     class Meta:
         model = FeeItem

@@ -14,15 +14,6 @@ from fees.rules import OVERCHARGE, PROHIBITED, REPEATED, Breach
 FEE_FINDING_KINDS = (OVERCHARGE, PROHIBITED, REPEATED, "complaint_upheld")
 
 
-def _services():
-    """supervision.services (TEMPORARY guard until the deadlines branch is merged)."""
-    try:
-        from supervision import services
-    except ImportError:
-        return None
-    return services
-
-
 def describe(breach: Breach, names: dict) -> str:
     """One sentence for the finding, in the portal's language (Chinese first)."""
     params = {
@@ -67,13 +58,13 @@ def name_maps(breaches: Iterable[Breach]) -> dict:
     }
 
 
-def report(breaches: Iterable[Breach], raised_by=None) -> list[tuple[object, bool]]:
+def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) -> list[tuple[object, bool]]:
     """Raise one finding per breach (a breach seen again returns the existing finding)."""
+    from supervision import services
     from supervision.models import CAVendor
 
-    services = _services()
     breaches = list(breaches)
-    if not breaches or services is None:
+    if not breaches:
         return []
     names = name_maps(breaches)
     vendors = CAVendor.objects.in_bulk({b.vendor_id for b in breaches})
@@ -89,6 +80,7 @@ def report(breaches: Iterable[Breach], raised_by=None) -> list[tuple[object, boo
                     facts=breach.facts(),
                     evidence=reverse("fees:feefiling_detail", args=[breach.filing_id]),
                     raised_by=raised_by,
+                    is_demo=is_demo,
                 )
             )
     return results
@@ -97,12 +89,31 @@ def report(breaches: Iterable[Breach], raised_by=None) -> list[tuple[object, boo
 def blocking_cases(vendor) -> list:
     """Open rectification cases about a fee breach of ``vendor``: while one is open, no new
     filing of the vendor is accepted unless an administrator overrides with a reason."""
-    return []  # wired to supervision's cases once they exist (see the branch merge)
+    from supervision.models import RectificationCase
+
+    return list(
+        RectificationCase.objects.of_party(vendor)
+        .filter(status__in=RectificationCase.OPEN, findings__kind__in=FEE_FINDING_KINDS)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def vendors_with_open_findings(vendor_ids) -> set[int]:
+    """Vendors with a fee finding still open or in rectification."""
+    from supervision.models import Finding
+
+    return set(
+        Finding.objects.filter(
+            vendor_id__in=list(vendor_ids),
+            kind__in=FEE_FINDING_KINDS,
+            status__in=[Finding.Status.OPEN, Finding.Status.IN_RECTIFICATION],
+        ).values_list("vendor_id", flat=True)
+    )
 
 
 def fulfil_fee_reduction(vendor, evidence: str, by=None) -> int:
     """Mark the vendor's fee-reduction duty fulfilled (its tariffs in force are all compliant)."""
-    services = _services()
-    if services is None:
-        return 0
+    from supervision import services
+
     return services.fulfil_obligations(party=vendor, kind="fee_reduction", evidence=evidence, by=by)

@@ -151,7 +151,7 @@ class RuleBook:
         }
         breaches = []
         if item.prohibited:
-            breaches.append(Breach(PROHIBITED, forbidden_by=item.forbidden_by, **common))
+            breaches.append(Breach(PROHIBITED, forbidden_by=item.forbidden_by_number, **common))
         else:
             benchmark = self.benchmarks.get(province, line.product_id, line.item_id)
             if benchmark is not None and line.amount > benchmark.amount:

@@ -32,7 +32,9 @@ FEE_ITEMS = [
 
 def load_facts(log: Log) -> int:
     from fees.models import FeeItem, FeePolicy, ProductKind
+    from supervision.models import Directive
 
+    directive = Directive.objects.get(number=HENAN_DIRECTIVE)
     written = 0
     for code, name, order in PRODUCTS:
         written += upsert(ProductKind, {"code": code}, {"name": name, "order": order})[1]
@@ -43,7 +45,7 @@ def load_facts(log: Log) -> int:
             {
                 "name": name,
                 "prohibited": prohibited,
-                "forbidden_by": HENAN_DIRECTIVE if prohibited else "",
+                "forbidden_by_id": directive.pk if prohibited else None,
                 "one_off": one_off,
                 "order": order,
             },
@@ -168,7 +170,7 @@ def load_demo(log: Log, password: str) -> int:
         submitted_at=timezone.now()
     )
     breaches = RuleBook().evaluate_all(line_facts(FeeFilingLine.objects.filter(filing__in=[overcharge, remote_filing])))
-    written += sum(1 for _finding, created in findings.report(breaches) if created)
+    written += sum(1 for _finding, created in findings.report(breaches, is_demo=True) if created)
     log(f"fee demo data: {written} rows written")
     return written
 

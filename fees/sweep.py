@@ -1,5 +1,6 @@
 """The daily fee-rule sweep: every tariff in force today against the rules, each breach raised once;
-vendors whose tariffs in force are all compliant have their fee-reduction duty fulfilled."""
+vendors whose tariffs in force are all compliant (and who have no open fee finding) have their
+fee-reduction duty fulfilled."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ def sweep(today: datetime.date | None = None, *, vendors=None, user=None) -> Swe
     breaches, lines_per_vendor = current_breaches(today, vendors=vendors)
     result = SweepResult(lines=sum(lines_per_vendor.values()), breaches=breaches)
     result.new_findings = sum(1 for _finding, created in findings.report(breaches, raised_by=user) if created)
-    breaching = {b.vendor_id for b in breaches}
+    breaching = {b.vendor_id for b in breaches} | findings.vendors_with_open_findings(lines_per_vendor)
     result.compliant_vendors = sorted(v for v in lines_per_vendor if v not in breaching)
     if result.compliant_vendors:
         from supervision.models import CAVendor

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from portal.api.base import ModelCleanSerializer
-from supervision.models import Region
+from supervision.models import Directive, Region
 
 
 class ProductKindSerializer(ModelCleanSerializer):
@@ -12,6 +12,10 @@ class ProductKindSerializer(ModelCleanSerializer):
 
 
 class FeeItemSerializer(ModelCleanSerializer):
+    forbidden_by = serializers.SlugRelatedField(
+        slug_field="number", queryset=Directive.objects.all(), allow_null=True, required=False
+    )
+
     class Meta:
         model = FeeItem
         fields = ["id", "code", "name", "prohibited", "forbidden_by", "one_off", "description", "order"]

@@ -154,7 +154,7 @@ def template_workbook(products, items, regions) -> bytes:
             [
                 product,
                 item.name if item else "",
-                ("是（" + item.forbidden_by + "）" if item.prohibited else "否") if item else "",
+                ("是（" + item.forbidden_by_number + "）" if item.prohibited else "否") if item else "",
                 region.code if region else "",
                 region.name if region else "",
             ]

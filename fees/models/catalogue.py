@@ -50,11 +50,14 @@ class FeeItem(BaseModel):
     prohibited = models.BooleanField(
         _("prohibited"), default=False, help_text=_("Any amount above zero on this item is a breach.")
     )
-    forbidden_by = models.CharField(
-        _("forbidden by (document number)"),
-        max_length=100,
+    forbidden_by = models.ForeignKey(
+        "supervision.Directive",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("The directive (文号) that forbids this fee, e.g. 豫公管办〔2019〕23号."),
+        related_name="forbidden_fee_items",
+        verbose_name=_("forbidden by"),
+        help_text=_("The directive that forbids this fee, e.g. 豫公管办〔2019〕23号."),
     )
     one_off = models.BooleanField(
         _("paid once in the province"),
@@ -74,7 +77,7 @@ class FeeItem(BaseModel):
         ordering = ["prohibited", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                name="feeitem_prohibited_names_directive", condition=Q(prohibited=False) | ~Q(forbidden_by="")
+                name="feeitem_prohibited_names_directive", condition=Q(prohibited=False) | Q(forbidden_by__isnull=False)
             ),
         ]
         rules_permissions = {
@@ -90,12 +93,16 @@ class FeeItem(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("fees:feeitem_detail", args=[self.pk])
 
+    @property
+    def forbidden_by_number(self) -> str:
+        """The document number (文号) of the forbidding directive, or ""."""
+        return self.forbidden_by.number if self.forbidden_by_id else ""
+
     def clean(self) -> None:
         super().clean()
         from django.core.exceptions import ValidationError
 
-        self.forbidden_by = self.forbidden_by.strip()
-        if self.prohibited and not self.forbidden_by:
+        if self.prohibited and not self.forbidden_by_id:
             raise ValidationError({"forbidden_by": _("Name the directive that forbids this fee.")})
 
 

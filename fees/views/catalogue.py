@@ -40,7 +40,7 @@ class FeeItemList(FeeItemViews, ObjectListView):
         Column("name", _("name"), link=True),
         Column("code", _("code")),
         Column("prohibited", _("prohibited")),
-        Column("forbidden_by", _("forbidden by (document number)")),
+        Column("forbidden_by", _("forbidden by"), link=True),
         Column("one_off", _("paid once in the province")),
     ]
 
@@ -50,7 +50,7 @@ class FeeItemDetail(FeeItemViews, ObjectDetailView):
         Column("name", _("name")),
         Column("code", _("code")),
         Column("prohibited", _("prohibited")),
-        Column("forbidden_by", _("forbidden by (document number)")),
+        Column("forbidden_by", _("forbidden by"), link=True),
         Column("one_off", _("paid once in the province")),
         Column("description", _("description")),
     ]
