@@ -7,18 +7,20 @@ from portal.forms import ScopedModelForm
 from supervision.models import Platform, Region
 
 
-class AmountField(forms.CharField):
+class AmountField(forms.Field):
     """Yuan to the fen, parsed strictly as Decimal (never through float)."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "20"})
 
     def to_python(self, value):
-        value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(str(value)) > 20:
+            raise forms.ValidationError(_("The amount is too long."))
         try:
             return parse_amount(value)
         except ValueError as exc:

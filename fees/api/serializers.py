@@ -29,6 +29,7 @@ class FeeFilingLineSerializer(ModelCleanSerializer):
     class Meta:
         model = FeeFilingLine
         fields = ["id", "filing", "product", "item", "amount", "per_platform", "note", "created", "updated"]
+        validators = []  # the model's clean() says "this filing already has a line for …"
 
     def validate_filing(self, filing):
         request = self.context.get("request")
@@ -65,6 +66,7 @@ class FeeFilingSerializer(ModelCleanSerializer):
             "updated",
         ]
         read_only_fields = ["status", "submitted_at", "reviewed_at", "return_reason", "override_reason"]
+        validators = []  # uniqueness is checked by the model's clean(), after the vendor is known
 
     def get_fields(self):
         fields = super().get_fields()
