@@ -51,7 +51,28 @@ LINE_FACT_FIELDS = (
 
 
 def line_facts(lines: QuerySet) -> list[LineFacts]:
-    return [LineFacts(*row) for row in lines.values_list(*LINE_FACT_FIELDS)]
+    return [LineFacts(*row) for row in lines.order_by().values_list(*LINE_FACT_FIELDS)]
+
+
+def filing_line_facts(filing_ids: list[int]) -> list[LineFacts]:
+    """The facts of the filings' lines: the filings once, then their lines by filing id (no join,
+    so a plan on stale statistics after a large import stays an index lookup)."""
+    from fees.models import FeeFiling
+    from fees.tariffs import lines_of
+
+    info = {}
+    for start in range(0, len(filing_ids), 5000):
+        batch = filing_ids[start : start + 5000]
+        for pk, vendor_id, region_id, effective in (
+            FeeFiling.objects.filter(pk__in=batch)
+            .order_by()
+            .values_list("pk", "vendor_id", "region_id", "effective_date")
+        ):
+            info[pk] = (vendor_id, region_id, effective)
+    return [
+        LineFacts(pk, filing_id, *info[filing_id], product_id, item_id, amount, per_platform)
+        for amount, pk, filing_id, product_id, item_id, per_platform in lines_of(filing_ids)
+    ]
 
 
 def tariff_facts(tariff) -> LineFacts:

@@ -33,19 +33,6 @@ class Tariff:
         return FeeFiling.objects.select_related("vendor", "region").get(pk=self.filing_id)
 
 
-LINE_FIELDS = (
-    "amount",
-    "pk",
-    "filing_id",
-    "filing__vendor_id",
-    "filing__region_id",
-    "filing__effective_date",
-    "product_id",
-    "item_id",
-    "per_platform",
-)
-
-
 def _id(obj) -> int:
     return obj if isinstance(obj, int) else obj.pk
 
@@ -86,25 +73,16 @@ def tariffs_in_force(
     for target in regions:
         for rank, source in enumerate(tree.applicable(target)):
             reach.setdefault(source, []).append((target, rank))
-    lines = FeeFilingLine.objects.filter(
-        filing__status=FeeFiling.Status.ACCEPTED,
-        filing__region_id__in=list(reach),
-        filing__effective_date__lte=date,
-    )
-    if products is not None:
-        lines = lines.filter(product_id__in=list(products))
-    if items is not None:
-        lines = lines.filter(item_id__in=list(items))
     filings = FeeFiling.objects.filter(
         status=FeeFiling.Status.ACCEPTED, region_id__in=list(reach), effective_date__lte=date
-    )
+    ).order_by()
     if vendors is not None:
-        vendors = list(vendors)
-        filings = filings.filter(vendor_id__in=vendors)
-        lines = lines.filter(filing__vendor_id__in=vendors)
+        filings = filings.filter(vendor_id__in=list(vendors))
     # Which filing is in force for each vendor in each target region.
     chosen: dict[tuple[int, str], tuple[tuple, int]] = {}
+    info: dict[int, tuple[int, str, datetime.date]] = {}
     for pk, vendor_id, region_id, effective in filings.values_list("pk", "vendor_id", "region_id", "effective_date"):
+        info[pk] = (vendor_id, region_id, effective)
         for target, rank in reach[region_id]:
             order = (effective, -rank, pk)
             current = chosen.get((vendor_id, target))
@@ -114,16 +92,25 @@ def tariffs_in_force(
     for (_vendor, target), (_order, pk) in chosen.items():
         targets_of.setdefault(pk, []).append(target)
     found: dict[tuple[int, str, int, int], Tariff] = {}
-    for amount, pk, filing_id, vendor_id, region_id, effective, product_id, item_id, per_platform in lines.values_list(
-        *LINE_FIELDS
-    ).iterator(chunk_size=5000):
-        targets = targets_of.get(filing_id)
-        if not targets:
-            continue
+    for amount, pk, filing_id, product_id, item_id, per_platform in lines_of(list(targets_of), products, items):
+        vendor_id, region_id, effective = info[filing_id]
         tariff = Tariff(amount, pk, filing_id, vendor_id, region_id, effective, product_id, item_id, per_platform)
-        for target in targets:
+        for target in targets_of[filing_id]:
             found[(vendor_id, target, product_id, item_id)] = tariff
     return found
+
+
+def lines_of(filing_ids: list[int], products=None, items=None, batch: int = 5000):
+    """(amount, pk, filing, product, item, per_platform) of the filings' lines, by batches of
+    filing ids: an index lookup per filing whatever the table statistics say (a large import
+    leaves them stale until the next ANALYZE)."""
+    for start in range(0, len(filing_ids), batch):
+        lines = FeeFilingLine.objects.filter(filing_id__in=filing_ids[start : start + batch]).order_by()
+        if products is not None:
+            lines = lines.filter(product_id__in=list(products))
+        if items is not None:
+            lines = lines.filter(item_id__in=list(items))
+        yield from lines.values_list("amount", "pk", "filing_id", "product_id", "item_id", "per_platform")
 
 
 def lines_in_force(
@@ -131,7 +118,7 @@ def lines_in_force(
 ) -> dict[int, Tariff]:
     """The accepted lines in force somewhere in ``province`` on ``date``, by line id."""
     tree = tree or RegionTree()
-    filings = FeeFiling.objects.accepted().filter(effective_date__lte=date)
+    filings = FeeFiling.objects.accepted().filter(effective_date__lte=date).order_by()
     if vendors is not None:
         vendors = list(vendors)
         filings = filings.filter(vendor_id__in=vendors)

@@ -8,13 +8,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fees import findings
 from fees.models import FeeFiling, FeeFilingLine
-from fees.rules import Breach, RuleBook, line_facts
+from fees.rules import Breach, RuleBook, filing_line_facts
 
 
 class Blocked(ValidationError):
@@ -44,51 +43,56 @@ def _save(filing: FeeFiling, user, reason: str = "") -> None:
 
 def submit(filing: FeeFiling, user) -> list[Breach]:
     """Submit a draft or returned filing; run the rules and raise a finding per breach."""
-    return submit_many([filing], user)
+    breaches = submit_many([filing], user)
+    filing.refresh_from_db()
+    return breaches
 
 
 def submit_many(filings: Iterable[FeeFiling], user) -> list[Breach]:
-    """Submit filings (the import submits hundreds at once): one rule book, set-based checks."""
-    filings = list(filings)
+    """Submit filings (an import submits thousands at once): rows locked and updated by batches,
+    history written in bulk, one rule book for all lines, each breach raised once."""
+    ids = [filing.pk for filing in filings]
+    now = timezone.now()
     with transaction.atomic():
-        ids = []
-        now = timezone.now()
-        for filing in filings:
-            locked = _locked(filing)
-            if not user.has_perm("fees.change_feefiling", locked):
-                raise PermissionDenied(_("You may not submit this filing."))
-            ids.append(locked.pk)
-        counts = dict(FeeFilingLine.objects.filter(filing_id__in=ids).values_list("filing_id").annotate(n=Count("pk")))
-        empty = [pk for pk in ids if not counts.get(pk)]
+        locked: list[FeeFiling] = []
+        for batch in _batches(ids):
+            locked += (
+                FeeFiling.objects.select_for_update(of=("self",))
+                .filter(pk__in=batch)
+                .select_related("vendor", "region")
+            )
+        for filing in locked:
+            if not user.has_perm("fees.change_feefiling", filing):
+                raise PermissionDenied(_("You may not submit this filing (#%(id)s).") % {"id": filing.pk})
+        with_lines = set()
+        for batch in _batches(ids):
+            with_lines |= set(
+                FeeFilingLine.objects.filter(filing_id__in=batch)
+                .order_by()
+                .values_list("filing_id", flat=True)
+                .distinct()
+            )
+        empty = sorted(set(ids) - with_lines)
         if empty:
             raise ValidationError(
                 _("A filing needs at least one line before it is submitted (filing #%(id)s).") % {"id": empty[0]}
             )
-        to_update = list(FeeFiling.objects.filter(pk__in=ids))
-        for filing in to_update:
-            filing.status = FeeFiling.Status.SUBMITTED
-            filing.submitted_at = now
-            filing.submitted_by = user
-            filing.return_reason = ""
-        _bulk_save(to_update, ["status", "submitted_at", "submitted_by", "return_reason", "updated"], user)
-        book = RuleBook()
-        breaches = book.evaluate_all(line_facts(FeeFilingLine.objects.filter(filing_id__in=ids)))
+        changes = {"status": FeeFiling.Status.SUBMITTED, "submitted_at": now, "submitted_by": user, "return_reason": ""}
+        for batch in _batches(ids):
+            FeeFiling.objects.filter(pk__in=batch).update(**changes, updated=now)
+        for filing in locked:
+            for name, value in changes.items():
+                setattr(filing, name, value)
+            filing.updated = now
+        FeeFiling.history.bulk_history_create(locked, batch_size=1000, update=True, default_user=user, default_date=now)
+        breaches = RuleBook().evaluate_all(filing_line_facts(ids))
         findings.report(breaches, raised_by=user)
-    for filing in filings:
-        filing.refresh_from_db()
     return breaches
 
 
-def _bulk_save(filings: list[FeeFiling], fields: list[str], user) -> None:
-    from simple_history.utils import bulk_update_with_history
-
-    now = timezone.now()
-    for filing in filings:
-        filing.updated = now
-    if len(filings) == 1:
-        _save(filings[0], user)
-    else:
-        bulk_update_with_history(filings, FeeFiling, fields, batch_size=500, default_user=user)
+def _batches(ids: list[int], size: int = 5000):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def accept(filing: FeeFiling, user, override_reason: str = "") -> FeeFiling:

@@ -4,11 +4,15 @@ Small sheets run inside the request; large ones in Celery, reporting progress th
 so the page can draw a progress bar while the work runs inside its transaction.
 """
 
+import json
 import logging
 from collections import Counter
 
+import tablib
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,6 +93,35 @@ def _read(job: FeeImport):
 
     with job.file.open("rb") as handle:
         return read_sheet(handle, progress=progress)
+
+
+def _rows_name(job: FeeImport) -> str:
+    return f"{job.file.name}.rows.json"
+
+
+def _keep_rows(job: FeeImport, dataset) -> None:
+    """The checked rows as text, so writing does not parse the workbook a second time."""
+    content = json.dumps({"headers": dataset.headers, "rows": [list(row) for row in dataset]}, ensure_ascii=False)
+    name = _rows_name(job)
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(content.encode()))
+
+
+def _checked_rows(job: FeeImport):
+    """The rows kept by the check, or the workbook read again when they are gone."""
+    name = _rows_name(job)
+    if not default_storage.exists(name):
+        return _read(job)
+    with default_storage.open(name, "rb") as handle:
+        data = json.loads(handle.read())
+    return tablib.Dataset(*[tuple(row) for row in data["rows"]], headers=data["headers"])
+
+
+def _forget_rows(job: FeeImport) -> None:
+    name = _rows_name(job)
+    if default_storage.exists(name):
+        default_storage.delete(name)
 
 
 def _fail(job: FeeImport, status: str, errors: list[dict], summary: dict | None = None) -> str:
@@ -176,6 +209,7 @@ def _check(job: FeeImport) -> str:
     errors = collect_errors(result)
     if errors:
         return _fail(job, FeeImport.Status.INVALID, errors)
+    _keep_rows(job, dataset)
     FeeImport.objects.filter(pk=job.pk).update(
         status=FeeImport.Status.CHECKED, summary=_summary(resource, dataset), errors=[]
     )
@@ -187,7 +221,7 @@ def _write(job: FeeImport) -> str:
         return job.status  # somebody else confirmed it already
     report_progress(job.pk, "reading", 0, job.total_rows)
     try:
-        dataset = _read(job)
+        dataset = _checked_rows(job)
     except SheetError as exc:
         return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": str(exc)}])
     errors: list[dict] = []
@@ -209,6 +243,7 @@ def _write(job: FeeImport) -> str:
     except (ValidationError, PermissionDenied) as exc:
         message = "；".join(getattr(exc, "messages", [str(exc)]))
         return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": message}], summary)
+    _forget_rows(job)
     FeeImport.objects.filter(pk=job.pk).update(
         status=FeeImport.Status.DONE, summary=summary, errors=[], finished_at=timezone.now()
     )

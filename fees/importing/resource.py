@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
+from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history
 
 from fees.importing.columns import COLUMNS
@@ -251,31 +252,47 @@ class FilingLineResource(resources.ModelResource):
             raise ValueError(problem)
         return date
 
-    def group_key(self, row: dict, errors: dict) -> tuple | None:
-        parts = {}
-        for key, parse in (
-            ("vendor", self.parse_vendor),
-            ("region", self.parse_region),
-            ("effective_date", self.parse_effective_date),
-        ):
+    def _parsed(self, key: str, value):
+        """Parse a filing column once per distinct value (a sheet repeats them on every line)."""
+        memo = self._memo.setdefault(key, {})
+        cache_key = (type(value), value)
+        if cache_key not in memo:
+            parse = {
+                "vendor": self.parse_vendor,
+                "region": self.parse_region,
+                "effective_date": self.parse_effective_date,
+            }
             try:
-                parts[key] = parse(row.get(key, ""))
+                memo[cache_key] = (parse[key](value), None)
             except ValueError as exc:
-                errors[key] = [str(exc)]
-        if errors.keys() & {"vendor", "region", "effective_date"}:
-            return None
-        return (parts["vendor"], parts["region"], parts["effective_date"])
+                memo[cache_key] = (None, str(exc))
+        return memo[cache_key]
+
+    def group_key(self, row: dict, errors: dict) -> tuple | None:
+        parts = []
+        for key in ("vendor", "region", "effective_date"):
+            value, error = self._parsed(key, row.get(key, ""))
+            if error is not None:
+                errors[key] = [error]
+            parts.append(value)
+        return None if len(errors.keys() & {"vendor", "region", "effective_date"}) else tuple(parts)
 
     # --- import hooks --------------------------------------------------------------------------
 
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        self.dry_run = dry_run  # import-export does not pass it on to before_import
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
     def before_import(self, dataset, **kwargs):
         self._load_context()
-        dry_run = kwargs.get("dry_run", False)
+        self._memo = {}
+        dry_run = self.dry_run
         keys: dict[tuple, int] = {}
+        self.row_keys = []
         for number, values in enumerate(dataset.dict, 1):
-            if not any(values.values()):
-                continue
-            key = self.group_key(values, {})
+            errors = {}
+            key = self.group_key(values, errors) if any(values.values()) else None
+            self.row_keys.append((key, errors))
             if key is not None and key not in keys:
                 keys[key] = number
         if keys:
@@ -286,33 +303,43 @@ class FilingLineResource(resources.ModelResource):
                 key
                 for key in FeeFiling.objects.filter(
                     Q(vendor_id__in=vendors), Q(region_id__in=regions), Q(effective_date__in=dates)
-                ).values_list("vendor_id", "region_id", "effective_date")
+                )
+                .order_by()
+                .values_list("vendor_id", "region_id", "effective_date")
                 if key in keys
             }
         new = []
+        note = _("Imported from %(file)s") % {"file": self.source_name} if self.source_name else ""
         for key, first_row in keys.items():
             if key in self.existing:
                 continue
             filing = FeeFiling(
-                vendor_id=key[0],
-                region_id=key[1],
-                effective_date=key[2],
-                created_by=self.user,
-                note=_("Imported from %(file)s") % {"file": self.source_name} if self.source_name else "",
+                vendor_id=key[0], region_id=key[1], effective_date=key[2], created_by=self.user, note=note
             )
             self.groups[key] = filing
             self.group_rows[key] = first_row
             new.append(filing)
         if new and not dry_run:
             self.created_filings = bulk_create_with_history(new, FeeFiling, batch_size=BATCH, default_user=self.user)
+        self._line_fields = [field for field in self.get_import_fields() if field.column_name in dataset.headers]
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_row(self, row, instance_loader, **kwargs):
+        """One sheet row → one unsaved line, validated; the lean form of import-export's
+        ``import_row`` (no diff, no instance lookup: every row is a new line of a new filing)."""
+        row_result = self.get_row_result_class()()
+        number = kwargs.get("row_number", 0)
+        if not any(row.values()):  # a blank row in the middle of the sheet
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        instance = FeeFilingLine()
         errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        key = self.group_key(row, errors)
+        for field in self._line_fields:
+            try:
+                setattr(instance, field.attribute, field.widget.clean(row[field.column_name], row=row))
+            except ValueError as exc:
+                errors[field.attribute] = [str(exc)]
+        key, key_errors = self.row_keys[number - 1]
+        errors.update(key_errors)
         if key is not None:
             if key in self.existing:
                 errors["effective_date"] = [
@@ -323,7 +350,6 @@ class FilingLineResource(resources.ModelResource):
                 if "product" not in errors and "item" not in errors:
                     line_key = (key, instance.product.pk, instance.item.pk)
                     first = self.seen.get(line_key)
-                    number = kwargs.get("row_number", 0) + 1
                     if first is not None:
                         errors["item"] = [
                             _(
@@ -332,17 +358,16 @@ class FilingLineResource(resources.ModelResource):
                             % {"row": first}
                         ]
                     else:
-                        self.seen[line_key] = number
+                        self.seen[line_key] = number + 1
         if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        return not any(row.values())  # a blank row in the middle of the sheet
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        if import_validation_errors:
             self.failed = True
-            raise ValidationError(import_validation_errors)
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = ValidationError(errors)
+        else:
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW
+            self.save_instance(instance, True, row, **kwargs)
+        self.after_import_row(row, row_result, **kwargs)
+        return row_result
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.validation_error is not None or row_result.errors:
