@@ -262,7 +262,8 @@ def visible_breaches(user, tree: RegionTree | None = None) -> list:
     tree = tree or RegionTree()
     scope = Scope.of(user) if not user.is_superuser else None
     vendors = [scope.vendor_id] if scope and scope.vendor_id else None
-    breaches, _lines = current_breaches(vendors=vendors, tree=tree)
+    provinces = [tree.province_of(scope.region_code)] if scope and scope.is_admin else None
+    breaches, _lines = current_breaches(vendors=vendors, provinces=provinces, tree=tree)
     return [breach for breach in breaches if breach_visible(scope, tree, breach, user)]
 
 

@@ -194,3 +194,23 @@ def test_breaches_page_scope(blank, file_filing, client_for):
         "bjca": {"232.00"},
     }
     assert client_for("platform-puyang").get("/fees/breaches/").status_code == 403
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+def test_catalogue_tariff_and_benchmark_endpoints(blank, file_filing, api_for, client_for, cat, persona):
+    file_filing("HNCA", KAIFENG, D(2019, 1, 1), {"new-issuance": "205.00"})
+    api = api_for(persona)
+    reads = [
+        "/api/v1/fee-items/",
+        "/api/v1/fee-products/",
+        f"/api/v1/fee-benchmarks/?province={HENAN}",
+        f"/api/v1/fee-tariffs/?vendor={cat.vendors['HNCA'].pk}&item={cat.item().pk}&product={cat.product().pk}"
+        f"&region={KAIFENG}&date=2020-01-01",
+    ]
+    for url in reads:
+        assert api.get(url).status_code == (200 if persona != "anonymous" else 403), url
+    new_item = {"code": f"x-{persona}", "name": f"新项目{persona}", "prohibited": False}
+    allowed = persona in ("province", "puyang", "zhengzhou")
+    assert api.post("/api/v1/fee-items/", new_item).status_code == (201 if allowed else 403)
+    web = client_for(persona).get("/fees/items/new/")
+    assert web.status_code == (200 if allowed else 302 if persona == "anonymous" else 403)
