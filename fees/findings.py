@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
 from fees.money import yuan
-from fees.rules import OVERCHARGE, PROHIBITED, REPEATED, Breach
 
 FEE_FINDING_KINDS = (OVERCHARGE, PROHIBITED, REPEATED, "complaint_upheld")
 

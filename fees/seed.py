@@ -112,8 +112,8 @@ def load_demo(log: Log, password: str) -> int:
 
     from fees import findings
     from fees.benchmarks import compute_benchmarks
+    from fees.breaches import RuleBook, line_facts
     from fees.models import Benchmark, FeeFiling, FeeFilingLine
-    from fees.rules import RuleBook, line_facts
     from portal.accounts.models import User
 
     province_user = User.objects.get(username="province")

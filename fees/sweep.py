@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fees import findings
+from fees.breaches import Breach, RuleBook, tariff_facts
 from fees.models import FeePolicy
 from fees.regions import RegionTree
-from fees.rules import Breach, RuleBook, tariff_facts
 from fees.tariffs import lines_in_force
 
 

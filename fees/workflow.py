@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fees import findings
+from fees.breaches import Breach, RuleBook, filing_line_facts
 from fees.models import FeeFiling, FeeFilingLine
-from fees.rules import Breach, RuleBook, filing_line_facts
 
 
 class Blocked(ValidationError):

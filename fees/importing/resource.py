@@ -321,7 +321,9 @@ class FilingLineResource(resources.ModelResource):
             new.append(filing)
         if new and not dry_run:
             self.created_filings = bulk_create_with_history(new, FeeFiling, batch_size=BATCH, default_user=self.user)
-        self._line_fields = [field for field in self.get_import_fields() if field.column_name in dataset.headers]
+        self._line_fields = [
+            field for field in self.get_import_fields() if not field.readonly and field.column_name in dataset.headers
+        ]
 
     def import_row(self, row, instance_loader, **kwargs):
         """One sheet row → one unsaved line, validated; the lean form of import-export's

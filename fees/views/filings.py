@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from fees import filters, findings, forms, versions, workflow
 from fees.benchmarks import BenchmarkCache
+from fees.breaches import RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine
 from fees.regions import RegionTree
-from fees.rules import RuleBook, line_facts
 from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from supervision.models import CAVendor
 

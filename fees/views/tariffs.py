@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
+from fees.breaches import OVERCHARGE
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
 from fees.regions import RegionTree
-from fees.rules import OVERCHARGE
 from fees.sweep import current_breaches
 from fees.tariffs import lines_in_force, tariffs_in_force
 from fees.views.filings import xlsx_response
@@ -270,7 +270,7 @@ def visible_breaches(user, tree: RegionTree | None = None) -> list:
 @login_required
 def overcharges(request):
     """Breaches among today's tariffs in force (and in filings awaiting review) that the user may see."""
-    from fees.rules import RuleBook, line_facts
+    from fees.breaches import RuleBook, line_facts
 
     tree = RegionTree()
     user = request.user

@@ -84,9 +84,12 @@ def test_whole_life_to_closed_case(travel, sweep, mailbox, szca, personas, djang
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds == ["opened", "notice", "responded", "returned", "responded", "closed"]
     # Every step is a notification row, each sent once.
-    assert not Notification.objects.filter(case=case).exclude(status=Notification.Status.SENT).exclude(
-        status=Notification.Status.PENDING
-    ).exists()
+    assert (
+        not Notification.objects.filter(case=case)
+        .exclude(status=Notification.Status.SENT)
+        .exclude(status=Notification.Status.PENDING)
+        .exists()
+    )
 
 
 def test_whole_life_to_published_criticism(travel, sweep, mailbox, puyang_platform, personas, client):

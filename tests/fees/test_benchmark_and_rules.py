@@ -8,7 +8,7 @@ import pytest
 from feetest import GONGYI, HENAN, KAIFENG, LUOYANG, PUYANG, REFERENCE, ZHENGZHOU
 
 from fees import benchmarks as bm
-from fees.rules import OVERCHARGE, PROHIBITED, REPEATED, RuleBook, line_facts
+from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, RuleBook, line_facts
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

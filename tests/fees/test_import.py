@@ -96,26 +96,26 @@ def errors_of(client, rows, existing=0, **kwargs):
 def test_one_bad_row_writes_nothing_and_names_the_row(blank, client_for):
     rows = [*GOOD[:2], ["SZCA", PUYANG, "2020-01-01", "个人证书", "新办", "-5", "否", ""], GOOD[3]]
     errors = errors_of(client_for("province"), rows)
-    assert errors == [(4, "金额（元）", "the amount cannot be negative (-5)")]
+    assert errors == [(4, "金额（元）", "金额不能为负数（-5）")]
     page = client_for("province").get(latest().get_absolute_url()).content.decode()
-    assert "金额（元）" in page
+    assert "第 4 行，金额（元）：金额不能为负数（-5）" in page
 
 
 @pytest.mark.parametrize(
     ("cell", "column", "value", "fragment"),
     [
-        (5, "金额（元）", "abc", "not a number"),
-        (5, "金额（元）", "12.345", "two decimal places"),
-        (5, "金额（元）", 12.345, "two decimal places"),
-        (5, "金额（元）", "#DIV/0!", "formula error"),
-        (3, "产品", "钻石证书", "unknown product"),
-        (4, "收费项目", "加急费", "unknown fee item"),
-        (2, "生效日期", "1999-12-31", "2000-01-01"),
-        (2, "生效日期", "2099-01-01", "ten years"),
-        (2, "生效日期", "明天", "not a date"),
-        (1, "地区代码", "999999", "unknown region"),
-        (0, "机构", "不存在CA", "unknown CA vendor"),
-        (6, "按平台重复收取", "也许", "是 or 否"),
+        (5, "金额（元）", "abc", "不是数字"),
+        (5, "金额（元）", "12.345", "两位小数"),
+        (5, "金额（元）", 12.345, "两位小数"),
+        (5, "金额（元）", "#DIV/0!", "公式错误"),
+        (3, "产品", "钻石证书", "未知产品"),
+        (4, "收费项目", "加急费", "未知收费项目"),
+        (2, "生效日期", "1999-12-31", "不能早于2000-01-01"),
+        (2, "生效日期", "2099-01-01", "十年"),
+        (2, "生效日期", "明天", "不是日期"),
+        (1, "地区代码", "999999", "未知地区代码"),
+        (0, "机构", "不存在CA", "未知电子认证服务机构"),
+        (6, "按平台重复收取", "也许", "请填写“是”或“否”"),
     ],
 )
 def test_bad_cells_are_named_by_row_and_column(blank, client_for, cell, column, value, fragment):
@@ -127,7 +127,7 @@ def test_bad_cells_are_named_by_row_and_column(blank, client_for, cell, column, 
 
 def test_the_same_line_twice(blank, client_for):
     errors = errors_of(client_for("province"), [GOOD[0], GOOD[1], GOOD[0]])
-    assert errors[0][0] == 4 and errors[0][1] == "收费项目" and "row 2" in errors[0][2]
+    assert errors == [(4, "收费项目", "与第 2 行重复（机构、地区、生效日期、产品和收费项目均相同）")]
 
 
 def test_a_filing_that_already_exists(blank, client_for, file_filing):
@@ -146,7 +146,7 @@ def test_formula_error_written_by_excel(blank, client_for):
     buffer = BytesIO()
     workbook.save(buffer)
     upload(client_for("province"), buffer.getvalue())
-    assert latest().errors[0]["message"].startswith("the cell holds a formula error")
+    assert latest().errors[0]["message"] == "单元格含公式错误（#VALUE!）"
 
 
 def test_not_an_xlsx_file(blank, client_for):
@@ -167,12 +167,12 @@ def test_missing_columns_and_empty_sheet(blank, client_for):
 
 def test_vendor_may_import_only_for_itself(blank, client_for, personas):
     errors = errors_of(client_for("szca"), [GOOD[3]])  # a BJCA row
-    assert errors[0][1] == "机构" and "own vendor" in errors[0][2]
+    assert errors == [(2, "机构", "只能为本机构备案（“BJCA”）")]
 
 
 def test_city_admin_only_for_its_region(blank, client_for):
     errors = errors_of(client_for("puyang"), [GOOD[3]])  # Zhengzhou
-    assert errors[0][1] == "地区代码" and "outside your supervision" in errors[0][2]
+    assert errors == [(2, "地区代码", "地区 410100 不在您的监管范围内")]
 
 
 def test_large_sheet_runs_in_celery_with_progress(blank, client_for, monkeypatch, django_capture_on_commit_callbacks):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from fees.money import parse_amount
 
@@ -45,8 +46,13 @@ def test_amounts_are_read_exactly(value, expected):
     ],
 )
 def test_bad_amounts_are_refused_with_a_reason(value, fragment):
-    with pytest.raises(ValueError, match=fragment):
+    with translation.override("en"), pytest.raises(ValueError, match=fragment):
         parse_amount(value)
+
+
+def test_messages_are_in_chinese_by_default():
+    with pytest.raises(ValueError, match="最多保留两位小数"):
+        parse_amount("1.234")
 
 
 def test_amount_column_is_decimal_in_the_database(db, file_filing, cat, blank):
