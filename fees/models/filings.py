@@ -180,6 +180,11 @@ class FeeFiling(BaseModel):
         return reverse("fees:feefiling_detail", args=[self.pk])
 
     @property
+    def submitted_on(self) -> str:
+        """When it was submitted, in local time (for lists)."""
+        return timezone.localtime(self.submitted_at).strftime("%Y-%m-%d %H:%M") if self.submitted_at else ""
+
+    @property
     def editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 

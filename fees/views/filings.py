@@ -35,7 +35,7 @@ class FilingList(FilingViews, ObjectListView):
         Column("region.name", gettext_lazy("region")),
         Column("effective_date", gettext_lazy("effective date")),
         Column("get_status_display", gettext_lazy("status")),
-        Column("submitted_at", gettext_lazy("submitted at")),
+        Column("submitted_on", gettext_lazy("submitted at")),
         Column("is_demo", gettext_lazy("demonstration data (示例)")),
     ]
 

@@ -63,6 +63,8 @@ def tariffs(request):
     products = {p.pk: p for p in ProductKind.objects.all()}
     items = {i.pk: i for i in FeeItem.objects.all()}
     benchmark = bm.effective_benchmarks(province, tree=tree)
+    policy = FeePolicy.objects.filter(province_id=province).first()
+    rules_apply = policy is not None and date >= policy.reference_date  # before it, higher fees were allowed
     vendor_ids = sorted(vendors, key=lambda pk: vendors[pk].short_name)
     pairs = sorted({(key[2], key[3]) for key in found}, key=lambda k: (products[k[0]].order, items[k[1]].order, k))
     rows = []
@@ -73,7 +75,7 @@ def tariffs(request):
             tariff = found.get((vendor_id, region, product_id, item_id))
             over = tariff is not None and bench is not None and tariff.amount > bench.amount
             forbidden = tariff is not None and items[item_id].prohibited and tariff.amount > 0
-            cells.append({"tariff": tariff, "over": over or forbidden})
+            cells.append({"tariff": tariff, "over": rules_apply and (over or forbidden)})
         rows.append({"product": products[product_id], "item": items[item_id], "benchmark": bench, "cells": cells})
     return render(
         request,
