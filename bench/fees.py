@@ -1,0 +1,295 @@
+"""Benchmark of the fee rules on PostgreSQL.
+
+1. The benchmark table (全省最低收费标准) of a province with 200 vendors and 30 cities
+   (48,000 accepted lines in force on the reference date): target < 2 s.
+2. An xlsx sheet of 50,000 filing lines imported through the path a user takes: the file is stored,
+   checked (dry run: every row validated, nothing written), then written all at once with history,
+   submitted, and the rules run against the benchmark (findings raised once): target < 60 s and
+   < 500 MB peak memory (the process's maximum resident set size, everything included).
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/fees python bench/fees.py
+
+The data lives in a province of its own (code 990000, 基准省) with vendors 基准CA-001…200; a run
+removes what the previous run left there first. The import runs in this process, as the Celery
+worker would (``fees.importing.jobs.run``).
+"""
+
+import datetime
+import os
+import resource
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DEBUG", "on")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+PROVINCE = "990000"
+CITIES = [f"99{n:02d}00" for n in range(1, 31)]
+VENDORS = 200
+REFERENCE = datetime.date(2019, 8, 15)
+SHEET_LINES = 50_000
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step(label: str, started: float) -> float:
+    elapsed = time.perf_counter() - started
+    print(f"  {label:<58} {elapsed:7.2f} s   peak RSS {peak_mb():6.0f} MB", flush=True)
+    return elapsed
+
+
+def prepare():
+    """The province, its cities, the vendors, a user; remove the previous run's filings and findings."""
+    from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeImport, FeePolicy
+    from portal.accounts.models import User
+    from supervision.models import CAVendor, Finding, Region
+
+    Region.objects.update_or_create(code=PROVINCE, defaults={"name": "基准省", "level": "province", "parent_id": None})
+    for index, code in enumerate(CITIES, 1):
+        Region.objects.update_or_create(
+            code=code, defaults={"name": f"基准市{index:02d}", "level": "city", "parent_id": PROVINCE}
+        )
+    FeePolicy.objects.update_or_create(
+        province_id=PROVINCE, defaults={"reference_date": REFERENCE, "directive_number": "基准〔2019〕1号"}
+    )
+    existing = set(CAVendor.objects.filter(short_name__startswith="B-").values_list("short_name", flat=True))
+    CAVendor.objects.bulk_create(
+        [
+            CAVendor(name=f"基准CA-{n:03d}", short_name=f"B-{n:03d}")
+            for n in range(1, VENDORS + 1)
+            if f"B-{n:03d}" not in existing
+        ]
+    )
+    vendors = list(CAVendor.objects.filter(short_name__startswith="B-").order_by("short_name"))
+    user, _ = User.objects.get_or_create(username="bench-fees", defaults={"is_superuser": True, "is_staff": True})
+    with transaction.atomic():
+        filings = FeeFiling.objects.filter(vendor__in=vendors)
+        Benchmark.objects.filter(province_id=PROVINCE).delete()
+        Finding.objects.filter(vendor__in=vendors).delete()
+        FeeFilingLine.history.filter(filing_id__in=filings.values("pk")).delete()
+        FeeFiling.history.filter(vendor_id__in=[v.pk for v in vendors]).delete()
+        FeeFilingLine.objects.filter(filing__in=filings).delete()
+        filings.delete()
+        FeeImport.objects.filter(created_by=user).delete()
+    return vendors, user
+
+
+def price(vendor_index: int, city_index: int, line_index: int) -> Decimal:
+    """A deterministic price in yuan to the fen."""
+    return Decimal(100 + (vendor_index * 7 + city_index * 13 + line_index * 29) % 200) + Decimal("0.50")
+
+
+def combos():
+    from fees.models import FeeItem, ProductKind
+
+    products = list(ProductKind.objects.order_by("order"))
+    items = list(FeeItem.objects.filter(prohibited=False).order_by("order"))
+    return [(p, i) for p in products for i in items]
+
+
+def baseline(vendors, user):
+    """48,000 accepted lines in force on the reference date (200 vendors × 30 cities × 8), in bulk."""
+    from fees.models import FeeFiling, FeeFilingLine
+
+    pairs = combos()[:8]
+    filings = FeeFiling.objects.bulk_create(
+        [
+            FeeFiling(
+                vendor=v, region_id=c, effective_date=datetime.date(2019, 6, 1), status="accepted", created_by=user
+            )
+            for v in vendors
+            for c in CITIES
+        ],
+        batch_size=2000,
+    )
+    lines = []
+    for index, filing in enumerate(filings):
+        v, c = divmod(index, len(CITIES))
+        for n, (product, item) in enumerate(pairs):
+            lines.append(FeeFilingLine(filing=filing, product=product, item=item, amount=price(v, c, n)))
+    FeeFilingLine.objects.bulk_create(lines, batch_size=5000)
+    return len(lines)
+
+
+def sheet_rows(vendors):
+    """50,000 lines: every vendor files again for every city from 2020-01-01 (8 lines) and for the
+    province (10 lines); one line in 200 is above the benchmark, one vendor in 50 adds a prohibited fee.
+    Amounts are numbers, as Excel stores them (read back through their shortest form, never rounded)."""
+    pairs = combos()
+    for v, vendor in enumerate(vendors):
+        for c, city in enumerate(CITIES):
+            for n, (product, item) in enumerate(pairs[:8]):
+                amount = 100 if (v + c + n) % 200 else 999.99
+                yield [vendor.short_name, city, "2020-01-01", product.name, item.name, amount, "否", ""]
+        for n, (product, item) in enumerate(pairs[:10]):
+            if v % 50 == 0 and n == 9:
+                yield [vendor.short_name, PROVINCE, "2020-01-01", product.name, "异地用户开通费", 30, "否", ""]
+            else:
+                yield [vendor.short_name, PROVINCE, "2020-01-01", product.name, item.name, 90.5, "否", ""]
+
+
+def write_xlsx(path: Path, header: list[str], rows) -> int:
+    """A plain xlsx as Excel writes it (shared strings, a dimension), streamed with the standard
+    library: openpyxl's writer alone would take a good part of the time budget."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+
+    def column(index: int) -> str:
+        return chr(65 + index)
+
+    def cell(ref: str, value) -> str:
+        if isinstance(value, int | float):
+            return f'<c r="{ref}"><v>{value!r}</v></c>'
+        if value == "":
+            return ""
+        index = strings.setdefault(value, len(strings))
+        return f'<c r="{ref}" t="s"><v>{index}</v></c>'
+
+    body = []
+    count = 0
+    for number, values in enumerate([header, *rows], 1):
+        cells = "".join(cell(f"{column(i)}{number}", value) for i, value in enumerate(values))
+        body.append(f'<row r="{number}">{cells}</row>')
+        count = number - 1
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {ns}>'
+        f'<dimension ref="A1:{column(len(header) - 1)}{count + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>'
+    )
+    shared = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {ns} xmlns:r="{rel}">'
+            '<sheets><sheet name="收费标准" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {ns}>'
+            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<sst {ns} count="{len(strings)}" uniqueCount="{len(strings)}">{shared}</sst>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return count
+
+
+def main() -> int:
+    from django.core.files import File
+
+    from fees import benchmarks
+    from fees.importing import jobs
+    from fees.models import FeeFilingLine, FeeImport
+    from supervision.models import Finding
+
+    vendor_db = settings.DATABASES["default"]
+    print(f"database: {vendor_db['ENGINE'].rsplit('.', 1)[-1]} {vendor_db.get('NAME')}")
+    if connection.vendor != "postgresql":
+        print("  (the targets are for PostgreSQL; set DATABASE_URL=postgres://…)")
+    call_command("migrate", verbosity=0)
+    call_command("seed", verbosity=0)
+    vendors, user = prepare()
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-fees-")
+    started = time.perf_counter()
+    lines = baseline(vendors, user)
+    step(f"set-up: {lines:,} accepted lines (not timed against a target)", started)
+
+    print("benchmark table (target < 2 s):")
+    started = time.perf_counter()
+    table = benchmarks.compute_benchmarks(PROVINCE)
+    table_seconds = step(f"{VENDORS} vendors × {len(CITIES)} cities → {len(table)} benchmark values", started)
+
+    print(f"import of {SHEET_LINES:,} lines (target < 60 s, < 500 MB):")
+    total = time.perf_counter()
+    path = Path(settings.MEDIA_ROOT) / "bench-fees.xlsx"
+    started = time.perf_counter()
+    from fees.importing.columns import HEADERS
+
+    written = write_xlsx(path, HEADERS, sheet_rows(vendors))
+    step(f"write the xlsx ({written:,} lines, {path.stat().st_size / 1e6:.1f} MB)", started)
+    assert written == SHEET_LINES, written
+    started = time.perf_counter()
+    job = FeeImport(created_by=user, original_name=path.name, submit_after=True)
+    with path.open("rb") as handle:
+        job.file.save(path.name, File(handle), save=False)
+    job.save()
+    step("upload (store the file)", started)
+    started = time.perf_counter()
+    status = jobs.run(job.pk, jobs.CHECK)
+    step(f"check: dry run, every row validated → {status}", started)
+    job.refresh_from_db()
+    if status != FeeImport.Status.CHECKED:
+        print("  errors:", job.errors[:5])
+        return 1
+    started = time.perf_counter()
+    status = jobs.run(job.pk, jobs.WRITE)
+    job.refresh_from_db()
+    step(f"write: lines, history, submission, rules → {status}", started)
+    import_seconds = time.perf_counter() - total
+    findings = Finding.objects.filter(vendor__in=vendors).count()
+    imported = FeeFilingLine.objects.filter(
+        filing__vendor__in=vendors, filing__effective_date=datetime.date(2020, 1, 1)
+    )
+    history = FeeFilingLine.history.filter(id__in=imported.values("pk"), history_type="+").count()
+    print(
+        f"  filings {job.summary.get('filings')}, lines {imported.count()} (history rows {history}), "
+        f"breaches {job.summary.get('breaches')}, findings raised {findings}"
+    )
+    print(f"  total import {import_seconds:.2f} s; peak RSS {peak_mb():.0f} MB")
+    ok = table_seconds < 2 and import_seconds < 60 and peak_mb() < 500 and status == FeeImport.Status.DONE
+    print("RESULT:", "within targets" if ok else "OUTSIDE TARGETS")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

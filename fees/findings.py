@@ -1,0 +1,119 @@
+"""The one place where the fee rules talk to supervision: breaches become findings (raised once per
+dedup key through ``supervision.services``), and open cases about them block new acceptances."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
+from fees.money import yuan
+
+FEE_FINDING_KINDS = (OVERCHARGE, PROHIBITED, REPEATED, "complaint_upheld")
+
+
+def describe(breach: Breach, names: dict) -> str:
+    """One sentence for the finding, in the portal's language (Chinese first)."""
+    params = {
+        "vendor": names["vendor"].get(breach.vendor_id, breach.vendor_id),
+        "region": names["region"](breach.region),
+        "product": names["product"].get(breach.product_id, breach.product_id),
+        "item": names["item"].get(breach.item_id, breach.item_id),
+        "amount": yuan(breach.amount),
+        "filing": breach.filing_id,
+    }
+    if breach.kind == OVERCHARGE:
+        return _(
+            "Over-charge: %(vendor)s charges %(amount)s yuan for %(product)s / %(item)s in %(region)s, above the "
+            "provincial benchmark of %(benchmark)s yuan by %(excess)s yuan (filing #%(filing)s)."
+        ) % (params | {"benchmark": yuan(breach.benchmark), "excess": yuan(breach.excess)})
+    if breach.kind == PROHIBITED:
+        return _(
+            "Prohibited fee: %(vendor)s charges %(amount)s yuan for %(item)s (%(product)s) in %(region)s, "
+            "forbidden by %(directive)s (filing #%(filing)s)."
+        ) % (params | {"directive": breach.forbidden_by})
+    return (
+        _(
+            "Repeated charge: %(vendor)s charges %(amount)s yuan for %(product)s / %(item)s again for each further "
+            "platform in %(region)s (filing #%(filing)s)."
+        )
+        % params
+    )
+
+
+def name_maps(breaches: Iterable[Breach]) -> dict:
+    from fees.models import FeeItem, ProductKind
+    from fees.regions import RegionTree
+    from supervision.models import CAVendor
+
+    breaches = list(breaches)
+    tree = RegionTree()
+    return {
+        "vendor": dict(CAVendor.objects.filter(pk__in={b.vendor_id for b in breaches}).values_list("pk", "name")),
+        "product": dict(ProductKind.objects.values_list("pk", "name")),
+        "item": dict(FeeItem.objects.values_list("pk", "name")),
+        "region": tree.name,
+    }
+
+
+def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) -> list[tuple[object, bool]]:
+    """Raise one finding per breach (a breach seen again returns the existing finding)."""
+    from supervision import services
+    from supervision.models import CAVendor
+
+    breaches = list(breaches)
+    if not breaches:
+        return []
+    names = name_maps(breaches)
+    vendors = CAVendor.objects.in_bulk({b.vendor_id for b in breaches})
+    results = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for breach in breaches:
+            results.append(
+                services.raise_finding(
+                    kind=breach.kind,
+                    party=vendors[breach.vendor_id],
+                    dedup_key=breach.dedup_key,
+                    summary=describe(breach, names),
+                    facts=breach.facts(),
+                    evidence=reverse("fees:feefiling_detail", args=[breach.filing_id]),
+                    raised_by=raised_by,
+                    is_demo=is_demo,
+                )
+            )
+    return results
+
+
+def blocking_cases(vendor) -> list:
+    """Open rectification cases about a fee breach of ``vendor``: while one is open, no new
+    filing of the vendor is accepted unless an administrator overrides with a reason."""
+    from supervision.models import RectificationCase
+
+    return list(
+        RectificationCase.objects.of_party(vendor)
+        .filter(status__in=RectificationCase.OPEN, findings__kind__in=FEE_FINDING_KINDS)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def vendors_with_open_findings(vendor_ids) -> set[int]:
+    """Vendors with a fee finding still open or in rectification."""
+    from supervision.models import Finding
+
+    return set(
+        Finding.objects.filter(
+            vendor_id__in=list(vendor_ids),
+            kind__in=FEE_FINDING_KINDS,
+            status__in=[Finding.Status.OPEN, Finding.Status.IN_RECTIFICATION],
+        ).values_list("vendor_id", flat=True)
+    )
+
+
+def fulfil_fee_reduction(vendor, evidence: str, by=None) -> int:
+    """Mark the vendor's fee-reduction duty fulfilled (its tariffs in force are all compliant)."""
+    from supervision import services
+
+    return services.fulfil_obligations(party=vendor, kind="fee_reduction", evidence=evidence, by=by)

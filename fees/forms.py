@@ -1,0 +1,216 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeItem, ProductKind
+from fees.money import parse_amount
+from portal.forms import ScopedModelForm
+from supervision.models import Platform, Region
+
+
+class AmountField(forms.Field):
+    """Yuan to the fen, parsed strictly as Decimal (never through float)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "20"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if len(str(value)) > 20:
+            raise forms.ValidationError(_("The amount is too long."))
+        try:
+            return parse_amount(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class ProductKindForm(ScopedModelForm):
+    class Meta:
+        model = ProductKind
+        fields = ["code", "name", "order"]
+
+
+class FeeItemForm(ScopedModelForm):
+    class Meta:
+        model = FeeItem
+        fields = ["code", "name", "prohibited", "forbidden_by", "one_off", "description", "order"]
+
+
+class FeeFilingForm(ScopedModelForm):
+    class Meta:
+        model = FeeFiling
+        fields = ["vendor", "region", "effective_date", "note"]
+        widgets = {"effective_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        if user.vendor_id:
+            self.fields["vendor"].initial = user.vendor_id
+            self.fields["vendor"].disabled = True
+            self.instance.vendor_id = user.vendor_id
+        if user.is_administrator and not user.is_superuser:
+            from portal.accounts.scope import Scope
+
+            scope = Scope.of(user)
+            if scope is not None:
+                self.fields["region"].queryset = Region.objects.filter(_region_scope(scope))
+        if not user.is_superuser and not user.vendor_id:
+            self.fields["vendor"].queryset = self.fields["vendor"].queryset.order_by("name")
+        if self.instance.pk and not self.instance.editable:
+            for field in self.fields.values():
+                field.disabled = True
+
+
+def _region_scope(scope):
+    """Regions (themselves, not rows with a region) an administrator supervises."""
+    from django.db.models import Q
+
+    code = scope.region_code
+    if scope.region_level == "province":
+        return Q(code=code) | Q(parent=code) | Q(parent__parent=code)
+    return Q(code=code) | Q(parent=code, province_governed=False)
+
+
+class FeeFilingLineForm(forms.ModelForm):
+    amount = AmountField(label=_("amount (yuan)"))
+
+    class Meta:
+        model = FeeFilingLine
+        fields = ["product", "item", "amount", "per_platform", "note"]
+
+    def __init__(self, *args, filing: FeeFiling, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.filing = filing
+        for name, field in self.fields.items():
+            css = (
+                "form-check-input"
+                if name == "per_platform"
+                else "form-select"
+                if name in ("product", "item")
+                else "form-control"
+            )
+            field.widget.attrs.setdefault("class", css + " form-control-sm" if css == "form-control" else css)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for return"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+
+class AcceptForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("override reason"),
+        max_length=2000,
+        required=False,
+        help_text=_("Required only while the vendor has an open case about a fee breach."),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class ImportForm(forms.ModelForm):
+    class Meta:
+        model = FeeImport
+        fields = ["file", "submit_after"]
+        widgets = {
+            "file": forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+            "submit_after": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
+
+    def clean_file(self):
+        from fees.importing.xlsx import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Please upload an .xlsx file (Excel 2007 or later)."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError(
+                _("This is not an xlsx file (Excel 2007 or later). Please save the sheet as .xlsx.")
+            )
+        return upload
+
+
+class ComplaintForm(forms.ModelForm):
+    amount = AmountField(label=_("amount charged (yuan)"))
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # a trap for robots
+
+    class Meta:
+        model = FeeComplaint
+        fields = [
+            "vendor",
+            "platform",
+            "product",
+            "item",
+            "charged_on",
+            "amount",
+            "held_elsewhere",
+            "description",
+            "contact_name",
+            "contact",
+        ]
+        widgets = {
+            "charged_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].queryset = Platform.objects.filter(active=True).select_related("region")
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif name != "website":
+                widget.attrs.setdefault("class", "form-control")
+
+    def clean_charged_on(self):
+        from django.utils import timezone
+
+        from fees.models.filings import EARLIEST_EFFECTIVE_DATE
+
+        value = self.cleaned_data["charged_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        if value < EARLIEST_EFFECTIVE_DATE:
+            raise forms.ValidationError(_("The date cannot be before 2000-01-01."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("The form could not be sent."))
+        return cleaned
+
+
+class ComplaintReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[(FeeComplaint.Status.UPHELD, _("Uphold")), (FeeComplaint.Status.NOT_UPHELD, _("Do not uphold"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("explanation for the complainant"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label=_("tracking number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper().replace(" ", "").replace("-", "")

@@ -1,0 +1,198 @@
+"""Filings: list, detail (lines, rule check, review), create and edit, workflow actions, export,
+and a vendor's filing history with the differences between versions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fees import filters, findings, forms, versions, workflow
+from fees.benchmarks import BenchmarkCache
+from fees.breaches import RuleBook, line_facts
+from fees.importing.resource import FilingLineResource
+from fees.models import FeeFiling, FeeFilingLine
+from fees.regions import RegionTree
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from supervision.models import CAVendor
+
+
+class FilingViews:
+    model = FeeFiling
+    form_class = forms.FeeFilingForm
+    filterset_class = filters.FeeFilingFilterSet
+    select_related = ("vendor", "region")
+
+
+class FilingList(FilingViews, ObjectListView):
+    columns = [
+        Column("pk", gettext_lazy("number"), link=True),
+        Column("vendor.short_name", gettext_lazy("CA vendor")),
+        Column("region.name", gettext_lazy("region")),
+        Column("effective_date", gettext_lazy("effective date")),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("submitted_on", gettext_lazy("submitted at")),
+        Column("is_demo", gettext_lazy("demonstration data (示例)")),
+    ]
+
+
+class FilingCreate(FilingViews, ObjectCreateView):
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+
+class FilingUpdate(FilingViews, ObjectUpdateView):
+    pass
+
+
+def line_rows(filing: FeeFiling, lines, tree: RegionTree | None = None) -> list[dict]:
+    """Each line with the benchmark it is held against and the breaches the rules find."""
+    tree = tree or RegionTree()
+    cache = BenchmarkCache(tree)
+    book = RuleBook(tree, cache)
+    province = tree.province_of(filing.region_id)
+    facts = {fact.line_id: fact for fact in line_facts(FeeFilingLine.objects.filter(filing=filing))}
+    rows = []
+    for line in lines:
+        benchmark = cache.get(province, line.product_id, line.item_id) if province else None
+        fact = facts.get(line.pk)
+        rows.append(
+            {
+                "line": line,
+                "benchmark": benchmark,
+                "breaches": book.evaluate(fact) if fact else [],
+            }
+        )
+    return rows
+
+
+def lines_context(request, filing: FeeFiling, *, form=None, editing: int | None = None, edit_form=None) -> dict:
+    lines = list(filing.lines.select_related("product", "item"))
+    editable = request.user.has_perm("fees.change_feefiling", filing)
+    return {
+        "filing": filing,
+        "rows": line_rows(filing, lines),
+        "editable": editable,
+        "line_form": (form or forms.FeeFilingLineForm(filing=filing)) if editable else None,
+        "editing": editing,
+        "edit_form": edit_form,
+    }
+
+
+class FilingDetail(FilingViews, ObjectDetailView):
+    template_name = "fees/feefiling_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filing = self.object
+        user = self.request.user
+        context.update(lines_context(self.request, filing))
+        context["can_review"] = user.has_perm("fees.review_feefiling", filing)
+        context["can_delete"] = user.has_perm("fees.delete_feefiling", filing)
+        if context["can_review"]:
+            context["blocking_cases"] = findings.blocking_cases(filing.vendor)
+            context["accept_form"] = forms.AcceptForm()
+            context["return_form"] = forms.ReturnForm()
+        previous = versions.previous_version(filing, FeeFiling.objects.visible_to(user))
+        context["previous"] = previous
+        context["changes"] = [c for c in versions.diff(previous, filing) if c.kind != versions.SAME] if previous else []
+        return context
+
+
+def _filing_for(request, pk: int) -> FeeFiling:
+    return get_object_or_404(FeeFiling.objects.visible_to(request.user).select_related("vendor", "region"), pk=pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    filing = _filing_for(request, pk)
+    try:
+        breaches = workflow.submit(filing, request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(filing)
+    if breaches:
+        messages.warning(
+            request,
+            _("Submitted. The rules found %(n)d breach(es); each was recorded as a finding for rectification.")
+            % {"n": len(breaches)},
+        )
+    else:
+        messages.success(request, _("Submitted for review."))
+    return redirect(filing)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    filing = _filing_for(request, pk)
+    form = forms.AcceptForm(request.POST)
+    form.is_valid()
+    try:
+        workflow.accept(filing, request.user, form.cleaned_data.get("override_reason", ""))
+    except workflow.Blocked as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(filing)
+    messages.success(request, _("Accepted: this filing is now the tariff in force from its effective date."))
+    return redirect(filing)
+
+
+@login_required
+@require_POST
+def return_filing(request, pk: int):
+    filing = _filing_for(request, pk)
+    form = forms.ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the filing is returned."))
+        return redirect(filing)
+    workflow.return_(filing, request.user, form.cleaned_data["reason"])
+    messages.success(request, _("Returned to the vendor with your reason."))
+    return redirect(filing)
+
+
+@login_required
+@require_POST
+def delete(request, pk: int):
+    filing = _filing_for(request, pk)
+    if not request.user.has_perm("fees.delete_feefiling", filing):
+        raise PermissionDenied
+    filing._history_user = request.user
+    filing.delete()
+    messages.success(request, _("The draft filing was deleted."))
+    return redirect("fees:feefiling_list")
+
+
+def xlsx_response(dataset, name: str) -> HttpResponse:
+    response = HttpResponse(
+        dataset.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def export(request):
+    """The lines of the filings the user sees (with the list's filters) as xlsx."""
+    filings = filters.FeeFilingFilterSet(request.GET, queryset=FeeFiling.objects.visible_to(request.user)).qs
+    lines = (
+        FeeFilingLine.objects.filter(filing__in=filings)
+        .select_related("filing__vendor", "filing__region", "product", "item")
+        .order_by("filing__vendor__short_name", "filing__region_id", "filing__effective_date", "pk")
+    )
+    dataset = FilingLineResource().export(lines)
+    return xlsx_response(dataset, f"fee-filings-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+def vendor_history(request, vendor_pk: int):
+    vendor = get_object_or_404(CAVendor.objects.visible_to(request.user), pk=vendor_pk)
+    filings = list(FeeFiling.objects.visible_to(request.user).filter(vendor=vendor).select_related("region", "vendor"))
+    return render(request, "fees/vendor_history.html", {"vendor": vendor, "groups": versions.history(filings)})

@@ -1,0 +1,314 @@
+"""Tariffs in force (public), the benchmark table (frozen by the provincial administrator), the
+comparison of vendors against the benchmark, and the list of current breaches."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fees import benchmarks as bm
+from fees.breaches import OVERCHARGE
+from fees.importing.resource import FilingLineResource
+from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
+from fees.regions import RegionTree
+from fees.sweep import current_breaches
+from fees.tariffs import lines_in_force, tariffs_in_force
+from fees.views.filings import xlsx_response
+from portal.accounts.scope import Scope
+from supervision.models import CAVendor, Region
+
+
+def _date(request) -> datetime.date:
+    try:
+        value = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+    return max(min(value, datetime.date(2100, 1, 1)), datetime.date(2000, 1, 1))
+
+
+def _province(request, tree: RegionTree) -> str:
+    wanted = request.GET.get("province", "")
+    if wanted in tree.nodes and tree[wanted].level == Region.Level.PROVINCE:
+        return wanted
+    user = request.user
+    if user.is_authenticated and user.region_id:
+        return tree.province_of(user.region_id) or wanted
+    policy = FeePolicy.objects.order_by("province_id").first()
+    return policy.province_id if policy else "410000"
+
+
+def _region_choices(tree: RegionTree, province: str) -> list[tuple[str, str]]:
+    codes = [province, *tree.city_level(province)] if province in tree.nodes else []
+    return [(code, tree.name(code)) for code in codes]
+
+
+def tariffs(request):
+    """Public: each vendor's tariff in force in a region on a date, against the benchmark."""
+    tree = RegionTree()
+    province = _province(request, tree)
+    choices = _region_choices(tree, province)
+    region = request.GET.get("region") or (choices[1][0] if len(choices) > 1 else province)
+    if region not in dict(choices):
+        raise Http404
+    date = _date(request)
+    found = tariffs_in_force(date, [region], tree=tree)
+    vendors = CAVendor.objects.in_bulk({key[0] for key in found})
+    products = {p.pk: p for p in ProductKind.objects.all()}
+    items = {i.pk: i for i in FeeItem.objects.all()}
+    benchmark = bm.effective_benchmarks(province, tree=tree)
+    policy = FeePolicy.objects.filter(province_id=province).first()
+    rules_apply = policy is not None and date >= policy.reference_date  # before it, higher fees were allowed
+    vendor_ids = sorted(vendors, key=lambda pk: vendors[pk].short_name)
+    pairs = sorted({(key[2], key[3]) for key in found}, key=lambda k: (products[k[0]].order, items[k[1]].order, k))
+    rows = []
+    for product_id, item_id in pairs:
+        bench = benchmark.get((product_id, item_id))
+        cells = []
+        for vendor_id in vendor_ids:
+            tariff = found.get((vendor_id, region, product_id, item_id))
+            over = tariff is not None and bench is not None and tariff.amount > bench.amount
+            forbidden = tariff is not None and items[item_id].prohibited and tariff.amount > 0
+            cells.append({"tariff": tariff, "over": rules_apply and (over or forbidden)})
+        rows.append({"product": products[product_id], "item": items[item_id], "benchmark": bench, "cells": cells})
+    return render(
+        request,
+        "fees/tariffs.html",
+        {
+            "rows": rows,
+            "vendors": [vendors[pk] for pk in vendor_ids],
+            "region": region,
+            "region_name": tree.name(region),
+            "regions": choices,
+            "province": province,
+            "date": date,
+        },
+    )
+
+
+def tariffs_export(request):
+    """Public: every tariff in force in the province on the date, as xlsx."""
+    tree = RegionTree()
+    province = _province(request, tree)
+    date = _date(request)
+    ids = list(lines_in_force(date, province, tree=tree))
+    lines = (
+        FeeFilingLine.objects.filter(pk__in=ids)
+        .select_related("filing__vendor", "filing__region", "product", "item")
+        .order_by("filing__vendor__short_name", "filing__region_id", "product__order", "item__order")
+    )
+    return xlsx_response(FilingLineResource().export(lines), f"tariffs-{province}-{date:%Y%m%d}.xlsx")
+
+
+def public_filing(request, pk: int):
+    """Public: an accepted filing and its lines."""
+    filing = get_object_or_404(FeeFiling.objects.accepted().select_related("vendor", "region"), pk=pk)
+    lines = filing.lines.select_related("product", "item")
+    return render(request, "fees/public_filing.html", {"filing": filing, "lines": lines})
+
+
+@login_required
+def benchmark(request):
+    tree = RegionTree()
+    province = _province(request, tree)
+    policy = FeePolicy.objects.filter(province_id=province).first()
+    computed = bm.compute_benchmarks(province, tree=tree) if policy else {}
+    frozen = bm.frozen_benchmarks(province)
+    products = {p.pk: p for p in ProductKind.objects.all()}
+    items = {i.pk: i for i in FeeItem.objects.all()}
+    keys = sorted(set(computed) | set(frozen), key=lambda k: (products[k[0]].order, items[k[1]].order, k))
+    vendors = CAVendor.objects.in_bulk({v.vendor_id for v in [*computed.values(), *frozen.values()]})
+    rows = []
+    for key in keys:
+        value, fixed = computed.get(key), frozen.get(key)
+        rows.append(
+            {
+                "key": f"{key[0]}-{key[1]}",
+                "product": products[key[0]],
+                "item": items[key[1]],
+                "computed": value,
+                "computed_vendor": vendors.get(value.vendor_id) if value else None,
+                "computed_region": tree.name(value.region) if value else "",
+                "frozen": fixed,
+                "frozen_vendor": vendors.get(fixed.vendor_id) if fixed else None,
+                "frozen_region": tree.name(fixed.region) if fixed else "",
+                "differs": bool(value and fixed and (value.amount != fixed.amount or value.line_id != fixed.line_id)),
+            }
+        )
+    can_freeze = request.user.is_superuser or (
+        request.user.role == "provincial_admin" and request.user.region_id == province
+    )
+    return render(
+        request,
+        "fees/benchmark.html",
+        {
+            "rows": rows,
+            "policy": policy,
+            "province": province,
+            "province_name": tree.name(province),
+            "can_freeze": can_freeze,
+        },
+    )
+
+
+@login_required
+@require_POST
+def freeze(request):
+    province = request.POST.get("province", "")
+    user = request.user
+    if not (user.is_superuser or (user.role == "provincial_admin" and user.region_id == province)):
+        raise PermissionDenied
+    keys = None
+    if request.POST.get("key"):
+        try:
+            keys = [tuple(int(part) for part in request.POST["key"].split("-", 1))]
+        except ValueError:
+            keys = []
+    if request.POST.get("action") == "unfreeze":
+        count = bm.unfreeze(province, user, keys)
+        messages.success(request, _("%(n)d benchmark value(s) unfrozen.") % {"n": count})
+    else:
+        count = bm.freeze(province, user, keys)
+        messages.success(
+            request, _("%(n)d benchmark value(s) frozen; later filings are held against them.") % {"n": count}
+        )
+    return redirect(reverse("fees:benchmark") + f"?province={province}")
+
+
+@login_required
+def compare(request):
+    """Each vendor's tariff for one product and item in a region, against the benchmark (chart)."""
+    tree = RegionTree()
+    province = _province(request, tree)
+    choices = _region_choices(tree, province)
+    products = list(ProductKind.objects.all())
+    items = list(FeeItem.objects.filter(prohibited=False))
+    try:
+        product = int(request.GET.get("product") or products[0].pk)
+        item = int(request.GET.get("item") or items[0].pk)
+    except (ValueError, IndexError):
+        raise Http404 from None
+    region = request.GET.get("region") or province
+    if region not in dict(choices):
+        raise Http404
+    date = _date(request)
+    regions = [code for code, _name in choices[1:]] if region == province else [region]
+    found = tariffs_in_force(date, regions, products=[product], items=[item], tree=tree)
+    bench = bm.effective_benchmarks(province, tree=tree).get((product, item))
+    vendors = CAVendor.objects.in_bulk({key[0] for key in found})
+    bars = sorted(
+        (
+            {
+                "vendor": vendors[key[0]].short_name,
+                "region": tree.name(key[1]),
+                "amount": tariff.amount,
+                "filing_id": tariff.filing_id,
+                "over": bench is not None and tariff.amount > bench.amount,
+            }
+            for key, tariff in found.items()
+        ),
+        key=lambda bar: (bar["region"], bar["vendor"]),
+    )
+    chart = {
+        "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in bars],
+        "amounts": [str(b["amount"]) for b in bars],
+        "over": [b["over"] for b in bars],
+        "benchmark": str(bench.amount) if bench else None,
+        "amount_label": _("amount (yuan)"),
+        "benchmark_label": _("benchmark"),
+    }
+    return render(
+        request,
+        "fees/compare.html",
+        {
+            "bars": bars,
+            "chart": chart,
+            "benchmark": bench,
+            "products": products,
+            "items": items,
+            "product": product,
+            "item": item,
+            "regions": choices,
+            "region": region,
+            "province": province,
+            "date": date,
+        },
+    )
+
+
+def breach_visible(scope: Scope | None, tree: RegionTree, breach, user) -> bool:
+    if user.is_superuser:
+        return True
+    if scope is None:
+        return False
+    if scope.vendor_id:
+        return breach.vendor_id == scope.vendor_id
+    if scope.is_admin:
+        node = tree.nodes.get(breach.region)
+        if node is None:
+            return False
+        if scope.region_level == "province":
+            return tree.province_of(breach.region) == scope.region_code
+        return breach.region == scope.region_code or (node.parent == scope.region_code and not node.province_governed)
+    return False
+
+
+def visible_breaches(user, tree: RegionTree | None = None) -> list:
+    """Breaches among today's tariffs in force that the user may see."""
+    tree = tree or RegionTree()
+    scope = Scope.of(user) if not user.is_superuser else None
+    vendors = [scope.vendor_id] if scope and scope.vendor_id else None
+    provinces = [tree.province_of(scope.region_code)] if scope and scope.is_admin else None
+    breaches, _lines = current_breaches(vendors=vendors, provinces=provinces, tree=tree)
+    return [breach for breach in breaches if breach_visible(scope, tree, breach, user)]
+
+
+@login_required
+def overcharges(request):
+    """Breaches among today's tariffs in force (and in filings awaiting review) that the user may see."""
+    from fees.breaches import RuleBook, line_facts
+
+    tree = RegionTree()
+    user = request.user
+    scope = Scope.of(user) if not user.is_superuser else None
+    if not user.is_superuser and (scope is None or scope.platform_id):
+        raise PermissionDenied
+    in_force = visible_breaches(user, tree)
+    pending_lines = FeeFilingLine.objects.filter(
+        filing__in=FeeFiling.objects.visible_to(user).filter(status=FeeFiling.Status.SUBMITTED)
+    )
+    pending = RuleBook(tree).evaluate_all(line_facts(pending_lines))
+    kind = request.GET.get("kind", "")
+    rows = []
+    names = {
+        "vendor": CAVendor.objects.in_bulk(),
+        "product": ProductKind.objects.in_bulk(),
+        "item": FeeItem.objects.in_bulk(),
+    }
+    for source, breaches in (("in_force", in_force), ("submitted", pending)):
+        for breach in breaches:
+            if kind and breach.kind != kind:
+                continue
+            if breach_visible(scope, tree, breach, user):
+                rows.append(
+                    {
+                        "breach": breach,
+                        "source": source,
+                        "vendor": names["vendor"].get(breach.vendor_id),
+                        "region": tree.name(breach.region),
+                        "product": names["product"].get(breach.product_id),
+                        "item": names["item"].get(breach.item_id),
+                    }
+                )
+    rows.sort(key=lambda r: (r["source"] != "in_force", r["vendor"].short_name, r["region"], r["breach"].line_id))
+    return render(
+        request,
+        "fees/overcharges.html",
+        {"rows": rows, "kind": kind, "overcharge": OVERCHARGE, "today": timezone.localdate()},
+    )

@@ -1,0 +1,8 @@
+"""Names shared by the fee tests (region codes of Henan, the reference date)."""
+
+import datetime
+
+HENAN = "410000"
+ZHENGZHOU, KAIFENG, LUOYANG, XINXIANG, PUYANG, JIYUAN = "410100", "410200", "410300", "410700", "410900", "419001"
+GONGYI = "410181"  # a county governed directly by the province, inside Zhengzhou
+REFERENCE = datetime.date(2019, 8, 15)
