@@ -4,7 +4,7 @@ demonstration story of Henan 2019 (示例 amounts)."""
 import datetime
 from decimal import Decimal
 
-from portal.seeding import DEMO_MARK, Log, upsert
+from portal.seeding import DEMO_MARK, Log, ensure_schedules, upsert
 from supervision.models import CAVendor
 
 HENAN = "410000"
@@ -28,6 +28,12 @@ FEE_ITEMS = [
     ("remote-activation", "异地用户开通费", True, False, 120),
     ("name-change", "变更名称费", True, False, 130),
 ]
+
+
+# The daily fee-rule sweep runs after the deadline engine's sweep (07:30); name → (task, minute, hour, day of week).
+SCHEDULES = {
+    "fees: daily fee-rule sweep (over-charges, prohibited fees)": ("fees.tasks.sweep_fee_rules", "0", "8", "*")
+}
 
 
 def load_facts(log: Log) -> int:
@@ -56,6 +62,7 @@ def load_facts(log: Log) -> int:
         {"reference_date": HENAN_REFERENCE_DATE, "directive_number": HENAN_DIRECTIVE},
     )[1]
     log(f"fee facts: {written} rows written")
+    written += ensure_schedules(SCHEDULES)
     return written
 
 

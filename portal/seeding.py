@@ -43,3 +43,30 @@ def upsert(model: type[M], lookup: dict, values: dict) -> tuple[M, bool]:
         setattr(obj, name, values[name])
     obj.save()
     return obj, True
+
+
+SCHEDULE_TIMEZONE = "Asia/Shanghai"
+
+
+def ensure_schedules(schedules: dict[str, tuple[str, str, str, str]]) -> int:
+    """Create beat entries (django-celery-beat) once: name → (task, minute, hour, day of week).
+
+    An existing entry is left alone, so what administrators change in the admin stays changed.
+    """
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    written = 0
+    for name, (task, minute, hour, day_of_week) in schedules.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_week=day_of_week,
+            day_of_month="*",
+            month_of_year="*",
+            timezone=SCHEDULE_TIMEZONE,
+        )
+        PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
+        written += 1
+    return written

@@ -2,7 +2,7 @@
 
 import datetime
 
-from portal.seeding import DATA_DIR, Log, read_csv, upsert
+from portal.seeding import DATA_DIR, Log, ensure_schedules, read_csv, upsert
 from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
 
 PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
@@ -114,7 +114,6 @@ def load_facts(log: Log) -> int:
     return written
 
 
-SCHEDULE_TIMEZONE = "Asia/Shanghai"
 # name → (task, crontab: minute, hour, day of week)
 SCHEDULES = {
     "supervision: daily sweep (reminders, overdue, escalation)": ("supervision.daily_sweep", "30", "7", "*"),
@@ -124,24 +123,7 @@ SCHEDULES = {
 
 
 def load_schedules() -> int:
-    """The beat schedule (django-celery-beat): created once, then left to the administrators to edit."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    written = 0
-    for name, (task, minute, hour, day_of_week) in SCHEDULES.items():
-        if PeriodicTask.objects.filter(name=name).exists():
-            continue
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute,
-            hour=hour,
-            day_of_week=day_of_week,
-            day_of_month="*",
-            month_of_year="*",
-            timezone=SCHEDULE_TIMEZONE,
-        )
-        PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
-        written += 1
-    return written
+    return ensure_schedules(SCHEDULES)
 
 
 def load_policy() -> int:
