@@ -4,7 +4,20 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
+from supervision.models import (
+    Authority,
+    BusinessDomain,
+    CAVendor,
+    Contact,
+    Criticism,
+    Directive,
+    Finding,
+    Notification,
+    Obligation,
+    Platform,
+    RectificationCase,
+    Region,
+)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -70,3 +83,70 @@ class ContactFilterSet(SearchFilterSet):
     class Meta:
         model = Contact
         fields = ["is_shared_mailbox"]
+
+
+# --- the deadlines engine ------------------------------------------------------------------------
+PARTY_TYPES = [("vendor", _("CA vendor")), ("platform", _("platform")), ("authority", _("authority"))]
+
+
+class PartyFilterSet(SearchFilterSet):
+    """Filters shared by obligations, findings and cases: the party and its type."""
+
+    party_type = django_filters.ChoiceFilter(choices=PARTY_TYPES, method="by_party_type", label=_("party type"))
+    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
+    authority = django_filters.NumberFilter(field_name="authority_id", label=_("authority"))
+
+    def by_party_type(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False}) if value else queryset
+
+
+class DirectiveFilterSet(SearchFilterSet):
+    search_fields = ("number", "title", "text")
+
+    class Meta:
+        model = Directive
+        fields = ["year", "issuer"]
+
+
+class ObligationFilterSet(PartyFilterSet):
+    search_fields = ("title", "vendor__name", "platform__name", "authority__name", "directive__number")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("due from"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("due until"))
+    no_date = django_filters.BooleanFilter(field_name="due_date", lookup_expr="isnull", label=_("no due date"))
+
+    class Meta:
+        model = Obligation
+        fields = ["status", "kind", "directive", "campaign"]
+
+
+class FindingFilterSet(PartyFilterSet):
+    search_fields = ("summary", "dedup_key", "vendor__name", "platform__name", "authority__name")
+
+    class Meta:
+        model = Finding
+        fields = ["status", "kind"]
+
+
+class CaseFilterSet(PartyFilterSet):
+    search_fields = ("number", "title", "vendor__name", "platform__name", "authority__name")
+
+    class Meta:
+        model = RectificationCase
+        fields = ["status"]
+
+
+class CriticismFilterSet(SearchFilterSet):
+    search_fields = ("title", "number", "body")
+
+    class Meta:
+        model = Criticism
+        fields = ["status"]
+
+
+class NotificationFilterSet(SearchFilterSet):
+    search_fields = ("subject", "recipient", "recipient_name")
+
+    class Meta:
+        model = Notification
+        fields = ["status", "channel", "stage", "is_copy", "obligation", "case"]

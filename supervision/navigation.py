@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from portal.navigation import NavItem
 
 
-def items(user) -> list[NavItem]:
+def registry_items(user) -> list[NavItem]:
     registry = [
         NavItem(_("CA vendors"), reverse("supervision:vendor_list"), "bi-building-lock"),
         NavItem(_("Platforms"), reverse("supervision:platform_list"), "bi-diagram-3"),
@@ -21,3 +21,34 @@ def items(user) -> list[NavItem]:
             NavItem(_("My platform"), reverse("supervision:platform_detail", args=[user.platform_id]), "bi-diagram-3")
         ]
     return [NavItem(_("Registry"), "", "bi-journal-text", registry)]
+
+
+def deadline_items(user) -> list[NavItem]:
+    from supervision.views.tasks import unread_count
+
+    children = [
+        NavItem(_("My tasks"), reverse("supervision:my_tasks"), "bi-list-check"),
+        NavItem(_("Deadline calendar"), reverse("supervision:calendar"), "bi-calendar3"),
+        NavItem(_("Obligations"), reverse("supervision:obligation_list"), "bi-hourglass-split"),
+        NavItem(_("Findings"), reverse("supervision:finding_list"), "bi-exclamation-octagon"),
+        NavItem(_("Rectification cases"), reverse("supervision:case_list"), "bi-clipboard-check"),
+        NavItem(_("Case board"), reverse("supervision:case_board"), "bi-kanban"),
+        NavItem(_("Directives"), reverse("supervision:directive_list"), "bi-file-earmark-text"),
+        NavItem(_("Public criticism"), reverse("supervision:criticism_list"), "bi-megaphone"),
+    ]
+    if user.is_administrator:
+        children += [
+            NavItem(_("New campaign"), reverse("supervision:obligation_campaign"), "bi-broadcast"),
+            NavItem(_("Send log"), reverse("supervision:notification_list"), "bi-envelope-paper"),
+            NavItem(_("Reminder policy"), reverse("supervision:reminder_policy"), "bi-sliders"),
+        ]
+    unread = unread_count(user)
+    inbox_label = _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")
+    return [
+        NavItem(_("Deadlines"), "", "bi-alarm", children),
+        NavItem(inbox_label, reverse("supervision:inbox"), "bi-envelope-fill" if unread else "bi-envelope"),
+    ]
+
+
+def items(user) -> list[NavItem]:
+    return registry_items(user) + deadline_items(user)

@@ -2,6 +2,7 @@
 
 from portal.accounts.models import Role, User
 from portal.seeding import DEMO_MARK, Log, read_csv, upsert
+from supervision import seed_deadlines
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 
 BUSINESS_DOMAINS = [
@@ -63,7 +64,7 @@ def load_facts(log: Log) -> int:
             platform.domains.set(all_domains)
         written += changed
     log(f"registry facts: {written} rows written")
-    return written
+    return written + seed_deadlines.load_facts(log)
 
 
 def demo_regions():

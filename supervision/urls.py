@@ -1,5 +1,8 @@
+from django.urls import path
+
 from portal.crud import crud_urls as crud
-from supervision import views
+from supervision.views import cases, deadlines, tasks
+from supervision.views import registry as views
 
 app_name = "supervision"
 
@@ -19,4 +22,59 @@ urlpatterns = [
     ),
     *crud("vendors", "vendor", views.VendorList, views.VendorDetail, views.VendorCreate, views.VendorUpdate),
     *crud("contacts", "contact", views.ContactList, views.ContactDetail, views.ContactCreate, views.ContactUpdate),
+    # --- the deadlines engine ---
+    *crud(
+        "directives",
+        "directive",
+        deadlines.DirectiveList,
+        deadlines.DirectiveDetail,
+        deadlines.DirectiveCreate,
+        deadlines.DirectiveUpdate,
+    ),
+    *crud(
+        "obligations",
+        "obligation",
+        deadlines.ObligationList,
+        deadlines.ObligationDetail,
+        deadlines.ObligationCreate,
+        deadlines.ObligationUpdate,
+    ),
+    path("obligations/campaign/", deadlines.CampaignCreate.as_view(), name="obligation_campaign"),
+    path("obligations/<int:pk>/fulfil/", deadlines.ObligationFulfil.as_view(), name="obligation_fulfil"),
+    path("obligations/<int:pk>/waive/", deadlines.ObligationWaive.as_view(), name="obligation_waive"),
+    *crud(
+        "findings",
+        "finding",
+        deadlines.FindingList,
+        deadlines.FindingDetail,
+        deadlines.FindingCreate,
+        deadlines.FindingUpdate,
+    ),
+    path("findings/<int:pk>/dismiss/", deadlines.FindingDismiss.as_view(), name="finding_dismiss"),
+    path("cases/", cases.CaseList.as_view(), name="case_list"),
+    path("cases/board/", cases.CaseBoard.as_view(), name="case_board"),
+    path("cases/new/", cases.CaseOpen.as_view(), name="case_add"),
+    path("cases/<int:pk>/", cases.CaseDetail.as_view(), name="case_detail"),
+    path("cases/<int:pk>/notice.pdf", cases.case_notice, name="case_notice"),
+    path("cases/<int:pk>/respond/", cases.CaseRespond.as_view(), name="case_respond"),
+    path("cases/<int:pk>/close/", cases.CaseClose.as_view(), name="case_close"),
+    path("cases/<int:pk>/return/", cases.CaseReturn.as_view(), name="case_return"),
+    path("cases/files/<int:pk>/", cases.response_file, name="case_response_file"),
+    path("criticism/", cases.CriticismList.as_view(), name="criticism_list"),
+    path("criticism/new/", cases.CriticismDraft.as_view(), name="criticism_add"),
+    path("criticism/<int:pk>/", cases.CriticismDetail.as_view(), name="criticism_detail"),
+    path("criticism/<int:pk>/edit/", cases.CriticismUpdate.as_view(), name="criticism_edit"),
+    path("criticism/<int:pk>/approve/", cases.CriticismApprove.as_view(), name="criticism_approve"),
+    path("criticism/<int:pk>/publish/", cases.CriticismPublish.as_view(), name="criticism_publish"),
+    path("public/criticism/", cases.public_criticism_list, name="public_criticism_list"),
+    path("public/criticism/<int:pk>/", cases.public_criticism, name="public_criticism"),
+    path("public/criticism/<int:pk>/pdf/", cases.public_criticism_pdf, name="public_criticism_pdf"),
+    path("tasks/", tasks.my_tasks, name="my_tasks"),
+    path("calendar/", tasks.deadline_calendar, name="calendar"),
+    path("inbox/", tasks.inbox, name="inbox"),
+    path("inbox/<int:pk>/", tasks.inbox_message, name="inbox_message"),
+    path("inbox/read-all/", tasks.inbox_read_all, name="inbox_read_all"),
+    path("inbox/badge/", tasks.inbox_badge, name="inbox_badge"),
+    path("notifications/", tasks.NotificationList.as_view(), name="notification_list"),
+    path("reminder-policy/", tasks.reminder_policy, name="reminder_policy"),
 ]

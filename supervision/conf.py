@@ -1,0 +1,20 @@
+"""Settings of the supervision app, each with a default (override any of them in Django settings)."""
+
+from django.conf import settings
+
+# Vendors have no region: they are supervised by this province (GB/T 2260 code).
+SUPERVISING_PROVINCE_DEFAULT = "410000"
+# The office that receives the copy of every reminder about a vendor.
+PROVINCIAL_OFFICE_DEFAULT = "河南省公共资源交易管理委员会办公室"
+
+
+def get(name: str, default):
+    return getattr(settings, name, default)
+
+
+def supervising_province() -> str:
+    return get("SUPERVISING_PROVINCE", SUPERVISING_PROVINCE_DEFAULT)
+
+
+def provincial_office() -> str:
+    return get("SUPERVISION_PROVINCIAL_OFFICE", PROVINCIAL_OFFICE_DEFAULT)

@@ -1,0 +1,286 @@
+"""The rectification workflow: open → notice (PDF) → response → closed or returned, or escalated.
+
+Each transition is a conditional UPDATE on the case's status (so two clicks or two workers act
+once), writes a ``CaseEvent`` (the timeline) and its notifications (the same engine as reminders).
+Bad input raises ``ValidationError`` with a clear message before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.engine import notify
+from supervision.engine.messages import Texts, absolute, render
+from supervision.engine.recipients import Directory
+from supervision.models import (
+    CaseEvent,
+    CaseResponse,
+    Finding,
+    RectificationCase,
+    ReminderPolicy,
+    ResponseFile,
+    party_field,
+)
+from supervision.models.uploads import validate_upload
+
+S = RectificationCase.Status
+
+
+def _check_status(case: RectificationCase, allowed, message: str) -> None:
+    if case.status not in allowed:
+        raise ValidationError(message % {"status": case.get_status_display()})
+
+
+def open_case(
+    *, findings, by, due_date: datetime.date | None = None, title: str = "", facts: str = "", today=None
+) -> RectificationCase:
+    """Open one case for one party's findings; the notice is generated and sent after commit."""
+    today = today or timezone.localdate()
+    findings = list(findings)
+    if not findings:
+        raise ValidationError(_("Choose at least one finding."))
+    parties = {(f.party_kind, f.party.pk) for f in findings}
+    if len(parties) != 1:
+        raise ValidationError(_("All findings of one case must concern the same party."))
+    closed = [f for f in findings if f.status in (Finding.Status.RESOLVED, Finding.Status.DISMISSED)]
+    if closed:
+        raise ValidationError(_("Finding “%(finding)s” is already resolved or dismissed.") % {"finding": closed[0]})
+    busy = RectificationCase.objects.filter(findings__in=findings, status__in=RectificationCase.OPEN).first()
+    if busy is not None:
+        raise ValidationError(_("These findings are already in the open case %(number)s.") % {"number": busy.number})
+    if due_date is None:
+        due_date = today + datetime.timedelta(days=ReminderPolicy.current().case_due_days)
+    if due_date < today:
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    party = findings[0].party
+    title = title.strip() or _("Rectification of %(party)s") % {"party": party}
+    facts = facts.strip() or "\n".join(f"{i}. {f.summary}" for i, f in enumerate(findings, 1))
+    with transaction.atomic():
+        case = RectificationCase(
+            number=f"tmp-{uuid.uuid4().hex}", title=title[:200], facts=facts, due_date=due_date, opened_by=by
+        )
+        case.is_demo = any(f.is_demo for f in findings)
+        case.set_party(party)
+        case.save()
+        case.number = f"ZG{today.year}-{case.pk:04d}"
+        case.save(update_fields=["number"])
+        case.findings.set(findings)
+        Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=by, text=facts)
+        transaction.on_commit(lambda: _enqueue_notice(case.pk))
+    return case
+
+
+def _enqueue_notice(case_id: int) -> None:
+    from supervision.tasks import issue_case_notice
+
+    issue_case_notice.delay(case_id)
+
+
+def _case_link(case) -> str:
+    return absolute(case.get_absolute_url())
+
+
+def _tell(case, stage: str, template: str, extra: dict | None = None, attachment: str = "", only_copies=False):
+    texts = Texts()
+    context = {"case": case, "party": case.party, "due": texts.format_date(case.due_date), "link": _case_link(case)}
+    context |= extra or {}
+    subject = render("supervision/messages/case_subject.txt", context | {"stage": stage}).strip()
+    body = render(template, context)
+    recipients = Directory().recipients(party_field(case.party), case.party.pk)
+    if only_copies:
+        recipients = [r for r in recipients if r.is_copy]
+    return notify.write(
+        topic=f"case:{case.pk}",
+        stage=stage,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        link=context["link"],
+        attachment=attachment,
+        case_id=case.pk,
+        copy_subject=render("supervision/messages/case_subject.txt", context | {"stage": stage, "copy": True}).strip(),
+        copy_line=texts.copy_line,
+    )
+
+
+def notice_context(case) -> dict:
+    texts = Texts()
+    return {
+        "case": case,
+        "party": case.party,
+        "findings": list(case.findings.order_by("pk")),
+        "due": texts.format_date(case.due_date),
+        "issued": texts.format_date(timezone.localdate()),
+        "link": _case_link(case),
+        "issuer": issuer_name(case),
+    }
+
+
+def issuer_name(case) -> str:
+    """The authority in whose name the notice goes out: the opener's region's office."""
+    from django.conf import settings
+
+    from supervision.models import Authority
+
+    region = case.opened_by.region_id if case.opened_by and case.opened_by.region_id else None
+    if region:
+        offices = Authority.objects.filter(region_id=region).order_by("kind", "pk")
+        office = offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
+        if office is not None:
+            return office.name
+    return str(settings.PORTAL_NAME)
+
+
+def issue_notice(case_id: int) -> RectificationCase:
+    """Generate the rectification notice (PDF) once and send it; the case becomes *notified*."""
+    from supervision.engine.pdf import render_pdf
+
+    case = RectificationCase.objects.get(pk=case_id)
+    if not case.notice_pdf:
+        pdf = render_pdf("supervision/pdf/case_notice.html", notice_context(case))
+        case.notice_pdf.save(f"{case.number}.pdf", ContentFile(pdf), save=False)
+        RectificationCase.objects.filter(pk=case.pk).update(notice_pdf=case.notice_pdf.name)
+    with transaction.atomic():
+        if RectificationCase.objects.filter(pk=case.pk, status=S.OPENED).update(
+            status=S.NOTIFIED, notified_at=timezone.now()
+        ):
+            CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTICE)
+        case.refresh_from_db()
+        _tell(case, "notice", "supervision/messages/case_notice.txt", attachment=case.notice_pdf.name)
+    return case
+
+
+def respond(case: RectificationCase, *, text: str, files=(), by) -> CaseResponse:
+    """The party's answer, with files (validated before anything is written)."""
+    _check_status(case, RectificationCase.ANSWERABLE, _("This case is “%(status)s”: a response is no longer accepted."))
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Describe what was done to rectify.")})
+    errors = []
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    with transaction.atomic():
+        locked = RectificationCase.objects.select_for_update().get(pk=case.pk)
+        _check_status(
+            locked, RectificationCase.ANSWERABLE, _("This case is “%(status)s”: a response is no longer accepted.")
+        )
+        response = CaseResponse.objects.create(case=locked, text=text.strip(), submitted_by=by)
+        for upload in files:
+            ResponseFile.objects.create(response=response, file=upload, original_name=upload.name[:200], uploaded_by=by)
+        locked.status = S.RESPONDED
+        locked.rounds += 1
+        locked.save(update_fields=["status", "rounds", "updated"])
+        CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.RESPONDED, actor=by, text=response.text)
+        _tell(locked, f"response{locked.rounds}", "supervision/messages/case_response.txt", only_copies=True)
+    case.refresh_from_db()
+    return response
+
+
+def _decide(case, *, to: str, by, note: str, event: str, allowed=(S.RESPONDED,), **changes) -> RectificationCase:
+    with transaction.atomic():
+        if not RectificationCase.objects.filter(pk=case.pk, status__in=allowed).update(status=to, **changes):
+            case.refresh_from_db()
+            _check_status(case, allowed, _("This case is “%(status)s”: that step is not possible now."))
+        case.refresh_from_db()
+        CaseEvent.objects.create(case=case, kind=event, actor=by, text=note)
+    return case
+
+
+def close(case: RectificationCase, *, by, note: str = "") -> RectificationCase:
+    """Verify the response and close the case; its findings are resolved."""
+    case = _decide(case, to=S.CLOSED, by=by, note=note, event=CaseEvent.Kind.CLOSED, closed_at=timezone.now())
+    with transaction.atomic():
+        case.findings.update(status=Finding.Status.RESOLVED)
+        _tell(case, "closed", "supervision/messages/case_closed.txt", {"note": note})
+    return case
+
+
+def return_for_more(case: RectificationCase, *, by, note: str, due_date=None, today=None) -> RectificationCase:
+    """Send the case back to the party (optionally with a new due date)."""
+    today = today or timezone.localdate()
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what is still missing.")})
+    if due_date is not None and due_date < today:
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    changes = {"due_date": due_date} if due_date else {}
+    case = _decide(case, to=S.RETURNED, by=by, note=note, event=CaseEvent.Kind.RETURNED, **changes)
+    with transaction.atomic():
+        _tell(case, f"returned{case.rounds}", "supervision/messages/case_returned.txt", {"note": note})
+    return case
+
+
+def sweep_cases(sweep) -> int:
+    """Reminders for cases awaiting the party, and escalation of those past their date."""
+    today, policy = sweep.today, sweep.policy
+    horizon = today + datetime.timedelta(days=policy.horizon_days)
+    escalated = 0
+    waiting = RectificationCase.objects.filter(status__in=RectificationCase.AWAITING_PARTY, due_date__lte=horizon)
+    for case in waiting.select_related("vendor", "platform", "authority").order_by("pk").iterator(chunk_size=500):
+        if case.due_date < today:
+            with transaction.atomic():
+                if RectificationCase.objects.filter(pk=case.pk, status=case.status).update(
+                    status=S.ESCALATED, escalated_at=timezone.now()
+                ):
+                    escalated += 1
+                    case.status = S.ESCALATED
+                    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ESCALATED)
+                    _tell(case, "escalated", "supervision/messages/case_escalated.txt")
+            continue
+        if case.status == S.OPENED:
+            continue  # the notice is not out yet
+        stage = policy.stage_for(case.due_date, today)
+        if stage:
+            _case_reminder(sweep, case, stage)
+    return escalated
+
+
+def _case_reminder(sweep, case, stage: str) -> None:
+    texts, directory = sweep.texts, sweep.directory
+    field_name = party_field(case.party)
+    link = _case_link(case)
+    now = timezone.now()
+    from supervision.models import Notification
+
+    rows = []
+    for recipient in directory.recipients(field_name, case.party.pk):
+        subject, body = texts.reminder(
+            recipient=recipient,
+            party=str(case.party),
+            title=texts.case_title % {"number": case.number, "title": case.title},
+            kind=texts.kind_case,
+            due=case.due_date,
+            today=sweep.today,
+            directive="",
+            link=link,
+            stage=stage,
+        )
+        rows.append(
+            Notification(
+                topic=f"case:{case.pk}:r{case.rounds}",
+                stage=stage,
+                channel=recipient.channel,
+                recipient=recipient.address,
+                recipient_name=recipient.name[:200],
+                user_id=recipient.user_id,
+                case_id=case.pk,
+                is_copy=recipient.is_copy,
+                subject=subject,
+                body=body,
+                link=link,
+                next_attempt_at=now,
+            )
+        )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    sweep.result.notifications += len(rows)

@@ -1,0 +1,12 @@
+"""PDF documents (WeasyPrint, with the Noto CJK fonts from Debian's fonts-noto-cjk)."""
+
+from django.conf import settings
+
+from supervision.engine.messages import render
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render(template, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,124 @@
+"""Who hears about a party's duties: its contacts (e-mail), its portal users (inbox) and, as a copy,
+the contacts of the authority that supervises it. Loaded once per sweep (a few queries), then
+looked up in memory, so the sweep's query count does not grow with the number of obligations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from portal.accounts.models import Role, User
+from supervision import conf
+from supervision.models import Authority, CAVendor, Contact, Platform, Region
+
+
+@dataclass(frozen=True)
+class Recipient:
+    channel: str  # Notification.Channel
+    address: str  # e-mail address, or the user's id for the inbox
+    name: str
+    user_id: int | None = None
+    is_copy: bool = False
+
+
+class Directory:
+    """The registry's people and organisations, in memory."""
+
+    def __init__(self) -> None:
+        self.regions = {r["code"]: r for r in Region.objects.values("code", "parent_id", "level", "province_governed")}
+        self.vendors = dict(CAVendor.objects.values_list("pk", "name"))
+        self.platforms = {p["pk"]: p for p in Platform.objects.values("pk", "name", "region_id")}
+        self.authorities = {a["pk"]: a for a in Authority.objects.values("pk", "name", "region_id", "kind")}
+        self.contacts: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for contact in (
+            Contact.objects.exclude(email="")
+            .order_by("pk")
+            .values("name", "email", "vendor_id", "platform_id", "authority_id")
+        ):
+            for field in ("vendor", "platform", "authority"):
+                if contact[f"{field}_id"]:
+                    self.contacts[(field, contact[f"{field}_id"])].append(contact)
+        self.users: dict[tuple[str, object], list[dict]] = defaultdict(list)
+        for user in (
+            User.objects.filter(is_active=True)
+            .exclude(role="")
+            .order_by("pk")
+            .values("pk", "name", "username", "role", "vendor_id", "platform_id", "region_id")
+        ):
+            if user["role"] == Role.VENDOR_USER:
+                self.users[("vendor", user["vendor_id"])].append(user)
+            elif user["role"] == Role.PLATFORM_OPERATOR:
+                self.users[("platform", user["platform_id"])].append(user)
+            else:
+                self.users[("region", user["region_id"])].append(user)
+        self._cache: dict[tuple[str, int], list[Recipient]] = {}
+
+    # --- organisations ---------------------------------------------------------------------
+    def party_name(self, field: str, pk: int) -> str:
+        if field == "vendor":
+            return self.vendors.get(pk, "")
+        if field == "platform":
+            return self.platforms.get(pk, {}).get("name", "")
+        return self.authorities.get(pk, {}).get("name", "")
+
+    def supervision_region(self, code: str | None) -> str | None:
+        region = self.regions.get(code) if code else None
+        if region is None:
+            return None
+        if region["level"] == Region.Level.COUNTY and not region["province_governed"] and region["parent_id"]:
+            return region["parent_id"]
+        return code
+
+    def region_offices(self, code: str | None) -> list[int]:
+        """The management offices of a region, or (if it has none) its trading centres."""
+        if not code:
+            return []
+        here = [a for a in self.authorities.values() if a["region_id"] == code]
+        offices = [a["pk"] for a in here if a["kind"] == Authority.Kind.MANAGEMENT_OFFICE]
+        return offices or [a["pk"] for a in here]
+
+    def supervising_authorities(self, field: str, pk: int) -> list[int]:
+        """The authority that receives a copy about this party."""
+        if field == "vendor":
+            named = [a["pk"] for a in self.authorities.values() if a["name"] == conf.provincial_office()]
+            return named or self.region_offices(conf.supervising_province())
+        if field == "platform":
+            region = self.supervision_region(self.platforms.get(pk, {}).get("region_id"))
+            return self.region_offices(region) or self.region_offices(conf.supervising_province())
+        authority = self.authorities.get(pk)
+        if authority is None:
+            return []
+        parent = self.regions.get(authority["region_id"], {}).get("parent_id")
+        offices = self.region_offices(self.supervision_region(parent)) if parent else []
+        return [o for o in offices if o != pk]
+
+    # --- recipients --------------------------------------------------------------------------
+    def recipients(self, field: str, pk: int) -> list[Recipient]:
+        """Every contact and portal user of the party, and the copies; each address once."""
+        key = (field, pk)
+        if key not in self._cache:
+            found: dict[tuple[str, str], Recipient] = {}
+
+            def add(recipient: Recipient) -> None:
+                found.setdefault((recipient.channel, recipient.address), recipient)
+
+            for contact in self.contacts.get(key, []):
+                add(Recipient("email", contact["email"].strip().lower(), contact["name"]))
+            users = self.users.get(key, [])
+            if field == "authority":
+                users = self.users.get(("region", self.authorities.get(pk, {}).get("region_id")), [])
+            for user in users:
+                add(Recipient("inbox", str(user["pk"]), user["name"] or user["username"], user_id=user["pk"]))
+            for authority_pk in self.supervising_authorities(field, pk):
+                for contact in self.contacts.get(("authority", authority_pk), []):
+                    add(Recipient("email", contact["email"].strip().lower(), contact["name"], is_copy=True))
+            self._cache[key] = list(found.values())
+        return self._cache[key]
+
+
+def party_key(row: dict) -> tuple[str, int]:
+    """("vendor", 3) from a row with vendor_id / platform_id / authority_id."""
+    for field in ("vendor", "platform", "authority"):
+        if row.get(f"{field}_id"):
+            return field, row[f"{field}_id"]
+    raise ValueError("A row without a party.")

@@ -1,0 +1,35 @@
+from supervision.forms.deadlines import (
+    CampaignForm,
+    CaseOpenForm,
+    CriticismDraftForm,
+    CriticismForm,
+    DecisionForm,
+    DirectiveForm,
+    FindingForm,
+    FulfilForm,
+    ObligationForm,
+    ReminderPolicyForm,
+    ResponseForm,
+    WaiveForm,
+)
+from supervision.forms.registry import AuthorityForm, CAVendorForm, ContactForm, PlatformForm, RegionForm
+
+__all__ = [
+    "AuthorityForm",
+    "CAVendorForm",
+    "CampaignForm",
+    "CaseOpenForm",
+    "ContactForm",
+    "CriticismDraftForm",
+    "CriticismForm",
+    "DecisionForm",
+    "DirectiveForm",
+    "FindingForm",
+    "FulfilForm",
+    "ObligationForm",
+    "PlatformForm",
+    "RegionForm",
+    "ReminderPolicyForm",
+    "ResponseForm",
+    "WaiveForm",
+]

@@ -1,0 +1,87 @@
+"""Findings (问题): something wrong, found by a rule or a person, raised once per deduplication key."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import predicates as p
+from portal.models import BaseModel
+from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope
+
+
+class Finding(PartyModel, BaseModel):
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", _("Overdue obligation")
+        OVERCHARGE = "overcharge", _("Over-charge")
+        PROHIBITED_FEE = "prohibited_fee", _("Prohibited fee item")
+        REPEATED_CHARGE = "repeated_charge", _("Repeated charge")
+        UNFILED_VENDOR = "unfiled_vendor", _("Unfiled CA vendor")
+        TRUST_LIST_DISCREPANCY = "trust_list_discrepancy", _("Trust-list discrepancy")
+        COMPLAINT_UPHELD = "complaint_upheld", _("Complaint upheld")
+        COVERAGE_INCOMPLETE = "coverage_incomplete", _("Coverage incomplete")
+        INCIDENT_WITHOUT_PLAN = "incident_without_plan", _("Incident without a remedy plan")
+        REPORT_MISSING = "report_missing", _("Report missing")
+        REFUSAL = "refusal", _("Refusal of a shared certificate")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_RECTIFICATION = "in_rectification", _("In rectification")
+        RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    summary = models.CharField(_("summary"), max_length=300)
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    obligation = models.ForeignKey(
+        "supervision.Obligation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("obligation"),
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("raised by"),
+    )
+    is_demo = models.BooleanField(_("demonstration data (示例)"), default=False)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            *PartyModel.Meta.constraints,
+            models.CheckConstraint(
+                name="finding_status_valid",
+                condition=Q(status__in=["open", "in_rectification", "resolved", "dismissed"]),
+            ),
+        ]
+        rules_permissions = {
+            "view": p.rules.is_authenticated,
+            "add": p.is_superuser | p.is_admin,
+            "change": p.is_superuser | party_admin_in_scope,
+            "delete": p.is_superuser,
+        }
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:finding_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.clean_party()

@@ -1,0 +1,139 @@
+"""Obligations (任务/时限要求): one duty of one party, created by a directive, fulfilled by evidence."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import predicates as p
+from portal.models import BaseModel
+from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_in_scope
+
+
+def new_dedup_key() -> str:
+    return f"manual:{uuid.uuid4().hex}"
+
+
+class Obligation(PartyModel, BaseModel):
+    class Kind(models.TextChoices):
+        SAME_VENDOR_RECOGNITION = "same_vendor_recognition", _("Same-vendor recognition (同一机构证书互认)")
+        CROSS_VENDOR_RECOGNITION = "cross_vendor_recognition", _("Cross-vendor recognition (不同机构证书互认)")
+        FEE_REDUCTION = "fee_reduction", _("Fee reduction (降低收费)")
+        CRYPTO_FILING = "crypto_filing", _("Cryptography filing (密码管理备案)")
+        CERTIFICATE_EXPIRY = "certificate_expiry", _("CA certificate renewal before expiry")
+        ANNOUNCEMENT = "announcement", _("Announcement (公告)")
+        REMEDY_PLAN = "remedy_plan", _("Decryption-failure remedy plan (解密失败应急预案)")
+        COMPONENT_AGREEMENT = "component_agreement", _("Component operation agreement (互认组件协议)")
+        USAGE_STATISTICS = "usage_statistics", _("Usage statistics (使用情况统计)")
+        COVERAGE = "coverage", _("Coverage of business domains (覆盖范围)")
+        AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal (协议续签)")
+        CUSTOM = "custom", _("Other duty")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        OVERDUE = "overdue", _("Overdue")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        WAIVED = "waived", _("Waived")
+
+    PENDING = (Status.OPEN, Status.OVERDUE)
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.CUSTOM)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    directive = models.ForeignKey(
+        "supervision.Directive",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obligations",
+        verbose_name=_("directive"),
+    )
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, help_text=_("Leave empty for “as soon as possible” (尽快).")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    key = models.CharField(
+        _("matching key"), max_length=100, blank=True, help_text=_("Used by other modules to match evidence.")
+    )
+    dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True, default=new_dedup_key)
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True, db_index=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fulfilled by"),
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    waived_reason = models.TextField(_("reason for waiving"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["status", "due_date"], name="obligation_status_due")]
+        constraints = [
+            *PartyModel.Meta.constraints,
+            models.CheckConstraint(
+                name="obligation_status_valid", condition=Q(status__in=["open", "overdue", "fulfilled", "waived"])
+            ),
+            models.CheckConstraint(
+                name="obligation_fulfilled_has_time",
+                condition=~Q(status="fulfilled") | Q(fulfilled_at__isnull=False),
+            ),
+        ]
+        rules_permissions = {
+            "view": p.rules.is_authenticated,
+            "add": p.is_superuser | p.is_admin,
+            "change": p.is_superuser | party_admin_in_scope,
+            "fulfil": p.is_superuser | party_in_scope,
+            "delete": p.is_superuser,
+        }
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:obligation_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.clean_party()
+        if self.due_date and self.directive_id and self.due_date < self.directive.earliest_date:
+            raise ValidationError(
+                {
+                    "due_date": _("The due date %(due)s is before the directive's date %(issued)s.")
+                    % {"due": self.due_date.isoformat(), "issued": self.directive.earliest_date.isoformat()}
+                }
+            )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+    def days_left(self, today=None) -> int | None:
+        if self.due_date is None:
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+    def age_days(self, today=None) -> int:
+        """How long it has been open: for duties with no date (“as soon as possible”)."""
+        return ((today or timezone.localdate()) - timezone.localtime(self.created).date()).days

@@ -1,0 +1,158 @@
+"""The responsible party of an obligation, a finding or a case: exactly one CA vendor, platform or authority."""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import ScopedQuerySet
+from supervision import conf
+
+PARTY_FIELDS = ("vendor", "platform", "authority")
+
+
+def party_field(party) -> str:
+    """The name of the foreign key that holds ``party`` ("vendor", "platform" or "authority")."""
+    from supervision.models.registry import Authority, CAVendor, Platform
+
+    for model, name in ((CAVendor, "vendor"), (Platform, "platform"), (Authority, "authority")):
+        if isinstance(party, model):
+            return name
+    raise TypeError(f"A party is a CA vendor, a platform or an authority, not {type(party).__name__}.")
+
+
+def party_lookup(party, prefix: str = "") -> dict:
+    """``{"vendor_id": 3}`` for a vendor, etc.: filter a party model's rows by party."""
+    if party.pk is None:
+        raise ValueError("The party must be saved first.")
+    return {f"{prefix}{party_field(party)}_id": party.pk}
+
+
+def in_supervising_province(scope) -> bool:
+    """Vendors have no region: all administrators of the supervising province see their duties."""
+    return bool(scope.region_code) and scope.region_code[:2] == conf.supervising_province()[:2]
+
+
+def party_scope_q(scope, prefix: str = "") -> Q | None:
+    """Rows whose party the user's scope covers (``prefix`` reaches the party fields)."""
+    if scope.is_admin:
+        condition = scope.regions_q(f"{prefix}platform__region") | scope.regions_q(f"{prefix}authority__region")
+        if in_supervising_province(scope):
+            condition |= Q(**{f"{prefix}vendor__isnull": False})
+        return condition
+    if scope.vendor_id:
+        return Q(**{f"{prefix}vendor_id": scope.vendor_id})
+    if scope.platform_id:
+        return Q(**{f"{prefix}platform_id": scope.platform_id})
+    return Q(pk__in=[])
+
+
+class PartyQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return party_scope_q(scope)
+
+    def of_party(self, party):
+        return self.filter(**party_lookup(party))
+
+
+class PartyModel(models.Model):
+    """Abstract: three nullable foreign keys, exactly one set (like ``Contact``)."""
+
+    vendor = models.ForeignKey(
+        "supervision.CAVendor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("CA vendor"),
+    )
+    platform = models.ForeignKey(
+        "supervision.Platform",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("platform"),
+    )
+    authority = models.ForeignKey(
+        "supervision.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("authority"),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(class)s_exactly_one_party",
+                condition=Q(vendor__isnull=False, platform__isnull=True, authority__isnull=True)
+                | Q(vendor__isnull=True, platform__isnull=False, authority__isnull=True)
+                | Q(vendor__isnull=True, platform__isnull=True, authority__isnull=False),
+            ),
+        ]
+
+    @property
+    def party(self):
+        return self.vendor or self.platform or self.authority
+
+    @party.setter
+    def party(self, value) -> None:
+        self.set_party(value)
+
+    def set_party(self, party) -> None:
+        name = party_field(party)
+        for field in PARTY_FIELDS:
+            setattr(self, field, party if field == name else None)
+
+    @property
+    def party_kind(self) -> str:
+        return next((f for f in PARTY_FIELDS if getattr(self, f"{f}_id")), "")
+
+    def party_region(self):
+        """The region whose administrators supervise the party (None for vendors: province-wide)."""
+        if self.platform_id:
+            return self.platform.region
+        if self.authority_id:
+            return self.authority.region
+        return None
+
+    def clean_party(self) -> None:
+        if sum(1 for f in PARTY_FIELDS if getattr(self, f"{f}_id")) != 1:
+            raise ValidationError(_("Choose exactly one responsible party: a CA vendor, a platform or an authority."))
+
+
+def party_covered_by(scope, party) -> bool:
+    """The same rule as ``party_scope_q`` for one party object."""
+    if scope is None or party is None:
+        return False
+    name = party_field(party)
+    if scope.is_admin:
+        if name == "vendor":
+            return in_supervising_province(scope)
+        return scope.covers_region(party.region)
+    if name == "vendor":
+        return scope.vendor_id == party.pk
+    if name == "platform":
+        return scope.platform_id == party.pk
+    return False
+
+
+@rules.predicate
+def party_in_scope(user, obj) -> bool:
+    """The object's party is one the user's scope covers (admins: their region; others: their own)."""
+    from portal.accounts.scope import Scope
+
+    if obj is None or not user.is_authenticated:
+        return False
+    return party_covered_by(Scope.of(user), obj.party)
+
+
+@rules.predicate
+def party_admin_in_scope(user, obj) -> bool:
+    return user.is_authenticated and user.is_administrator and party_in_scope(user, obj)

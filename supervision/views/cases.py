@@ -1,0 +1,294 @@
+"""Pages of rectification cases (board, timeline, response, decision) and public criticism."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView
+
+from portal.crud import Column, ObjectDetailView, ObjectListView, ObjectUpdateView
+from supervision import filters, forms
+from supervision.engine import cases as case_flow
+from supervision.engine import criticism as criticism_flow
+from supervision.models import CaseResponse, Criticism, RectificationCase, ResponseFile
+from supervision.views.actions import ObjectActionView, error_text
+
+L = gettext_lazy
+PARTY = ("vendor", "platform", "authority")
+
+
+class CaseViews:
+    model = RectificationCase
+    filterset_class = filters.CaseFilterSet
+    select_related = PARTY
+
+    @property
+    def url_name(self) -> str:
+        return "case"
+
+
+class CaseList(CaseViews, ObjectListView):
+    columns = [
+        Column("number", L("case number"), link=True),
+        Column("title", L("title"), link=True),
+        Column("party", L("responsible party")),
+        Column("get_status_display", L("status")),
+        Column("due_date", L("due date")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # cases are opened from findings
+        return context
+
+
+class CaseBoard(LoginRequiredMixin, View):
+    """Open cases by status, one column each."""
+
+    def get(self, request):
+        cases = RectificationCase.objects.visible_to(request.user).select_related(*PARTY).order_by("due_date", "pk")
+        columns = [
+            (value, label, [c for c in cases if c.status == value]) for value, label in RectificationCase.Status.choices
+        ]
+        return render(request, "supervision/case_board.html", {"columns": columns})
+
+
+class CaseDetail(CaseViews, ObjectDetailView):
+    fields = [
+        Column("number", L("case number")),
+        Column("title", L("title")),
+        Column("party", L("responsible party"), link=True),
+        Column("get_status_display", L("status")),
+        Column("due_date", L("due date")),
+        Column("facts", L("facts and requirements")),
+        Column("findings.all", L("findings")),
+        Column("opened_by", L("opened by")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, case = self.request.user, self.object
+        context["can_change"] = False
+        context["can_respond"] = case.status in RectificationCase.ANSWERABLE and user.has_perm(
+            RectificationCase.get_perm("respond"), case
+        )
+        context["can_decide"] = case.status == RectificationCase.Status.RESPONDED and user.has_perm(
+            RectificationCase.get_perm("change"), case
+        )
+        context["response_form"] = forms.ResponseForm()
+        context["decision_form"] = forms.DecisionForm()
+        context["timeline"] = timeline(case)
+        return context
+
+
+def timeline(case) -> list[dict]:
+    """Events, responses (with files) and notifications of a case, in time order."""
+    entries = [{"when": e.created, "kind": "event", "event": e} for e in case.events.select_related("actor")]
+    for response in case.responses.select_related("submitted_by").prefetch_related("files"):
+        entries.append({"when": response.created, "kind": "response", "response": response})
+    sent = case.notifications.filter(is_copy=False).order_by("created")
+    groups: dict[tuple, dict] = {}
+    for n in sent:
+        group = groups.setdefault(
+            (n.topic, n.stage), {"when": n.created, "kind": "notifications", "stage": n.stage, "rows": []}
+        )
+        group["rows"].append(n)
+    entries.extend(groups.values())
+    return sorted(entries, key=lambda entry: entry["when"])
+
+
+class CaseOpen(LoginRequiredMixin, FormView):
+    form_class = forms.CaseOpenForm
+    template_name = "supervision/case_open.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(RectificationCase.get_perm("add")):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def get_initial(self):
+        return {"findings": self.request.GET.getlist("finding")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        findings = list(data["findings"])
+        for finding in findings:
+            if not self.request.user.has_perm(finding.get_perm("change"), finding):
+                raise PermissionDenied
+        try:
+            case = case_flow.open_case(
+                findings=findings,
+                by=self.request.user,
+                due_date=data["due_date"],
+                title=data["title"],
+                facts=data["facts"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Case %(number)s opened; the notice is being generated and sent.") % {"number": case.number}
+        )
+        return redirect(case.get_absolute_url())
+
+
+class CaseRespond(ObjectActionView):
+    model = RectificationCase
+    permission = "respond"
+    form_class = forms.ResponseForm
+    success_message = L("Response submitted.")
+
+    def act(self, case, data):
+        case_flow.respond(case, text=data["text"], files=data["files"], by=self.request.user)
+        return case
+
+
+class CaseClose(ObjectActionView):
+    model = RectificationCase
+    form_class = forms.DecisionForm
+    success_message = L("Verified and closed.")
+
+    def act(self, case, data):
+        return case_flow.close(case, by=self.request.user, note=data["note"])
+
+
+class CaseReturn(ObjectActionView):
+    model = RectificationCase
+    form_class = forms.DecisionForm
+    success_message = L("Returned for more.")
+
+    def act(self, case, data):
+        return case_flow.return_for_more(case, by=self.request.user, note=data["note"], due_date=data["due_date"])
+
+
+def _file(field, filename: str):
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=False, filename=filename)
+
+
+def case_notice(request, pk):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    case = get_object_or_404(RectificationCase.objects.visible_to(request.user), pk=pk)
+    return _file(case.notice_pdf, f"{case.number}.pdf")
+
+
+def response_file(request, pk):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    responses = CaseResponse.objects.visible_to(request.user)
+    upload = get_object_or_404(ResponseFile.objects.filter(response__in=responses), pk=pk)
+    return _file(upload.file, upload.original_name)
+
+
+# --- public criticism ------------------------------------------------------------------------
+class CriticismViews:
+    model = Criticism
+    form_class = forms.CriticismForm
+    filterset_class = filters.CriticismFilterSet
+    select_related = ("region", "drafted_by", "approved_by")
+
+
+class CriticismList(CriticismViews, ObjectListView):
+    columns = [
+        Column("title", L("title"), link=True),
+        Column("get_status_display", L("status")),
+        Column("region", L("drafted in")),
+        Column("published_at", L("published at")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # drafted from escalated cases
+        context["can_draft"] = self.request.user.has_perm(Criticism.get_perm("add"))
+        return context
+
+
+class CriticismDetail(CriticismViews, ObjectDetailView):
+    fields = [
+        Column("title", L("title")),
+        Column("number", L("document number")),
+        Column("get_status_display", L("status")),
+        Column("cases.all", L("escalated cases")),
+        Column("region", L("drafted in")),
+        Column("drafted_by", L("drafted by")),
+        Column("approved_by", L("approved by")),
+        Column("published_at", L("published at")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, criticism = self.request.user, self.object
+        may_publish = user.has_perm(Criticism.get_perm("publish"), criticism)
+        context["can_approve"] = may_publish and criticism.status in (Criticism.Status.DRAFT, Criticism.Status.PROPOSED)
+        context["can_publish"] = may_publish and criticism.status == Criticism.Status.APPROVED
+        return context
+
+
+class CriticismUpdate(CriticismViews, ObjectUpdateView):
+    pass
+
+
+class CriticismDraft(LoginRequiredMixin, FormView):
+    form_class = forms.CriticismDraftForm
+    template_name = "supervision/criticism_draft.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(Criticism.get_perm("add")):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            criticism = criticism_flow.draft_from_cases(cases=form.cleaned_data["cases"], by=self.request.user)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Draft prepared; review and edit it."))
+        return redirect(criticism.get_absolute_url())
+
+
+class CriticismApprove(ObjectActionView):
+    model = Criticism
+    permission = "publish"
+    success_message = L("Approved.")
+
+    def act(self, criticism, data):
+        return criticism_flow.approve(criticism, by=self.request.user)
+
+
+class CriticismPublish(ObjectActionView):
+    model = Criticism
+    permission = "publish"
+    success_message = L("Published.")
+
+    def act(self, criticism, data):
+        return criticism_flow.publish(criticism, by=self.request.user)
+
+
+def public_criticism_list(request):
+    notices = Criticism.objects.published().order_by("-published_at")
+    return render(request, "supervision/public_criticism_list.html", {"notices": notices})
+
+
+def public_criticism(request, pk):
+    notice = get_object_or_404(Criticism.objects.published(), pk=pk)
+    return render(request, "supervision/public_criticism.html", {"notice": notice})
+
+
+def public_criticism_pdf(request, pk):
+    notice = get_object_or_404(Criticism.objects.published(), pk=pk)
+    if not notice.pdf:
+        notice = criticism_flow.render_pdf(notice.pk)
+    return _file(notice.pdf, f"criticism-{notice.pk}.pdf")
