@@ -74,6 +74,7 @@ class CertificateUploadForm(forms.Form):
     vendor = forms.ModelChoiceField(queryset=CAVendor.objects.none(), label=_("CA vendor"))
     file = forms.FileField(
         label=_("certificate file"),
+        allow_empty_file=True,  # an empty file gets the parser's own message, naming the file
         help_text=_("PEM (one certificate or a bundle), DER (.cer, .crt) or PKCS#7 (.p7b); at most 1 MB."),
     )
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
