@@ -15,6 +15,7 @@ from certificates.api import serializers
 from certificates.models import CACertificate, Product, RecognitionRecord, SharedApp, TrustListEntry
 from certificates.uploads import read_certificate_upload
 from portal.api.base import ScopedModelViewSet
+from supervision.models import CAVendor
 
 
 def _errors(exc: DjangoValidationError) -> list[str]:
@@ -108,6 +109,13 @@ class RecognitionRecordViewSet(ScopedModelViewSet):
         "confirm": None,
         "events": "view",
     }
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        if "other_vendor" in fields:
+            fields["other_vendor"].queryset = CAVendor.objects.all()  # naming another vendor discloses nothing
+        return serializer
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
