@@ -38,7 +38,7 @@ from certificates.models import (
 )
 from certificates.x509 import load_certificates
 from portal.seeding import DEMO_MARK, Log, upsert
-from supervision.models import CAVendor
+from supervision.models import CAVendor, Platform
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 S = RecognitionStatus
@@ -218,7 +218,20 @@ def load_recognition() -> int:
             scope=RecognitionScope.CROSS_VENDOR,
             other=vendors["BJCA"],
         )
+    # The 2023 national trial: a few rows on participating platforms outside Henan.
+    trial = {p.name: p for p in Platform.objects.filter(name__in=[name for name, *_ in TRIAL_ROWS])}
+    for name, short, steps in TRIAL_ROWS:
+        if name in trial:
+            written += _record(vendors[short], trial[name], steps)
     return written
+
+
+TRIAL_ROWS = [
+    ("北京市公共资源交易中心交易平台", "BJCA", full_story("2023-05-10", "2023-05-15", "2023-05-20")),
+    ("上海市公共资源交易中心交易平台", "BJCA", [(S.IN_PROGRESS, "2023-05-01"), (S.TESTING, "2023-06-01")]),
+    ("深圳市公共资源交易中心交易平台", "SZCA", full_story("2023-05-12", "2023-05-16", "2023-05-22")),
+    ("中国华能集团有限公司招标采购平台", "BJCA", [(S.IN_PROGRESS, "2023-06-01")]),
+]
 
 
 def load_trust_lists() -> int:
@@ -234,6 +247,12 @@ def load_trust_lists() -> int:
                 platform=platform, certificate=root, defaults={"is_demo": True, "note": DEMO_MARK}
             )
             written += created
+    for platform in Platform.objects.filter(name__in=[name for name, *_ in TRIAL_ROWS]):
+        for name, short_name, _steps in TRIAL_ROWS:
+            if name == platform.name and short_name in roots:
+                written += TrustListEntry.objects.get_or_create(
+                    platform=platform, certificate=roots[short_name], defaults={"is_demo": True, "note": DEMO_MARK}
+                )[1]
     return written
 
 
