@@ -143,7 +143,7 @@ def load_demo(log: Log, password: str) -> int:
         )[1]
     written += load_demo_users(password)
     log(f"registry demo data: {written} rows written")
-    return written
+    return written + seed_deadlines.load_demo(log, password)
 
 
 DEMO_USERS = [

@@ -3,7 +3,7 @@
 import datetime
 
 from portal.seeding import DATA_DIR, Log, read_csv, upsert
-from supervision.models import Authority, CAVendor, Directive, Obligation
+from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
 
 PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
 PUYANG_NOTICE = "濮公共交易〔2019〕3号"
@@ -109,7 +109,7 @@ def load_obligations() -> int:
 
 
 def load_facts(log: Log) -> int:
-    written = load_directives() + load_obligations() + load_schedules()
+    written = load_directives() + load_obligations() + load_schedules() + load_policy()
     log(f"deadlines facts: {written} rows written")
     return written
 
@@ -141,4 +141,57 @@ def load_schedules() -> int:
         )
         PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
         written += 1
+    return written
+
+
+def load_policy() -> int:
+    """The reminder policy with its defaults (14, 7, 1, 0 days; every 7 days overdue; 15 days to rectify)."""
+    if ReminderPolicy.objects.exists():
+        return 0
+    ReminderPolicy.objects.create(stages=[14, 7, 1, 0], overdue_every_days=7, case_due_days=15)
+    return 1
+
+
+def load_demo(log: Log, password: str) -> int:
+    """Contacts of the provincial office (they receive the copies) and two findings, all marked 示例."""
+    from portal.seeding import DEMO_MARK
+    from supervision.services import raise_finding
+
+    written = 0
+    office = Authority.objects.get(name="河南省公共资源交易管理委员会办公室")
+    written += upsert(
+        Contact,
+        {"authority_id": office.pk, "is_shared_mailbox": True},
+        {"name": f"省公管办公共邮箱（{DEMO_MARK}）", "email": "ggglb-410000@example.com", "is_demo": True},
+    )[1]
+    written += upsert(
+        Contact,
+        {"authority_id": office.pk, "is_shared_mailbox": False},
+        {
+            "name": f"省公管办督导科（{DEMO_MARK}）",
+            "role": "督导科",
+            "email": "duban-410000@example.com",
+            "is_demo": True,
+        },
+    )[1]
+    demo_findings = [
+        (
+            "华测CA",
+            Finding.Kind.PROHIBITED_FEE,
+            "demo:finding:prohibited-fee:华测CA",
+            f"（{DEMO_MARK}）向异地用户收取开通费",
+            {"fee_item": "异地用户开通费", "amount": "100.00"},
+        ),
+        (
+            "HNCA",
+            Finding.Kind.OVERCHARGE,
+            "demo:finding:overcharge:HNCA",
+            f"（{DEMO_MARK}）机构证书新办收费高于全省最低收费标准",
+            {"product": "机构证书", "amount": "380.00", "benchmark": "300.00"},
+        ),
+    ]
+    for short_name, kind, key, summary, facts in demo_findings:
+        vendor = CAVendor.objects.get(short_name=short_name)
+        written += raise_finding(kind=kind, party=vendor, dedup_key=key, summary=summary, facts=facts, is_demo=True)[1]
+    log(f"deadlines demo data: {written} rows written")
     return written
