@@ -99,7 +99,7 @@ class CertificateUploadForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_status = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     test_report = forms.FileField(label=_("test report"), required=False)
     sample_signed = forms.FileField(label=_("sample signed file"), required=False)
 

@@ -200,7 +200,7 @@ class RecognitionEvent(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("notes"), blank=True)
     via = models.CharField(_("via"), max_length=20, blank=True, help_text=_("web, api, import or seed"))
 
     class QuerySet(ScopedQuerySet):

@@ -21,7 +21,7 @@ class TrustListEntry(BaseModel):
         related_name="trusted_by",
         verbose_name=_("CA certificate"),
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(_("notes"), max_length=300, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -215,7 +215,7 @@ class TrustListList(TrustListViews, ObjectListView):
         Column("certificate", gettext_lazy("CA certificate"), link=True),
         Column("certificate.vendor.short_name", gettext_lazy("CA vendor")),
         Column("certificate.get_chain_status_display", gettext_lazy("chain status")),
-        Column("note", gettext_lazy("note")),
+        Column("note", gettext_lazy("notes")),
     ]
 
     def get_queryset(self):
@@ -228,7 +228,7 @@ class TrustListDetail(TrustListViews, ObjectDetailView):
         Column("certificate", gettext_lazy("CA certificate"), link=True),
         Column("certificate.vendor", gettext_lazy("CA vendor")),
         Column("certificate.get_chain_status_display", gettext_lazy("chain status")),
-        Column("note", gettext_lazy("note")),
+        Column("note", gettext_lazy("notes")),
         Column("added_by", gettext_lazy("added by")),
     ]
 
