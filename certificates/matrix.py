@@ -63,6 +63,7 @@ class Filters:
 
 @dataclass
 class Cell:
+    platform_id: int = 0
     total: int = 0
     verified: int = 0
     status: str = ""  # the least advanced status of the cell's records
@@ -201,7 +202,7 @@ def province_matrix(
         row = VendorRow(vendor=vendor, due=dues.get(vendor.pk))
         for platform in platforms:
             found = by_cell.get((vendor.pk, platform["pk"]))
-            cell = Cell(due=row.due, today=today)
+            cell = Cell(platform_id=platform["pk"], due=row.due, today=today)
             if found:
                 cell.total, cell.verified = found["total"], found["verified"]
                 cell.status = STATUS_ORDER[found["rank"]]

@@ -63,7 +63,9 @@ class CACertificateSerializer(serializers.ModelSerializer):
 
 class CertificateUploadSerializer(serializers.Serializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=CAVendor.objects.all(), required=False)
-    file = serializers.FileField(allow_empty_file=True, help_text=_("PEM (one or a bundle), DER (.cer/.crt) or PKCS#7 (.p7b); at most 1 MB."))
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=_("PEM (one or a bundle), DER (.cer/.crt) or PKCS#7 (.p7b); at most 1 MB.")
+    )
     notes = serializers.CharField(required=False, allow_blank=True)
 
 

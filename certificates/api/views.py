@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
@@ -62,6 +63,15 @@ class CACertificateViewSet(ScopedModelViewSet):
             "skipped_end_entity": [item.subject for item in result.skipped_end_entity],
         }
         return Response(body, status=http.HTTP_201_CREATED if result.created else http.HTTP_200_OK)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                {"detail": [_("This certificate is on trust lists; remove it from them first.")]}
+            ) from exc
 
 
 class ProductViewSet(ScopedModelViewSet):

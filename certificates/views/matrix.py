@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from certificates import exports, matrix
+from certificates import exports, matrix, rendering
 from certificates.findings import supervising_province
 from certificates.models import RecognitionScope, RecognitionStatus
 from supervision.models import Region
@@ -42,7 +42,8 @@ def province(request):
             exports.province_workbook(result), f"recognition-{filters.region or 'province'}.xlsx"
         )
     result = matrix.province_matrix(request.user, filters, page=request.GET.get("page") or 1)
-    return render(request, "certificates/matrix_province.html", _context(request, filters) | {"matrix": result})
+    context = _context(request, filters) | {"matrix": result, "rows_html": rendering.province_rows(result)}
+    return render(request, "certificates/matrix_province.html", context)
 
 
 @login_required
@@ -54,4 +55,5 @@ def national(request):
             exports.national_workbook(result), f"recognition-national-{timezone.localdate():%Y%m%d}.xlsx"
         )
     result = matrix.national_matrix(request.user, filters, page=request.GET.get("page") or 1)
-    return render(request, "certificates/matrix_national.html", _context(request, filters) | {"matrix": result})
+    context = _context(request, filters) | {"matrix": result, "rows_html": rendering.national_rows(result)}
+    return render(request, "certificates/matrix_national.html", context)

@@ -163,7 +163,9 @@ def store(read_fixture):
     from certificates.x509 import load_certificates
 
     def run(name: str, vendor, user=None):
-        result = store_certificates(load_certificates(read_fixture(name), name), vendor=vendor, user=user, filename=name)
+        result = store_certificates(
+            load_certificates(read_fixture(name), name), vendor=vendor, user=user, filename=name
+        )
         return result.created + result.existing
 
     return run

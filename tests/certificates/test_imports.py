@@ -125,7 +125,9 @@ def test_bad_workbooks_get_a_message_not_a_500(client_for, content, message):
 
 
 def test_missing_columns_are_named(client_for):
-    page = client_for("szca").post("/ca/import/recognition/", {"file": workbook(["vendor", "status"], [["SZCA", "done"]])})
+    page = client_for("szca").post(
+        "/ca/import/recognition/", {"file": workbook(["vendor", "status"], [["SZCA", "done"]])}
+    )
     assert "platform" in page.content.decode() and "缺少" in page.content.decode()
 
 

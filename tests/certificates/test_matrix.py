@@ -104,7 +104,12 @@ def test_national_matrix_shares_and_drill_down(personas, client_for):
     assert {c["code"] for c in everyone.columns} == {"410000", "440000"}
     row = everyone.rows[0]
     henan = row.cells[[c["code"] for c in everyone.columns].index("410000")]
-    assert henan.total == RecognitionRecord.objects.filter(vendor=personas["szca"].vendor, scope="same_vendor", platform__region__code__startswith="41").count()
+    assert (
+        henan.total
+        == RecognitionRecord.objects.filter(
+            vendor=personas["szca"].vendor, scope="same_vendor", platform__region__code__startswith="41"
+        ).count()
+    )
     page = client_for("szca").get("/ca/matrix/national/").content.decode()
     assert 'href="/ca/matrix/?region=410000&amp;scope=same_vendor"' in page
 
@@ -138,7 +143,9 @@ def test_dashboard_has_the_charts(client_for):
 
 
 def test_workflow_changes_show_in_the_matrix(personas, vendors):
-    record = RecognitionRecord.objects.get(vendor=vendors["SZCA"], platform__name="洛阳市公共资源交易中心交易平台", scope="same_vendor")
+    record = RecognitionRecord.objects.get(
+        vendor=vendors["SZCA"], platform__name="洛阳市公共资源交易中心交易平台", scope="same_vendor"
+    )
     workflow.transition(record, "done", user=personas["szca"], note="测试通过")
     result = province_matrix(personas["province"], Filters(region="410300"))
     row = next(r for r in result.rows if r.vendor.short_name == "SZCA")

@@ -28,7 +28,11 @@ def expected(model, user) -> set[int]:
     if model is RecognitionRecord:
         keep = [r for r in rows if (r.vendor_id == user.vendor_id if user.vendor_id else covers(user, r.platform))]
     elif model is TrustListEntry:
-        keep = [e for e in rows if (e.certificate.vendor_id == user.vendor_id if user.vendor_id else covers(user, e.platform))]
+        keep = [
+            e
+            for e in rows
+            if (e.certificate.vendor_id == user.vendor_id if user.vendor_id else covers(user, e.platform))
+        ]
     else:  # certificates, products, shared APPs: public facts; vendors see their own only
         keep = [o for o in rows if not user.vendor_id or o.vendor_id == user.vendor_id]
     return {o.pk for o in keep}
@@ -167,6 +171,8 @@ def test_operators_keep_only_their_own_trust_list(personas, client_for, api_for,
     )
     assert response.status_code == 400  # another platform is not a choice
     response = api_for("zhengzhou").post(
-        "/api/v1/trust-list-entries/", {"platform": personas["platform-puyang"].platform_id, "certificate": certificate.pk}, format="json"
+        "/api/v1/trust-list-entries/",
+        {"platform": personas["platform-puyang"].platform_id, "certificate": certificate.pk},
+        format="json",
     )
     assert response.status_code == 400

@@ -77,7 +77,11 @@ def test_the_2019_story(fresh_2019, vendors, henan_platforms, personas, clock):
         for platform in henan_platforms:
             records.append(
                 workflow.create_record(
-                    user=users[short], vendor=vendors[short], platform=platform, scope="same_vendor", seals_included=True
+                    user=users[short],
+                    vendor=vendors[short],
+                    platform=platform,
+                    scope="same_vendor",
+                    seals_included=True,
                 )
             )
     vendor_user = lambda record: users[record.vendor.short_name]  # noqa: E731
@@ -123,7 +127,11 @@ def test_the_2019_story(fresh_2019, vendors, henan_platforms, personas, clock):
     assert obligation("SZCA").status == "overdue"
     late = Finding.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition", vendor=vendors["SZCA"])
     assert late.count() == 1
-    assert not late.model.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition").exclude(vendor=vendors["SZCA"]).exists()
+    assert (
+        not late.model.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition")
+        .exclude(vendor=vendors["SZCA"])
+        .exists()
+    )
 
     # The matrix shows SZCA's two open platforms as late.
     from certificates.matrix import Filters, province_matrix

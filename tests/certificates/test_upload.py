@@ -112,9 +112,12 @@ def test_administrators_name_the_vendor_and_operators_may_not_upload(api_for, cl
     assert CACertificate.objects.get(subject_cn="Example RSA Root CA").vendor == vendors["HNCA"]
     missing = api_for("province").post("/api/v1/ca-certificates/", {"file": upload("ec_root.pem")}, format="multipart")
     assert missing.status_code == 400 and "vendor" in missing.data
-    assert api_for("platform-puyang").post(
-        "/api/v1/ca-certificates/", {"file": upload("ec_root.pem")}, format="multipart"
-    ).status_code == 403
+    assert (
+        api_for("platform-puyang")
+        .post("/api/v1/ca-certificates/", {"file": upload("ec_root.pem")}, format="multipart")
+        .status_code
+        == 403
+    )
     assert client_for("platform-puyang").get("/ca/certificates/upload/").status_code == 403
 
 

@@ -41,11 +41,15 @@ def report(name="report.pdf", data=PDF):
 def test_the_whole_way_to_verified_with_every_refusal_on_the_way(record, personas):
     assert "深圳市电子商务安全证书管理有限公司" in refused(record, "done", personas["bjca"], note="x")
     assert "只有" in refused(record, "done", personas["platform-puyang"], note="x")
-    assert "佐证" in refused(record, "done", personas["szca"])
+    assert "证明材料" in refused(record, "done", personas["szca"])
     assert "不能跳过步骤" in refused(record, "verified", personas["szca"])
 
     record = workflow.transition(
-        record, "done", user=personas["szca"], evidence=[("test_report", report())], note="在濮阳平台完成登录、投标、签章测试"
+        record,
+        "done",
+        user=personas["szca"],
+        evidence=[("test_report", report())],
+        note="在濮阳平台完成登录、投标、签章测试",
     )
     assert record.status == "done" and record.done_at is not None
     assert record.evidence.get().original_name == "report.pdf"
@@ -94,7 +98,9 @@ def test_bad_evidence_is_refused_and_nothing_changes(record, personas):
     record.refresh_from_db()
     assert record.status == "testing" and not record.evidence.exists()
     with pytest.raises(ValidationError):
-        workflow.transition(record, "done", user=personas["szca"], evidence=[("test_report", report("r.pdf", b"not a pdf"))])
+        workflow.transition(
+            record, "done", user=personas["szca"], evidence=[("test_report", report("r.pdf", b"not a pdf"))]
+        )
     record.refresh_from_db()
     assert record.status == "testing"
 
@@ -119,7 +125,9 @@ def test_the_api_moves_records_and_refuses_with_the_reason(record, api_for):
 
 
 def test_the_status_cannot_be_written_directly_through_the_api(record, api_for):
-    response = api_for("province").patch(f"/api/v1/recognition-records/{record.pk}/", {"status": "verified"}, format="json")
+    response = api_for("province").patch(
+        f"/api/v1/recognition-records/{record.pk}/", {"status": "verified"}, format="json"
+    )
     record.refresh_from_db()
     assert record.status == "testing"
     assert response.status_code in (200, 400)
@@ -128,13 +136,16 @@ def test_the_status_cannot_be_written_directly_through_the_api(record, api_for):
 def test_web_steps_show_only_what_the_persona_may_do(record, client_for):
     page = client_for("szca").get(record.get_absolute_url()).content.decode()
     assert 'data-testid="step-advance"' in page
-    assert 'data-testid="step-advance"' not in client_for("platform-puyang").get(record.get_absolute_url()).content.decode()
-    response = client_for("szca").post(
-        f"/ca/recognition/{record.pk}/step/", {"to_status": "verified"}, follow=True
+    assert (
+        'data-testid="step-advance"'
+        not in client_for("platform-puyang").get(record.get_absolute_url()).content.decode()
     )
+    response = client_for("szca").post(f"/ca/recognition/{record.pk}/step/", {"to_status": "verified"}, follow=True)
     assert "不能跳过步骤" in response.content.decode()
     response = client_for("szca").post(
-        f"/ca/recognition/{record.pk}/step/", {"to_status": "done", "note": "测试通过", "test_report": report()}, follow=True
+        f"/ca/recognition/{record.pk}/step/",
+        {"to_status": "done", "note": "测试通过", "test_report": report()},
+        follow=True,
     )
     record.refresh_from_db()
     assert record.status == "done"
@@ -151,22 +162,39 @@ def test_records_are_unique_per_vendor_platform_scope_and_other_vendor(record, v
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        workflow.create_record(user=None, vendor=record.vendor, platform=record.platform, scope="same_vendor", seals_included=True)
+        workflow.create_record(
+            user=None, vendor=record.vendor, platform=record.platform, scope="same_vendor", seals_included=True
+        )
     response = api_for("szca").post(
         "/api/v1/recognition-records/",
-        {"vendor": vendors["SZCA"].pk, "platform": record.platform_id, "scope": "cross_vendor", "other_vendor": vendors["SZCA"].pk},
+        {
+            "vendor": vendors["SZCA"].pk,
+            "platform": record.platform_id,
+            "scope": "cross_vendor",
+            "other_vendor": vendors["SZCA"].pk,
+        },
         format="json",
     )
     assert response.status_code == 400
     response = api_for("szca").post(
         "/api/v1/recognition-records/",
-        {"vendor": vendors["SZCA"].pk, "platform": record.platform_id, "scope": "cross_vendor", "other_vendor": vendors["HNCA"].pk},
+        {
+            "vendor": vendors["SZCA"].pk,
+            "platform": record.platform_id,
+            "scope": "cross_vendor",
+            "other_vendor": vendors["HNCA"].pk,
+        },
         format="json",
     )
     assert response.status_code == 201 and response.data["status"] == "not_started"
     again = api_for("szca").post(
         "/api/v1/recognition-records/",
-        {"vendor": vendors["SZCA"].pk, "platform": record.platform_id, "scope": "cross_vendor", "other_vendor": vendors["HNCA"].pk},
+        {
+            "vendor": vendors["SZCA"].pk,
+            "platform": record.platform_id,
+            "scope": "cross_vendor",
+            "other_vendor": vendors["HNCA"].pk,
+        },
         format="json",
     )
     assert again.status_code == 400
