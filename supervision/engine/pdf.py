@@ -6,7 +6,6 @@ from django.conf import settings
 
 from supervision.engine.messages import render
 
-
 # WeasyPrint reports every layout step at INFO; keep the logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
