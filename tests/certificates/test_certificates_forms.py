@@ -26,11 +26,19 @@ def test_a_vendor_adds_a_product_and_an_app_for_itself_only(client_for, personas
     client = client_for("szca")
     response = client.post(
         "/ca/products/new/",
-        {"vendor": vendors["BJCA"].pk, "name": "SZCA 云证书", "kind": "organisation", "carrier": "cloud", "active": "on"},
+        {
+            "vendor": vendors["BJCA"].pk,
+            "name": "SZCA 云证书",
+            "kind": "organisation",
+            "carrier": "cloud",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     assert Product.objects.get(name="SZCA 云证书").vendor == vendors["SZCA"]  # the vendor field is fixed
-    response = client.post("/ca/shared-apps/new/", {"name": "深证通", "download_url": "example.com/app", "active": "on"})
+    response = client.post(
+        "/ca/shared-apps/new/", {"name": "深证通", "download_url": "example.com/app", "active": "on"}
+    )
     assert response.status_code == 302
     assert SharedApp.objects.get(name="深证通").download_url == "https://example.com/app"
 
@@ -50,13 +58,20 @@ def test_an_operator_adds_to_its_trust_list_and_removes_again(client_for, person
 def test_an_administrator_creates_a_record_in_scope_only(client_for, vendors, henan_platforms):
     puyang = next(p for p in henan_platforms if p.region_id == "410900")
     zhengzhou = next(p for p in henan_platforms if p.region_id == "410100")
-    data = {"vendor": vendors["HNCA"].pk, "scope": "cross_vendor", "other_vendor": vendors["SZCA"].pk, "seals_included": "on"}
+    data = {
+        "vendor": vendors["HNCA"].pk,
+        "scope": "cross_vendor",
+        "other_vendor": vendors["SZCA"].pk,
+        "seals_included": "on",
+    }
     response = client_for("puyang").post("/ca/recognition/new/", data | {"platform": puyang.pk})
     assert response.status_code == 302
     record = RecognitionRecord.objects.get(vendor=vendors["HNCA"], other_vendor=vendors["SZCA"], platform=puyang)
     assert record.status == "not_started" and record.events.get().action == "create"
     response = client_for("puyang").post("/ca/recognition/new/", data | {"platform": zhengzhou.pk})
     assert response.status_code == 200  # Zhengzhou's platform is not a choice for Puyang
-    assert not RecognitionRecord.objects.filter(vendor=vendors["HNCA"], platform=zhengzhou, scope="cross_vendor").exists()
+    assert not RecognitionRecord.objects.filter(
+        vendor=vendors["HNCA"], platform=zhengzhou, scope="cross_vendor"
+    ).exists()
     response = client_for("puyang").post("/ca/recognition/new/", data | {"platform": puyang.pk})
     assert response.status_code == 200 and "已有" in response.content.decode()
