@@ -231,6 +231,13 @@ SPECTACULAR_SETTINGS = {
         "CaseEventKindEnum": "supervision.models.cases.CaseEvent.Kind",
         "CriticismStatusEnum": "supervision.models.criticism.Criticism.Status",
         "NotificationStatusEnum": "supervision.models.reminders.Notification.Status",
+        "RecognitionStatusEnum": "certificates.models.recognition.RecognitionStatus",
+        "RecognitionScopeEnum": "certificates.models.recognition.RecognitionScope",
+        "RecognitionActionEnum": "certificates.models.recognition.RecognitionEvent.Action",
+        "EvidenceKindEnum": "certificates.models.recognition.RecognitionEvidence.Kind",
+        "ProductKindEnum": "certificates.models.products.Product.Kind",
+        "ChainStatusEnum": "certificates.models.certificates.ChainStatus",
+        "CertificateRoleEnum": "certificates.models.certificates.CACertificate.Role",
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("registry/", include("supervision.urls")),
     path("fees/", include("fees.urls")),
+    path("ca/", include("certificates.urls")),
     path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ WORKER=$!
 $BIN/celery -A portal beat --loglevel=INFO --schedule=var/celerybeat-schedule >var/log/celery-beat.log 2>&1 &
 BEAT=$!
 # Let the worker run today's sweeps once now, so the demo shows what is overdue without waiting for beat.
-$BIN/python manage.py shell -c "from supervision.tasks import daily_sweep; from fees.tasks import sweep_fee_rules; daily_sweep.delay(); sweep_fee_rules.delay()"
+$BIN/python manage.py shell -c "from supervision.tasks import daily_sweep; from fees.tasks import sweep_fee_rules; from certificates.tasks import sweep_recognition; daily_sweep.delay(); sweep_fee_rules.delay(); sweep_recognition.delay()"
 cleanup() {
   trap - INT TERM EXIT
   echo "Stopping the web server, the Celery worker and beat ..."
