@@ -33,6 +33,6 @@ test: setup chromium lint
 smoke: setup
 	bash scripts/smoke.sh
 
+# Regenerate and compile the Chinese catalogs (the project's locale/ and each app's <app>/locale/).
 messages: setup
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	PYTHON=$(BIN)/python bash scripts/messages.sh

@@ -8,6 +8,7 @@ and every write is checked against the model's rules permissions.
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,28 @@ class Column:
     accessor: str  # dotted path; "get_kind_display" style methods are called
     label: str
     link: bool = False
+
+
+@dataclass(frozen=True)
+class Related:
+    """A table of related rows on a detail page, e.g. a vendor's contacts.
+
+    The rows are ``model.objects.visible_to(user).filter(<field>=object)``: a detail page never
+    shows related rows the user could not open themselves.
+    """
+
+    label: str
+    model: type
+    field: str
+    columns: tuple[Column, ...]
+    select_related: tuple[str, ...] = ()
+    limit: int = 50
+
+    def rows(self, user, obj):
+        queryset = self.model.objects.visible_to(user).filter(**{self.field: obj})
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return list(queryset[: self.limit])
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -62,6 +85,18 @@ class ObjectListView(ScopedMixin, FilterView):
         opts = self.model._meta
         return [f"{opts.app_label}/{opts.model_name}_list.html", self.template_name]
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for filter_ in filterset.filters.values():
+            # drf-spectacular's schema generation builds (and caches) the form field of the shared
+            # base filters before they know their model, so its label would be the bare field name.
+            filter_.__dict__.pop("_field", None)
+        for field in filterset.form.fields.values():
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                # In a filter the empty choice means "any", not "unknown".
+                field.widget.choices = [("unknown", "---------"), *field.widget.choices[1:]]
+        return filterset
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns
@@ -73,6 +108,7 @@ class ObjectListView(ScopedMixin, FilterView):
 
 class ObjectDetailView(ScopedMixin, DetailView):
     fields: list[Column] = []
+    related: list[Related] = []
     template_name = "crud/object_detail.html"
 
     def get_template_names(self):
@@ -84,6 +120,8 @@ class ObjectDetailView(ScopedMixin, DetailView):
         context["fields"] = self.fields
         context["can_change"] = self.request.user.has_perm(self.model.get_perm("change"), self.object)
         context["history"] = history_entries(self.object)
+        user = self.request.user
+        context["related_tables"] = [(rel, rel.rows(user, self.object)) for rel in self.related]
         return context
 
 

@@ -1,10 +1,29 @@
 """Form base classes."""
 
 from django import forms
+from django.db import models
+
+
+def formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+def bootstrap_class(widget: forms.Widget, size: str = "") -> str:
+    """Bootstrap's CSS class for a widget: form-check-input, form-select or form-control
+    (with ``size`` "sm" or "lg": form-select-sm, form-control-sm ...)."""
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # RadioSelect: also CheckboxSelectMultiple
+        return "form-check-input"
+    base = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"
+    return f"{base} {base}-{size}" if size else base
 
 
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices of related objects are limited to what the user may see."""
+
+    class Meta:
+        formfield_callback = formfield
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -13,12 +32,6 @@ class ScopedModelForm(forms.ModelForm):
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
                 field.queryset = queryset.visible_to(user)
-            widget = field.widget
-            css = (
-                "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else "form-select"
-                if isinstance(widget, forms.Select | forms.SelectMultiple)
-                else "form-control"
-            )
-            widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("class", bootstrap_class(field.widget))
+            if isinstance(field.widget, forms.Textarea) and field.widget.attrs.get("rows") == "10":
+                field.widget.attrs["rows"] = "4"  # Django's default of 10 rows dwarfs the other fields.

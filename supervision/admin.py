@@ -8,6 +8,7 @@ from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Pla
 class RegionAdmin(ScopedAdmin):
     list_display = ["code", "name", "level", "parent", "province_governed"]
     list_filter = ["level", "province_governed"]
+    list_select_related = ["parent"]
     search_fields = ["code", "name"]
 
 

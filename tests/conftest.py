@@ -6,22 +6,26 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = DEFAULT_DEMO_PASSWORD
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed_demo() -> None:
-    # pytest-django runs with DEBUG off, where the command refuses demo data.
-    with override_settings(DEBUG=True):
+    # pytest-django runs with DEBUG off, where the command refuses demo data. The demo passwords are
+    # hashed with the tests' fast hasher, so logging in with them works and seeding takes no time.
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
         call_command("seed", "--demo", "--password", DEMO_PASSWORD, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True

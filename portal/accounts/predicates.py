@@ -47,12 +47,18 @@ def object_region_in_scope(user, obj) -> bool:
 
 @rules.predicate
 def is_own_vendor(user, vendor) -> bool:
-    return vendor is not None and user.is_authenticated and user.vendor_id == vendor.pk
+    # Both sides must be set: a vendor not saved yet has no pk, and most users have no vendor.
+    return vendor is not None and user.is_authenticated and user.vendor_id is not None and user.vendor_id == vendor.pk
 
 
 @rules.predicate
 def is_own_platform(user, platform) -> bool:
-    return platform is not None and user.is_authenticated and user.platform_id == platform.pk
+    return (
+        platform is not None
+        and user.is_authenticated
+        and user.platform_id is not None
+        and user.platform_id == platform.pk
+    )
 
 
 has_organisation = is_admin | is_vendor_user | is_platform_operator

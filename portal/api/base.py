@@ -2,11 +2,13 @@
 
 from copy import copy
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
 
@@ -25,7 +27,10 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=many_to_many)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            errors = serializers.as_serializer_error(exc)
+            if NON_FIELD_ERRORS in errors:  # the API's name for them, as in DRF's own errors
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(errors) from exc
         return attrs
 
 
@@ -68,3 +73,12 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self._save_in_scope(serializer)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except IntegrityError as exc:  # ProtectedError and RestrictedError are IntegrityErrors
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("This record is still in use by other records and cannot be deleted.")]}
+            ) from exc

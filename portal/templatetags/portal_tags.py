@@ -4,7 +4,10 @@ from django import template
 from django.db.models import Manager, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from portal.forms import bootstrap_class
 
 register = template.Library()
 
@@ -31,7 +34,7 @@ def cell(obj, column):
     if value is False:
         return format_html('<span class="text-body-tertiary" aria-label="{}">—</span>', _("no"))
     if value is None or value == "":
-        return format_html('<span class="text-body-tertiary">—</span>')
+        return mark_safe('<span class="text-body-tertiary">—</span>')
     if column.link:
         target = value if hasattr(value, "get_absolute_url") else obj
         if hasattr(target, "get_absolute_url"):
@@ -47,3 +50,11 @@ def url_or_none(name: str, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def bootstrap(bound_field, size: str = ""):
+    """Render a form field's widget with Bootstrap's class; ``{{ field|bootstrap:"sm" }}`` for small ones."""
+    widget = bound_field.field.widget
+    css = " ".join(filter(None, [widget.attrs.get("class", ""), bootstrap_class(widget, size)]))
+    return bound_field.as_widget(attrs={"class": css})

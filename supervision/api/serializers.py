@@ -79,8 +79,8 @@ class CAVendorSerializer(ModelCleanSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and not request.user.is_administrator:
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and user.is_authenticated and not user.is_administrator:
             # The cryptography filing is attested by administrators, not by the vendor.
             for name in self.ADMIN_ONLY_FIELDS:
                 fields[name].read_only = True

@@ -6,19 +6,19 @@ from supervision.models import Authority, CAVendor, Contact, Platform, Region
 
 
 class RegionForm(ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Region
         fields = ["code", "name", "level", "parent", "province_governed"]
 
 
 class AuthorityForm(ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Authority
         fields = ["name", "kind", "region", "website", "notes"]
 
 
 class PlatformForm(ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Platform
         fields = ["name", "kind", "region", "operator_authority", "operator_company", "domains", "url", "active"]
         widgets = {"domains": forms.CheckboxSelectMultiple}
@@ -28,7 +28,7 @@ class CAVendorForm(ScopedModelForm):
     # The cryptography-administration filing is attested by administrators, not by the vendor.
     ADMIN_ONLY_FIELDS = ["crypto_filing_number", "crypto_filing_date", "crypto_filing_status", "crypto_filing_expiry"]
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = CAVendor
         fields = [
             "name",
@@ -59,6 +59,6 @@ class CAVendorForm(ScopedModelForm):
 
 
 class ContactForm(ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Contact
         fields = ["authority", "platform", "vendor", "name", "role", "email", "phone", "is_shared_mailbox"]

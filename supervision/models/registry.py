@@ -352,6 +352,9 @@ class CAVendor(BaseModel):
             and self.crypto_filing_expiry <= self.crypto_filing_date
         ):
             errors["crypto_filing_expiry"] = _("The filing expires after the date it was filed.")
+        if self.credit_code and CAVendor.objects.exclude(pk=self.pk).filter(credit_code=self.credit_code).exists():
+            # Mirrors vendor_credit_code_unique, whose own message would only name the constraint.
+            errors["credit_code"] = _("Another CA vendor already has this unified social credit code.")
         if errors:
             raise ValidationError(errors)
 
@@ -429,12 +432,21 @@ class Contact(BaseModel):
         organisation = self.organisation
         return organisation is not None and user.has_perm(organisation.get_perm("change"), organisation)
 
+    def has_one_organisation(self) -> bool:
+        return sum(1 for f in self.ORGANISATION_FIELDS if getattr(self, f"{f}_id")) == 1
+
     def clean(self) -> None:
         super().clean()
-        chosen = [f for f in self.ORGANISATION_FIELDS if getattr(self, f"{f}_id")]
-        if len(chosen) != 1:
+        if not self.has_one_organisation():
             raise ValidationError(
                 _("A contact belongs to exactly one organisation: an authority, a platform or a CA vendor.")
             )
         if self.is_shared_mailbox and not self.email:
             raise ValidationError({"email": _("A shared mailbox needs its e-mail address.")})
+
+    def validate_constraints(self, exclude=None):
+        # clean() explains a missing or second organisation in words; the constraint's own message
+        # would repeat it as a bare constraint name.
+        if not self.has_one_organisation():
+            exclude = {*(exclude or ()), *self.ORGANISATION_FIELDS}
+        super().validate_constraints(exclude=exclude)

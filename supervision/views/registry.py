@@ -2,9 +2,22 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView, Related
 from supervision import filters, forms
 from supervision.models import Authority, CAVendor, Contact, Platform, Region
+
+CONTACT_COLUMNS = (
+    Column("name", _("name"), link=True),
+    Column("role", _("position")),
+    Column("email", _("e-mail")),
+    Column("phone", _("phone")),
+    Column("is_shared_mailbox", _("shared mailbox")),
+)
+PLATFORM_COLUMNS = (
+    Column("name", _("name"), link=True),
+    Column("get_kind_display", _("kind")),
+    Column("active", _("active")),
+)
 
 
 class RegionViews:
@@ -31,6 +44,15 @@ class RegionDetail(RegionViews, ObjectDetailView):
         Column("get_level_display", _("level")),
         Column("parent", _("parent"), link=True),
         Column("province_governed", _("governed by the province")),
+    ]
+    related = [
+        Related(
+            _("Authorities"),
+            Authority,
+            "region",
+            (Column("name", _("name"), link=True), Column("get_kind_display", _("kind"))),
+        ),
+        Related(_("Platforms"), Platform, "region", PLATFORM_COLUMNS),
     ]
 
 
@@ -65,6 +87,10 @@ class AuthorityDetail(AuthorityViews, ObjectDetailView):
         Column("region", _("region"), link=True),
         Column("website", _("website")),
         Column("notes", _("notes")),
+    ]
+    related = [
+        Related(_("Platforms operated"), Platform, "operator_authority", PLATFORM_COLUMNS),
+        Related(_("Contacts"), Contact, "authority", CONTACT_COLUMNS),
     ]
 
 
@@ -106,6 +132,7 @@ class PlatformDetail(PlatformViews, ObjectDetailView):
         Column("url", _("address (URL)")),
         Column("active", _("active")),
     ]
+    related = [Related(_("Contacts"), Contact, "platform", CONTACT_COLUMNS)]
 
 
 class PlatformCreate(PlatformViews, ObjectCreateView):
@@ -149,6 +176,7 @@ class VendorDetail(VendorViews, ObjectDetailView):
         Column("website", _("website")),
         Column("notes", _("notes")),
     ]
+    related = [Related(_("Contacts"), Contact, "vendor", CONTACT_COLUMNS)]
 
 
 class VendorCreate(VendorViews, ObjectCreateView):

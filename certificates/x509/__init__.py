@@ -1,0 +1,24 @@
+"""Pure-Python X.509 toolkit for the certificates app: parsing uploads and checking chains.
+
+No Django imports here; the Django layer translates ``CertificateError.code`` via ``MESSAGES``.
+"""
+
+from .parse import (
+    MAX_UPLOAD_BYTES,
+    MESSAGES,
+    CertificateError,
+    ParsedCertificate,
+    load_certificates,
+)
+from .verify import ChainResult, build_chain, verify_signature
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MESSAGES",
+    "CertificateError",
+    "ChainResult",
+    "ParsedCertificate",
+    "build_chain",
+    "load_certificates",
+    "verify_signature",
+]

@@ -1,0 +1,118 @@
+"""Settings come from the environment, with zero-setup defaults. Each case runs a fresh Python with
+only the variables it names (settings are read once per process)."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SHOW_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "DATABASE": settings.DATABASES["default"],
+    "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "BROKER_FOLDER": getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("data_folder_in"),
+    "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+    "CACHE": settings.CACHES["default"],
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_HOST": getattr(settings, "EMAIL_HOST", ""),
+    "EMAIL_PORT": getattr(settings, "EMAIL_PORT", None),
+    "EMAIL_USE_TLS": getattr(settings, "EMAIL_USE_TLS", False),
+    "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+    "LANGUAGES": [code for code, _ in settings.LANGUAGES],
+    "TIME_ZONE": settings.TIME_ZONE,
+    "USE_TZ": settings.USE_TZ,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+}, default=str))
+"""
+
+
+def run(args: list[str], **variables: str) -> subprocess.CompletedProcess:
+    """Run Python in the project with a clean environment plus ``variables``."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8"}
+    env |= {"DJANGO_SETTINGS_MODULE": "portal.settings", **variables}
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def settings_with(**variables: str) -> dict:
+    result = run(["-c", SHOW_SETTINGS], **variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_need_no_setup():
+    values = settings_with()
+    assert values["DEBUG"] is True
+    assert values["DATABASE"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(values["DATABASE"]["NAME"]) == BASE_DIR / "var" / "portal.sqlite3"
+    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert Path(values["BROKER_FOLDER"]).is_relative_to(BASE_DIR / "var")
+    assert values["CELERY_RESULT_BACKEND"] == "django-db"
+    assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["LANGUAGE_CODE"] == "zh-hans"
+    assert values["LANGUAGES"] == ["zh-hans", "en"]
+    assert values["TIME_ZONE"] == "Asia/Shanghai"
+    assert values["USE_TZ"] is True
+    assert values["SECRET_KEY"]  # a development key, only while DEBUG is on
+    assert "127.0.0.1" in values["ALLOWED_HOSTS"]
+
+
+def test_the_environment_is_used(tmp_path):
+    values = settings_with(
+        DATABASE_URL="postgres://portal:secret@db.example.com:5433/portal",
+        REDIS_URL="redis://cache.example.com:6379/2",
+        EMAIL_URL="smtp+tls://mailer:secret@mail.example.com:587",
+        VAR_DIR=str(tmp_path),
+    )
+    database = values["DATABASE"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"], database["USER"]) == (
+        "portal",
+        "db.example.com",
+        5433,
+        "portal",
+    )
+    assert values["CELERY_BROKER_URL"] == "redis://cache.example.com:6379/2"
+    assert values["BROKER_FOLDER"] is None
+    assert values["CELERY_RESULT_BACKEND"] == "django-db"
+    assert values["CACHE"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.example.com:6379/2",
+    }
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == ("mail.example.com", 587, True)
+    assert not (tmp_path / "celery").exists()  # no local broker folder when Redis is the broker
+
+
+def test_the_sqlite_file_follows_var_dir(tmp_path):
+    values = settings_with(VAR_DIR=str(tmp_path))
+    assert Path(values["DATABASE"]["NAME"]) == tmp_path / "portal.sqlite3"
+    assert Path(values["BROKER_FOLDER"]).is_relative_to(tmp_path)
+
+
+def test_production_without_secret_key_fails_clearly(tmp_path):
+    result = run(["manage.py", "check"], DEBUG="off", ALLOWED_HOSTS="portal.example.gov.cn", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="off",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.gov.cn",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
