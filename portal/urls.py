@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from portal import views
+from portal import public, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("registry/", include("supervision.urls")),
+    path("trial/", include("supervision.urls_trial")),
+    path("public/trial/", public.directory, name="public_directory"),
+    path("public/trial/announcements/<int:pk>/", public.announcement, name="public_announcement"),
+    path("public/trial/announcements/<int:pk>/preview/", public.announcement_preview, name="announcement_preview"),
     path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

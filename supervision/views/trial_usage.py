@@ -1,0 +1,483 @@
+"""Pages of the trial's usage statistics (form, xlsx import, national table with charts and export)
+and of the bidders' feedback (the public form and status page, triage by administrators)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.crud import Column, ObjectDetailView, ObjectListView
+from supervision.forms import trial as forms
+from supervision.models import CAVendor, Feedback, TrialRound, UsageLine, UsageReport
+from supervision.models.trial_usage import COUNT_FIELDS
+from supervision.trial import feedback as feedback_flow
+from supervision.trial import filters, usage, xlsx
+from supervision.views.actions import ObjectActionView, error_text
+from supervision.views.trial import TrialMixin, _download
+
+L = gettext_lazy
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=xlsx.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _can_report(user) -> bool:
+    return user.has_perm(UsageReport.get_perm("add"))
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+
+class ReportViews(TrialMixin):
+    model = UsageReport
+    filterset_class = filters.UsageReportFilterSet
+    select_related = ("platform", "period", "period__round", "submitted_by")
+
+
+class ReportList(ReportViews, ObjectListView):
+    columns = [
+        Column("platform", L("platform"), link=True),
+        Column("period", L("reporting period")),
+        Column("starts_on", L("from")),
+        Column("ends_on", L("to")),
+        Column("submitted_at", L("submitted at")),
+        Column("is_late", L("late")),
+        Column("get_via_display", L("submitted via")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # reports are submitted through their own pages
+        context["can_report"] = _can_report(self.request.user)
+        return context
+
+
+class ReportDetail(ReportViews, ObjectDetailView):
+    template_name = "supervision/trial/usagereport_detail.html"
+    fields = [
+        Column("platform", L("platform"), link=True),
+        Column("period", L("reporting period")),
+        Column("starts_on", L("from")),
+        Column("ends_on", L("to")),
+        Column("submitted_at", L("submitted at")),
+        Column("submitted_by", L("submitted by")),
+        Column("get_via_display", L("submitted via")),
+        Column("is_late", L("late")),
+        Column("notes", L("notes")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = False
+        context["lines"] = (
+            UsageLine.objects.visible_to(self.request.user).filter(report=self.object).select_related("vendor")
+        )
+        context["totals"] = self.object.totals()
+        context["count_fields"] = [UsageLine._meta.get_field(name).verbose_name for name in COUNT_FIELDS]
+        context["can_delete"] = self.request.user.has_perm(UsageReport.get_perm("delete"), self.object)
+        return context
+
+
+@login_required
+@require_POST
+def report_delete(request, pk):
+    report = get_object_or_404(UsageReport.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm(UsageReport.get_perm("delete"), report):
+        raise PermissionDenied
+    report.delete()
+    messages.success(request, _("Report withdrawn; the platform can submit it again."))
+    return redirect("trial:usagereport_list")
+
+
+def _lines(formset) -> list[dict]:
+    return [
+        {name: form.cleaned_data[name] for name in ("vendor", *COUNT_FIELDS)}
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data
+    ]
+
+
+@login_required
+def report_submit(request):
+    """The report form: platform, period and one line per CA vendor."""
+    if not _can_report(request.user):
+        raise PermissionDenied
+    header = forms.UsageHeaderForm(request.POST or None, user=request.user)
+    formset = forms.UsageLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST":
+        header_ok, lines_ok = header.is_valid(), formset.is_valid()
+        if header_ok and lines_ok:
+            data = header.cleaned_data
+            try:
+                report = usage.submit_report(
+                    platform=data["platform"],
+                    period=data["period"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    notes=data["notes"],
+                    lines=_lines(formset),
+                    by=request.user,
+                    via=UsageReport.Via.FORM,
+                )
+            except ValidationError as exc:
+                header.add_error(None, error_text(exc))
+            else:
+                message = _("Report submitted.")
+                if report.is_late:
+                    message = _("Report submitted after the due date: it is recorded as late.")
+                messages.success(request, message)
+                return redirect(report.get_absolute_url())
+    return render(request, "supervision/trial/usage_submit.html", {"form": header, "formset": formset})
+
+
+@login_required
+def report_import(request):
+    """Upload the filled-in template: every row is checked like a line of the form; one bad row and
+    nothing is written."""
+    if not _can_report(request.user):
+        raise PermissionDenied
+    form = forms.UsageImportForm(request.POST or None, request.FILES or None, user=request.user)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lines, row_errors = import_lines(data["file"])
+            if not row_errors:
+                report = usage.submit_report(
+                    platform=data["platform"],
+                    period=data["period"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    notes=data["notes"],
+                    lines=lines,
+                    by=request.user,
+                    via=UsageReport.Via.XLSX,
+                )
+                messages.success(request, _("%(n)d rows imported.") % {"n": len(lines)})
+                return redirect(report.get_absolute_url())
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+    return render(request, "supervision/trial/usage_import.html", {"form": form, "row_errors": row_errors})
+
+
+def import_lines(upload) -> tuple[list[dict], list[str]]:
+    """Rows of the workbook validated with ``UsageLineForm``: (lines, errors "Row 5, bids: …")."""
+    vendors = {}
+    for vendor in CAVendor.objects.all():
+        vendors[vendor.name] = vendor
+        vendors[vendor.short_name] = vendor
+    lines, errors = [], []
+    for number, raw in xlsx.read_rows(upload):
+        vendor = vendors.get(raw["vendor_name"])
+        if vendor is None:
+            errors.append(
+                _("Row %(row)d, CA vendor: “%(name)s” is not in the registry of CA vendors.")
+                % {"row": number, "name": raw["vendor_name"] or "—"}
+            )
+            continue
+        form = forms.UsageLineForm(data={"vendor": vendor.pk, **{name: raw[name] for name in COUNT_FIELDS}})
+        if not form.is_valid():
+            for name, messages_ in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                errors.extend(
+                    _("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": label, "message": m}
+                    for m in messages_
+                )
+            continue
+        lines.append({name: form.cleaned_data[name] for name in ("vendor", *COUNT_FIELDS)})
+    return lines, errors
+
+
+@login_required
+def report_template(request):
+    return xlsx_response(xlsx.import_template(), "usage-statistics-template.xlsx")
+
+
+# --- the national table ----------------------------------------------------------------------------
+
+
+def _table_context(request):
+    form = forms.NationalTableForm(request.GET or None)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    trial_round = data.get("round") or TrialRound.objects.current()
+    period = data.get("period")
+    if period is not None and trial_round is not None and period.round_id != trial_round.pk:
+        trial_round = period.round
+    lines = UsageLine.objects.visible_to(request.user)
+    if period is not None:
+        lines = lines.filter(report__period=period)
+        period_text = f"{period.label}（{period.starts_on:%Y-%m-%d}至{period.ends_on:%Y-%m-%d}）"
+    elif trial_round is not None:
+        lines = lines.filter(report__period__round=trial_round)
+        period_text = f"{trial_round.name}（全部统计期间）"
+    else:
+        lines, period_text = lines.none(), ""
+    table = usage.national_table(lines)
+    matrix = usage.submission_matrix(trial_round, request.user) if trial_round else {"periods": [], "rows": []}
+    return form, trial_round, period, period_text, table, matrix
+
+
+def _remarks(matrix: dict, period) -> tuple[dict, list[str]]:
+    """Remarks of the export: late reports, and participants without a report for the chosen period."""
+    notes, missing = {}, []
+    for row in matrix["rows"]:
+        platform = row["participant"].platform
+        for column, cell in zip(matrix["periods"], row["cells"]):
+            if period is not None and column.pk != period.pk:
+                continue
+            if cell.state == "late":
+                notes[platform.pk] = "逾期报送"
+            elif cell.state == "missing" and platform.name not in missing:
+                missing.append(platform.name)
+    return notes, missing
+
+
+@login_required
+def national_table(request):
+    form, trial_round, period, period_text, table, matrix = _table_context(request)
+    chart = {
+        "provinces": {
+            "labels": [g.label for g in table["provinces"]],
+            "bids": [g.totals["bids"] for g in table["provinces"]],
+            "cross": [g.totals["cross_region_bids"] for g in table["provinces"]],
+        },
+        "vendors": {
+            "labels": [g.extra["short"] for g in table["vendors"]],
+            "bids": [g.totals["bids"] for g in table["vendors"]],
+            "entities": [g.totals["registered_entities"] for g in table["vendors"]],
+        },
+        "series": {
+            "bids": _("bids submitted with a network-shared certificate"),
+            "cross": _("of which cross-region bids"),
+            "entities": _("market entities registered with a network-shared certificate"),
+        },
+    }
+    return render(
+        request,
+        "supervision/trial/national_table.html",
+        {
+            "form": form,
+            "round": trial_round,
+            "period": period,
+            "period_text": period_text,
+            "table": table,
+            "matrix": matrix,
+            "chart": json.dumps(chart, ensure_ascii=False),
+            "count_fields": [UsageLine._meta.get_field(name).verbose_name for name in COUNT_FIELDS],
+            "export_query": request.GET.urlencode(),
+            "can_report": _can_report(request.user),
+        },
+    )
+
+
+@login_required
+def national_table_xlsx(request):
+    form, trial_round, period, period_text, table, matrix = _table_context(request)
+    notes, missing = _remarks(matrix, period)
+    content = xlsx.national_workbook(table, period_text=period_text, notes=notes, missing=missing)
+    name = f"national-usage-{(period.pk if period else (trial_round.code if trial_round else 'none'))}.xlsx"
+    return xlsx_response(content, name)
+
+
+# --- feedback: public ------------------------------------------------------------------------------
+
+
+def feedback_new(request):
+    """The public form (no account). Each POST from an address counts towards its rate limit."""
+    form = forms.FeedbackForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if feedback_flow.over_rate(feedback_flow.client_address(request)):
+            limit, seconds = feedback_flow.rate()
+            form = forms.FeedbackForm(request.POST)
+            form.is_bound = False  # show the text again, without errors
+            return render(
+                request,
+                "supervision/trial/feedback_form.html",
+                {
+                    "form": form,
+                    "rate_limited": _(
+                        "Too many submissions from your address: at most %(limit)d in %(minutes)d minutes. "
+                        "Nothing was saved; please try again later."
+                    )
+                    % {"limit": limit, "minutes": seconds // 60},
+                },
+                status=429,
+            )
+        if form.is_valid():
+            feedback = feedback_flow.submit(form, feedback_flow.client_address(request))
+            url = reverse("trial:feedback_status") + "?" + urlencode({"number": feedback.tracking_number, "new": 1})
+            return redirect(url)
+    return render(request, "supervision/trial/feedback_form.html", {"form": form})
+
+
+def feedback_status(request):
+    form = forms.FeedbackStatusForm(request.GET or None)
+    feedback = None
+    if request.GET.get("number") and form.is_valid():
+        number = form.cleaned_data["number"].strip().upper()
+        feedback = Feedback.objects.select_related("platform", "vendor").filter(tracking_number=number).first()
+        if feedback is None:
+            form.add_error("number", _("No feedback has this tracking number."))
+    return render(
+        request,
+        "supervision/trial/feedback_status.html",
+        {"form": form, "feedback": feedback, "new": request.GET.get("new") == "1"},
+    )
+
+
+# --- feedback: triage ------------------------------------------------------------------------------
+
+
+class FeedbackViews(TrialMixin):
+    model = Feedback
+    filterset_class = filters.FeedbackFilterSet
+    select_related = ("platform", "vendor", "finding")
+
+
+class FeedbackList(FeedbackViews, ObjectListView):
+    columns = [
+        Column("tracking_number", L("tracking number"), link=True),
+        Column("created", L("received")),
+        Column("get_category_display", L("category")),
+        Column("platform", L("platform")),
+        Column("vendor", L("CA vendor")),
+        Column("get_status_display", L("status")),
+        Column("national_attention", L("needs national attention")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False
+        return context
+
+
+class FeedbackDetail(FeedbackViews, ObjectDetailView):
+    template_name = "supervision/trial/feedback_detail.html"
+    fields = [
+        Column("tracking_number", L("tracking number")),
+        Column("created", L("received")),
+        Column("get_category_display", L("category")),
+        Column("platform", L("platform"), link=True),
+        Column("vendor", L("CA vendor"), link=True),
+        Column("description", L("description")),
+        Column("contact", L("how to reach you (optional)")),
+        Column("get_status_display", L("status")),
+        Column("answer", L("answer")),
+        Column("finding", L("finding"), link=True),
+        Column("national_note", L("note for the national office")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = False
+        context["can_triage"] = self.request.user.has_perm(Feedback.get_perm("change"), self.object)
+        context["answer_form"] = forms.FeedbackAnswerForm(initial={"answer": self.object.answer})
+        context["finding_form"] = forms.FeedbackFindingForm()
+        context["national_form"] = forms.FeedbackNationalForm(initial={"note": self.object.national_note})
+        return context
+
+
+class FeedbackAnswer(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackAnswerForm
+    success_message = L("Answer saved; the sender sees it with the tracking number.")
+
+    def act(self, obj, data):
+        return feedback_flow.answer(obj, text=data["answer"], by=self.request.user)
+
+
+class FeedbackToFinding(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackFindingForm
+    success_message = L("Finding raised.")
+
+    def act(self, obj, data):
+        feedback_flow.to_finding(obj, by=self.request.user, party=data["party"], summary=data["summary"])
+        return obj
+
+
+class FeedbackNational(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackNationalForm
+    success_message = L("Marked for national attention.")
+
+    def act(self, obj, data):
+        return feedback_flow.mark_national(obj, note=data["note"], by=self.request.user)
+
+
+class FeedbackClose(ObjectActionView):
+    model = Feedback
+    success_message = L("Closed.")
+
+    def act(self, obj, data):
+        return feedback_flow.close(obj, by=self.request.user)
+
+
+@login_required
+def feedback_attachment(request, pk):
+    feedback = get_object_or_404(Feedback.objects.visible_to(request.user), pk=pk)
+    return _download(feedback.attachment, feedback.attachment_name or "attachment")
+
+
+NATIONAL_HEADINGS = [
+    "跟踪编号",
+    "收到日期",
+    "类别",
+    "参与互认平台",
+    "数字证书服务机构",
+    "问题描述",
+    "处理情况",
+    "需国家层面统筹解决的意见建议",
+]
+
+
+@login_required
+def feedback_national(request):
+    """Feedback marked for national attention (需要国家层面统筹解决的), as a page or an xlsx for the national office."""
+    rows = (
+        Feedback.objects.visible_to(request.user)
+        .filter(national_attention=True)
+        .select_related("platform", "vendor")
+        .order_by("created", "pk")
+    )
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "需国家层面统筹解决的问题"
+        sheet.append(NATIONAL_HEADINGS)
+        for fb in rows:
+            sheet.append(
+                [
+                    fb.tracking_number,
+                    timezone.localtime(fb.created).date().isoformat(),
+                    fb.get_category_display(),
+                    fb.platform.name,
+                    fb.vendor.name if fb.vendor_id else "",
+                    fb.description,
+                    fb.answer or fb.get_status_display(),
+                    fb.national_note,
+                ]
+            )
+        import io
+
+        out = io.BytesIO()
+        book.save(out)
+        return xlsx_response(out.getvalue(), "feedback-national-attention.xlsx")
+    return render(request, "supervision/trial/feedback_national.html", {"rows": rows})
