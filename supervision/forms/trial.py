@@ -168,7 +168,12 @@ class UsageHeaderForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["platform"].queryset = Platform.objects.filter(trial_participations__isnull=False).distinct()
+        # Any platform is accepted (and then checked) so that a wrong one gets a clear message; the
+        # list offers the participating platforms the user may see.
+        self.fields["platform"].queryset = Platform.objects.all()
+        self.fields["platform"].widget.choices = [("", "---------")] + [
+            (p.pk, p.name) for p in participant_platforms(user).order_by("name")
+        ]
         self.fields["period"].queryset = ReportingPeriod.objects.select_related("round")
         if user.platform_id:
             self.fields["platform"].initial = user.platform_id

@@ -46,8 +46,11 @@ def _heading(sheet, row: int, values: list[str]) -> None:
 
 
 def _row(sheet, values: list, bold: bool = False) -> None:
-    sheet.append(values)
+    """Append a row; empty strings become empty cells, and text is never read as a formula."""
+    sheet.append([None if value == "" else value for value in values])
     for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # a name such as "=cmd|…" stays text (no formula injection)
         cell.border = BOX
         if bold:
             cell.font = Font(bold=True)
@@ -165,3 +168,40 @@ def read_rows(upload) -> list[tuple[int, dict]]:
     if not found:
         raise ValidationError(_("The workbook has no rows to import."))
     return found
+
+
+FEEDBACK_HEADINGS = [
+    "跟踪编号",
+    "收到日期",
+    "类别",
+    "参与互认平台",
+    "数字证书服务机构",
+    "问题描述",
+    "处理情况",
+    "需国家层面统筹解决的意见建议",
+]
+
+
+def feedback_workbook(rows) -> bytes:
+    """Feedback marked for national attention, for the national office."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "需国家层面统筹解决的问题"
+    _heading(sheet, 1, FEEDBACK_HEADINGS)
+    for fb in rows:
+        _row(
+            sheet,
+            [
+                fb.tracking_number,
+                timezone.localtime(fb.created).date().isoformat(),
+                fb.get_category_display(),
+                fb.platform.name,
+                fb.vendor.name if fb.vendor_id else "",
+                fb.description,
+                fb.answer or fb.get_status_display(),
+                fb.national_note,
+            ],
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -303,8 +303,8 @@ def feedback_new(request):
     if request.method == "POST":
         if feedback_flow.over_rate(feedback_flow.client_address(request)):
             limit, seconds = feedback_flow.rate()
-            form = forms.FeedbackForm(request.POST)
-            form.is_bound = False  # show the text again, without errors
+            kept = {name: request.POST.get(name, "") for name in ("category", "platform", "vendor", "description", "contact")}
+            form = forms.FeedbackForm(initial=kept)  # the text is shown again, for a later try
             return render(
                 request,
                 "supervision/trial/feedback_form.html",
@@ -434,18 +434,6 @@ def feedback_attachment(request, pk):
     return _download(feedback.attachment, feedback.attachment_name or "attachment")
 
 
-NATIONAL_HEADINGS = [
-    "跟踪编号",
-    "收到日期",
-    "类别",
-    "参与互认平台",
-    "数字证书服务机构",
-    "问题描述",
-    "处理情况",
-    "需国家层面统筹解决的意见建议",
-]
-
-
 @login_required
 def feedback_national(request):
     """Feedback marked for national attention (需要国家层面统筹解决的), as a page or an xlsx for the national office."""
@@ -456,28 +444,5 @@ def feedback_national(request):
         .order_by("created", "pk")
     )
     if request.GET.get("format") == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "需国家层面统筹解决的问题"
-        sheet.append(NATIONAL_HEADINGS)
-        for fb in rows:
-            sheet.append(
-                [
-                    fb.tracking_number,
-                    timezone.localtime(fb.created).date().isoformat(),
-                    fb.get_category_display(),
-                    fb.platform.name,
-                    fb.vendor.name if fb.vendor_id else "",
-                    fb.description,
-                    fb.answer or fb.get_status_display(),
-                    fb.national_note,
-                ]
-            )
-        import io
-
-        out = io.BytesIO()
-        book.save(out)
-        return xlsx_response(out.getvalue(), "feedback-national-attention.xlsx")
+        return xlsx_response(xlsx.feedback_workbook(rows), "feedback-national-attention.xlsx")
     return render(request, "supervision/trial/feedback_national.html", {"rows": rows})
