@@ -5,6 +5,8 @@ from django.urls import path
 
 from portal.crud import crud_urls as crud
 from supervision.views import trial as views
+from supervision.views import trial_feedback as feedback
+from supervision.views import trial_records as records
 from supervision.views import trial_usage as usage
 
 app_name = "trial"
@@ -38,18 +40,23 @@ urlpatterns = [
     *crud(
         "agreements",
         "agreement",
-        views.AgreementList,
-        views.AgreementDetail,
-        views.AgreementCreate,
-        views.AgreementUpdate,
+        records.AgreementList,
+        records.AgreementDetail,
+        records.AgreementCreate,
+        records.AgreementUpdate,
     ),
-    path("agreements/<int:pk>/parties/", views.AgreementPartyAdd.as_view(), name="agreement_party_add"),
-    path("agreements/parties/<int:pk>/delete/", views.agreement_party_delete, name="agreement_party_delete"),
-    path("agreements/<int:pk>/scan/", views.agreement_scan, name="agreement_scan"),
-    *crud("plans", "remedyplan", views.PlanList, views.PlanDetail, views.PlanCreate, views.PlanUpdate),
-    path("plans/<int:pk>/document/", views.plan_document, name="remedyplan_document"),
+    path("agreements/<int:pk>/parties/", records.AgreementPartyAdd.as_view(), name="agreement_party_add"),
+    path("agreements/parties/<int:pk>/delete/", records.agreement_party_delete, name="agreement_party_delete"),
+    path("agreements/<int:pk>/scan/", records.agreement_scan, name="agreement_scan"),
+    *crud("plans", "remedyplan", records.PlanList, records.PlanDetail, records.PlanCreate, records.PlanUpdate),
+    path("plans/<int:pk>/document/", records.plan_document, name="remedyplan_document"),
     *crud(
-        "incidents", "incident", views.IncidentList, views.IncidentDetail, views.IncidentCreate, views.IncidentUpdate
+        "incidents",
+        "incident",
+        records.IncidentList,
+        records.IncidentDetail,
+        records.IncidentCreate,
+        records.IncidentUpdate,
     ),
     # --- usage statistics ---
     path("usage/", usage.ReportList.as_view(), name="usagereport_list"),
@@ -61,15 +68,15 @@ urlpatterns = [
     path("usage/national/", usage.national_table, name="national_table"),
     path("usage/national.xlsx", usage.national_table_xlsx, name="national_table_xlsx"),
     # --- bidders' feedback: public ---
-    path("feedback/new/", usage.feedback_new, name="feedback_new"),
-    path("feedback/status/", usage.feedback_status, name="feedback_status"),
+    path("feedback/new/", feedback.feedback_new, name="feedback_new"),
+    path("feedback/status/", feedback.feedback_status, name="feedback_status"),
     # --- bidders' feedback: triage ---
-    path("feedback/", usage.FeedbackList.as_view(), name="feedback_list"),
-    path("feedback/national/", usage.feedback_national, name="feedback_national"),
-    path("feedback/<int:pk>/", usage.FeedbackDetail.as_view(), name="feedback_detail"),
-    path("feedback/<int:pk>/answer/", usage.FeedbackAnswer.as_view(), name="feedback_answer"),
-    path("feedback/<int:pk>/finding/", usage.FeedbackToFinding.as_view(), name="feedback_finding"),
-    path("feedback/<int:pk>/national/", usage.FeedbackNational.as_view(), name="feedback_mark_national"),
-    path("feedback/<int:pk>/close/", usage.FeedbackClose.as_view(), name="feedback_close"),
-    path("feedback/<int:pk>/attachment/", usage.feedback_attachment, name="feedback_attachment"),
+    path("feedback/", feedback.FeedbackList.as_view(), name="feedback_list"),
+    path("feedback/national/", feedback.feedback_national, name="feedback_national"),
+    path("feedback/<int:pk>/", feedback.FeedbackDetail.as_view(), name="feedback_detail"),
+    path("feedback/<int:pk>/answer/", feedback.FeedbackAnswer.as_view(), name="feedback_answer"),
+    path("feedback/<int:pk>/finding/", feedback.FeedbackToFinding.as_view(), name="feedback_finding"),
+    path("feedback/<int:pk>/national/", feedback.FeedbackNational.as_view(), name="feedback_mark_national"),
+    path("feedback/<int:pk>/close/", feedback.FeedbackClose.as_view(), name="feedback_close"),
+    path("feedback/<int:pk>/attachment/", feedback.feedback_attachment, name="feedback_attachment"),
 ]

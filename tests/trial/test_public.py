@@ -76,7 +76,7 @@ def test_feedback_without_an_account_then_followed_by_number(client, client_for,
     )
     assert response.status_code == 302
     feedback = Feedback.objects.get()
-    assert re.fullmatch(r"FB(-[%s]{4}){4}" % TRACKING_ALPHABET, feedback.tracking_number)
+    assert re.fullmatch(rf"FB(-[{TRACKING_ALPHABET}]{{4}}){{4}}", feedback.tracking_number)
     assert feedback.sender_hash and "203.0.113" not in feedback.sender_hash
     status = client.get(response["Location"])
     page = status.content.decode()

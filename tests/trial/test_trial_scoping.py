@@ -7,7 +7,6 @@ said per kind; everybody logged in sees published announcements, rounds, periods
 """
 
 import pytest
-
 from django.urls import reverse
 
 from supervision.models import (
