@@ -1,7 +1,22 @@
 from django.contrib import admin
 
 from portal.admin import ScopedAdmin
-from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
+from supervision.models import (
+    Authority,
+    BusinessDomain,
+    CaseEvent,
+    CAVendor,
+    Contact,
+    Criticism,
+    Directive,
+    Finding,
+    Notification,
+    Obligation,
+    Platform,
+    RectificationCase,
+    Region,
+    ReminderPolicy,
+)
 
 
 @admin.register(Region)
@@ -47,3 +62,85 @@ class ContactAdmin(ScopedAdmin):
     list_filter = ["is_shared_mailbox"]
     search_fields = ["name", "email"]
     list_select_related = ["authority", "platform", "vendor"]
+
+
+# --- the deadlines engine ------------------------------------------------------------------------
+@admin.register(Directive)
+class DirectiveAdmin(ScopedAdmin):
+    list_display = ["number", "title", "issuer", "year", "forwards"]
+    search_fields = ["number", "title"]
+    list_select_related = ["issuer", "forwards"]
+    filter_horizontal = ["addressed_vendors"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ScopedAdmin):
+    list_display = ["title", "vendor", "platform", "authority", "kind", "due_date", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "dedup_key", "key"]
+    list_select_related = ["vendor", "platform", "authority"]
+    raw_id_fields = ["directive"]
+    readonly_fields = ["dedup_key"]
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedAdmin):
+    list_display = ["summary", "vendor", "platform", "authority", "kind", "status", "created"]
+    list_filter = ["status", "kind"]
+    search_fields = ["summary", "dedup_key"]
+    list_select_related = ["vendor", "platform", "authority"]
+    raw_id_fields = ["obligation"]
+    readonly_fields = ["dedup_key"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    readonly_fields = ["kind", "actor", "text", "created"]
+    can_delete = False
+
+
+@admin.register(RectificationCase)
+class RectificationCaseAdmin(ScopedAdmin):
+    list_display = ["number", "title", "vendor", "platform", "authority", "status", "due_date"]
+    list_filter = ["status"]
+    search_fields = ["number", "title"]
+    list_select_related = ["vendor", "platform", "authority"]
+    filter_horizontal = ["findings"]
+    readonly_fields = ["number", "status", "notified_at", "closed_at", "escalated_at", "rounds"]
+    inlines = [CaseEventInline]
+
+
+@admin.register(Criticism)
+class CriticismAdmin(ScopedAdmin):
+    list_display = ["title", "status", "region", "published_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "approved_by", "approved_at", "published_at"]
+    filter_horizontal = ["cases"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(ScopedAdmin):
+    list_display = ["stages", "overdue_every_days", "case_due_days", "max_attempts"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The send log, read-only: rows are written by the engine only."""
+
+    list_display = ["created", "subject", "recipient", "channel", "stage", "status", "attempts"]
+    list_filter = ["status", "channel", "is_copy"]
+    search_fields = ["subject", "recipient", "topic"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def get_queryset(self, request):
+        return Notification.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -192,8 +192,6 @@ def load_demo(log: Log, password: str) -> int:
     ]
     for short_name, kind, key, summary, facts in demo_findings:
         vendor = CAVendor.objects.get(short_name=short_name)
-        written += raise_finding(
-            kind=kind, party=vendor, dedup_key=key, summary=summary, facts=facts, is_demo=True
-        )[1]
+        written += raise_finding(kind=kind, party=vendor, dedup_key=key, summary=summary, facts=facts, is_demo=True)[1]
     log(f"deadlines demo data: {written} rows written")
     return written

@@ -9,6 +9,7 @@ dies after claiming leaves ``claimed`` rows; they are released for retry after `
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -67,11 +68,52 @@ def _no_longer_due(rows: list[Notification]) -> set[int]:
 def deliver_batch(ids: list[int], now=None, max_attempts: int | None = None) -> tuple[int, int]:
     """Claim, send and record the given notifications; returns (sent, failed)."""
     now = now or timezone.now()
-    max_attempts = max_attempts or ReminderPolicy.current().max_attempts
-    token = _claim(ids, now)
-    rows = list(Notification.objects.filter(claim=token, status=S.CLAIMED))
+    return send_claimed(_claim(ids, now), now=now, max_attempts=max_attempts)
+
+
+SEND_FIELDS = (
+    "pk",
+    "channel",
+    "recipient",
+    "subject",
+    "body",
+    "attachment",
+    "attempts",
+    "stage",
+    "obligation_id",
+    "case_id",
+)
+
+
+@dataclass
+class Outgoing:
+    """What a channel needs to send one notification (lighter than a model instance)."""
+
+    pk: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    attachment: str
+    attempts: int
+    stage: str
+    obligation_id: int | None
+    case_id: int | None
+
+
+def send_claimed(token: str, now=None, max_attempts: int | None = None) -> tuple[int, int]:
+    """Send the notifications this worker holds under ``token``, then record the results set-based:
+    one UPDATE for everything sent, one per failure (rare)."""
+    now = now or timezone.now()
+    rows = [
+        Outgoing(*values)
+        for values in Notification.objects.filter(claim=token, status=S.CLAIMED)
+        .order_by("pk")
+        .values_list(*SEND_FIELDS)
+    ]
     if not rows:
         return 0, 0
+    max_attempts = max_attempts or ReminderPolicy.current().max_attempts
     cancelled = _no_longer_due(rows)
     if cancelled:
         Notification.objects.filter(pk__in=cancelled, claim=token).update(status=S.CANCELLED, claim="")
@@ -80,9 +122,8 @@ def deliver_batch(ids: list[int], now=None, max_attempts: int | None = None) -> 
         group = [n for n in rows if n.channel == name and n.pk not in cancelled]
         if group:
             errors.update(channel.deliver(group))
-    sent_ids = [n.pk for n in rows if n.pk not in errors and n.pk not in cancelled]
     with transaction.atomic():
-        Notification.objects.filter(pk__in=sent_ids, claim=token).update(
+        Notification.objects.filter(claim=token, status=S.CLAIMED).exclude(pk__in=list(errors)).update(
             status=S.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="", claim=""
         )
         for notification in rows:
@@ -96,7 +137,8 @@ def deliver_batch(ids: list[int], now=None, max_attempts: int | None = None) -> 
                 next_attempt_at=now + backoff(attempts),
                 claim="",
             )
-    return len(sent_ids), len(errors)
+    sent = len(rows) - len(errors) - len(cancelled)
+    return sent, len(errors)
 
 
 def deliver_due(now=None, batch: int = BATCH, only_ids=None) -> dict[str, int]:

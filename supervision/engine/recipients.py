@@ -33,7 +33,7 @@ class Directory:
         for contact in (
             Contact.objects.exclude(email="")
             .order_by("pk")
-            .values("name", "email", "vendor_id", "platform_id", "authority_id")
+            .values("name", "email", "is_shared_mailbox", "vendor_id", "platform_id", "authority_id")
         ):
             for field in ("vendor", "platform", "authority"):
                 if contact[f"{field}_id"]:
@@ -92,6 +92,12 @@ class Directory:
         offices = self.region_offices(self.supervision_region(parent)) if parent else []
         return [o for o in offices if o != pk]
 
+    def authority_mailbox(self, pk: int) -> dict | None:
+        """Where an authority receives its copy: its shared mailbox, else its first contact."""
+        contacts = self.contacts.get(("authority", pk), [])
+        shared = [c for c in contacts if c["is_shared_mailbox"]]
+        return (shared or contacts or [None])[0]
+
     # --- recipients --------------------------------------------------------------------------
     def recipients(self, field: str, pk: int) -> list[Recipient]:
         """Every contact and portal user of the party, and the copies; each address once."""
@@ -110,7 +116,8 @@ class Directory:
             for user in users:
                 add(Recipient("inbox", str(user["pk"]), user["name"] or user["username"], user_id=user["pk"]))
             for authority_pk in self.supervising_authorities(field, pk):
-                for contact in self.contacts.get(("authority", authority_pk), []):
+                contact = self.authority_mailbox(authority_pk)
+                if contact is not None:
                     add(Recipient("email", contact["email"].strip().lower(), contact["name"], is_copy=True))
             self._cache[key] = list(found.values())
         return self._cache[key]

@@ -11,14 +11,17 @@ and nothing duplicated. Delivery follows (``delivery.deliver_due``), claiming ro
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
 from supervision.engine import cases as case_flow
-from supervision.engine.delivery import deliver_due
+from supervision.engine import writer
+from supervision.engine.delivery import deliver_due, send_claimed
 from supervision.engine.messages import Texts, directive_label
 from supervision.engine.recipients import Directory, party_key
 from supervision.models import Finding, Notification, Obligation, RectificationCase, ReminderPolicy
@@ -39,6 +42,76 @@ OBLIGATION_FIELDS = (
 )
 
 
+NOTIFICATION_COLUMNS = (
+    "topic",
+    "stage",
+    "channel",
+    "recipient",
+    "recipient_name",
+    "user_id",
+    "obligation_id",
+    "case_id",
+    "is_copy",
+    "subject",
+    "body",
+    "link",
+    "attachment",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "claim",
+    "claimed_at",
+    "sent_at",
+    "created",
+)
+FINDING_COLUMNS = (
+    "kind",
+    "status",
+    "summary",
+    "facts",
+    "evidence",
+    "dedup_key",
+    "obligation_id",
+    "is_demo",
+    "vendor_id",
+    "platform_id",
+    "authority_id",
+    "created",
+    "updated",
+)
+
+
+def notification_row(*, topic, stage, recipient, subject, body, link, token, stamp, obligation_id=None, case_id=None):
+    """One notification as a tuple in ``NOTIFICATION_COLUMNS`` order. E-mails are inserted already
+    *claimed* by this sweep's ``token`` (only the inserter of a row can hold it: the unique key lets
+    one INSERT win); the inbox is delivered by the row itself, so inbox rows are inserted *sent*."""
+    inbox = recipient.channel == Notification.Channel.INBOX
+    return (
+        topic,
+        stage,
+        recipient.channel,
+        recipient.address,
+        recipient.name[:200],
+        recipient.user_id,
+        obligation_id,
+        case_id,
+        recipient.is_copy,
+        subject,
+        body,
+        link,
+        "",
+        Notification.Status.SENT if inbox else Notification.Status.CLAIMED if token else Notification.Status.PENDING,
+        1 if inbox else 0,
+        "",
+        stamp,
+        "" if inbox else token,
+        stamp if token and not inbox else None,
+        stamp if inbox else None,
+        stamp,
+    )
+
+
 @dataclass
 class SweepResult:
     today: datetime.date
@@ -48,6 +121,8 @@ class SweepResult:
     findings: int = 0
     notifications: int = 0
     escalated: int = 0
+    sent: int = 0
+    failed: int = 0
     delivery: dict = field(default_factory=dict)
 
 
@@ -73,7 +148,10 @@ class Sweep:
             last = rows[-1]["pk"]
 
     def plan_obligations(self, rows: list[dict]) -> None:
+        """One batch: overdue flips and findings, reminder rows; then the batch's e-mails are sent."""
         now = timezone.now()
+        token = uuid.uuid4().hex if self.deliver else ""  # without delivery, e-mails wait as *pending*
+        stamp = now
         late = [r for r in rows if r["due_date"] < self.today and r["status"] == Obligation.Status.OPEN]
         notifications = []
         for row in rows:
@@ -84,12 +162,13 @@ class Sweep:
             party = self.directory.party_name(field_name, party_pk)
             link = self.texts.obligation_url % row["pk"]
             directive = directive_label(row["directive__number"], row["directive__title"])
+            kind = self.texts.kinds.get(row["kind"], row["kind"])
             for recipient in self.directory.recipients(field_name, party_pk):
                 subject, body = self.texts.reminder(
                     recipient=recipient,
                     party=party,
                     title=row["title"],
-                    kind=self.texts.kinds.get(row["kind"], row["kind"]),
+                    kind=kind,
                     due=row["due_date"],
                     today=self.today,
                     directive=directive,
@@ -97,19 +176,16 @@ class Sweep:
                     stage=stage,
                 )
                 notifications.append(
-                    Notification(
+                    notification_row(
                         topic=f"obligation:{row['pk']}",
                         stage=stage,
-                        channel=recipient.channel,
-                        recipient=recipient.address,
-                        recipient_name=recipient.name[:200],
-                        user_id=recipient.user_id,
+                        recipient=recipient,
                         obligation_id=row["pk"],
-                        is_copy=recipient.is_copy,
                         subject=subject,
                         body=body,
                         link=link,
-                        next_attempt_at=now,
+                        token=token,
+                        stamp=stamp,
                     )
                 )
         with transaction.atomic():
@@ -117,40 +193,60 @@ class Sweep:
                 self.result.flipped += Obligation.objects.filter(
                     pk__in=[r["pk"] for r in late], status=Obligation.Status.OPEN
                 ).update(status=Obligation.Status.OVERDUE, updated=now)
-                findings = [self.overdue_finding(r) for r in late]
-                Finding.objects.bulk_create(findings, ignore_conflicts=True)
-                self.result.findings += len(findings)
-            if notifications:
-                Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=self.batch)
-        self.result.notifications += len(notifications)
+                self.result.findings += writer.insert_ignoring_conflicts(
+                    Finding, FINDING_COLUMNS, [self.overdue_finding(r, stamp) for r in late]
+                )
+            self.result.notifications += writer.insert_ignoring_conflicts(
+                Notification, NOTIFICATION_COLUMNS, notifications
+            )
+        # Committed: the rows this batch inserted are claimed by ``token`` (inbox rows are delivered
+        # by being written). Send the e-mails now; if this process dies first, the claims expire and
+        # the retry task sends them.
+        if self.deliver:
+            sent, failed = send_claimed(token, now=now, max_attempts=self.policy.max_attempts)
+            self.result.sent += sent
+            self.result.failed += failed
 
-    def overdue_finding(self, row: dict) -> Finding:
+    def overdue_finding(self, row: dict, stamp) -> tuple:
         """The *overdue* finding of one obligation: the same row ``raise_finding`` would write (same key)."""
         field_name, party_pk = party_key(row)
-        finding = Finding(
-            kind=Finding.Kind.OVERDUE,
-            dedup_key=f"overdue:obligation:{row['pk']}",
-            summary=f"{row['title']}（{self.texts.format_date(row['due_date'])}）"[:300],
-            facts={
-                "obligation": row["pk"],
-                "due_date": row["due_date"].isoformat(),
-                "detected_on": self.today.isoformat(),
-                "directive": row["directive__number"] or "",
-            },
-            obligation_id=row["pk"],
+        facts = {
+            "obligation": row["pk"],
+            "due_date": row["due_date"].isoformat(),
+            "detected_on": self.today.isoformat(),
+            "directive": row["directive__number"] or "",
+        }
+        return (
+            Finding.Kind.OVERDUE,
+            Finding.Status.OPEN,
+            f"{row['title']}（{self.texts.format_date(row['due_date'])}）"[:300],
+            json.dumps(facts, ensure_ascii=False),
+            "",
+            f"overdue:obligation:{row['pk']}",
+            row["pk"],
+            False,
+            party_pk if field_name == "vendor" else None,
+            party_pk if field_name == "platform" else None,
+            party_pk if field_name == "authority" else None,
+            stamp,
+            stamp,
         )
-        setattr(finding, f"{field_name}_id", party_pk)
-        return finding
 
     # --- the whole run -----------------------------------------------------------------------
     def run(self, deliver: bool = True) -> SweepResult:
+        self.deliver = deliver
         for rows in self.obligation_batches():
             self.result.batches += 1
             self.result.obligations += len(rows)
             self.plan_obligations(rows)
         self.result.escalated = case_flow.sweep_cases(self)
         if deliver:
-            self.result.delivery = deliver_due()
+            # Everything else that is due: case messages, and failed sends whose back-off has passed.
+            rest = deliver_due()
+            self.result.delivery = {
+                "sent": self.result.sent + rest["sent"],
+                "failed": self.result.failed + rest["failed"],
+            }
         logger.info("sweep %s: %s", self.today, self.result)
         return self.result
 

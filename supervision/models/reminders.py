@@ -144,6 +144,7 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
         blank=True,
         related_name="notifications",
         verbose_name=_("user"),
+        db_index=False,  # the inbox index starts with the user
     )
     obligation = models.ForeignKey(
         "supervision.Obligation",
@@ -205,9 +206,12 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="notification_queue"),
+            # Partial indexes: only the rows still to send, only the rows held by a worker.
+            models.Index(
+                fields=["next_attempt_at"], name="notification_queue", condition=Q(status__in=["pending", "failed"])
+            ),
             models.Index(fields=["user", "channel", "read_at"], name="notification_inbox"),
-            models.Index(fields=["claim"], name="notification_claim"),
+            models.Index(fields=["claim"], name="notification_claim", condition=~Q(claim="")),
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,

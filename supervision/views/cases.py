@@ -5,8 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
@@ -17,7 +16,6 @@ from supervision.engine import criticism as criticism_flow
 from supervision.models import CaseResponse, Criticism, RectificationCase, ResponseFile
 from supervision.views.actions import ObjectActionView, error_text
 
-L = gettext_lazy
 PARTY = ("vendor", "platform", "authority")
 
 
@@ -33,11 +31,11 @@ class CaseViews:
 
 class CaseList(CaseViews, ObjectListView):
     columns = [
-        Column("number", L("case number"), link=True),
-        Column("title", L("title"), link=True),
-        Column("party", L("responsible party")),
-        Column("get_status_display", L("status")),
-        Column("due_date", L("due date")),
+        Column("number", _("case number"), link=True),
+        Column("title", _("title"), link=True),
+        Column("party", _("responsible party")),
+        Column("get_status_display", _("status")),
+        Column("due_date", _("due date")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -59,14 +57,14 @@ class CaseBoard(LoginRequiredMixin, View):
 
 class CaseDetail(CaseViews, ObjectDetailView):
     fields = [
-        Column("number", L("case number")),
-        Column("title", L("title")),
-        Column("party", L("responsible party"), link=True),
-        Column("get_status_display", L("status")),
-        Column("due_date", L("due date")),
-        Column("facts", L("facts and requirements")),
-        Column("findings.all", L("findings")),
-        Column("opened_by", L("opened by")),
+        Column("number", _("case number")),
+        Column("title", _("title")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_status_display", _("status")),
+        Column("due_date", _("due date")),
+        Column("facts", _("facts and requirements")),
+        Column("findings.all", _("findings")),
+        Column("opened_by", _("opened by")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -143,7 +141,7 @@ class CaseRespond(ObjectActionView):
     model = RectificationCase
     permission = "respond"
     form_class = forms.ResponseForm
-    success_message = L("Response submitted.")
+    success_message = _("Response submitted.")
 
     def act(self, case, data):
         case_flow.respond(case, text=data["text"], files=data["files"], by=self.request.user)
@@ -153,7 +151,7 @@ class CaseRespond(ObjectActionView):
 class CaseClose(ObjectActionView):
     model = RectificationCase
     form_class = forms.DecisionForm
-    success_message = L("Verified and closed.")
+    success_message = _("Verified and closed.")
 
     def act(self, case, data):
         return case_flow.close(case, by=self.request.user, note=data["note"])
@@ -162,7 +160,7 @@ class CaseClose(ObjectActionView):
 class CaseReturn(ObjectActionView):
     model = RectificationCase
     form_class = forms.DecisionForm
-    success_message = L("Returned for more.")
+    success_message = _("Returned for more.")
 
     def act(self, case, data):
         return case_flow.return_for_more(case, by=self.request.user, note=data["note"], due_date=data["due_date"])
@@ -199,10 +197,10 @@ class CriticismViews:
 
 class CriticismList(CriticismViews, ObjectListView):
     columns = [
-        Column("title", L("title"), link=True),
-        Column("get_status_display", L("status")),
-        Column("region", L("drafted in")),
-        Column("published_at", L("published at")),
+        Column("title", _("title"), link=True),
+        Column("get_status_display", _("status")),
+        Column("region", _("drafted in")),
+        Column("published_at", _("published at")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -214,14 +212,14 @@ class CriticismList(CriticismViews, ObjectListView):
 
 class CriticismDetail(CriticismViews, ObjectDetailView):
     fields = [
-        Column("title", L("title")),
-        Column("number", L("document number")),
-        Column("get_status_display", L("status")),
-        Column("cases.all", L("escalated cases")),
-        Column("region", L("drafted in")),
-        Column("drafted_by", L("drafted by")),
-        Column("approved_by", L("approved by")),
-        Column("published_at", L("published at")),
+        Column("title", _("title")),
+        Column("number", _("document number")),
+        Column("get_status_display", _("status")),
+        Column("cases.all", _("escalated cases")),
+        Column("region", _("drafted in")),
+        Column("drafted_by", _("drafted by")),
+        Column("approved_by", _("approved by")),
+        Column("published_at", _("published at")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -262,7 +260,7 @@ class CriticismDraft(LoginRequiredMixin, FormView):
 class CriticismApprove(ObjectActionView):
     model = Criticism
     permission = "publish"
-    success_message = L("Approved.")
+    success_message = _("Approved.")
 
     def act(self, criticism, data):
         return criticism_flow.approve(criticism, by=self.request.user)
@@ -271,7 +269,7 @@ class CriticismApprove(ObjectActionView):
 class CriticismPublish(ObjectActionView):
     model = Criticism
     permission = "publish"
-    success_message = L("Published.")
+    success_message = _("Published.")
 
     def act(self, criticism, data):
         return criticism_flow.publish(criticism, by=self.request.user)

@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
@@ -16,7 +15,6 @@ from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
 from supervision.views.actions import ObjectActionView, error_text
 
-L = gettext_lazy
 PARTY = ("vendor", "platform", "authority")
 
 
@@ -29,24 +27,24 @@ class DirectiveViews:
 
 class DirectiveList(DirectiveViews, ObjectListView):
     columns = [
-        Column("number", L("document number (文号)"), link=True),
-        Column("title", L("title"), link=True),
-        Column("issuer", L("issuer")),
-        Column("year", L("year")),
-        Column("forwards", L("forwards (转发)"), link=True),
+        Column("number", _("document number (文号)"), link=True),
+        Column("title", _("title"), link=True),
+        Column("issuer", _("issuer")),
+        Column("year", _("year")),
+        Column("forwards", _("forwards (转发)"), link=True),
     ]
 
 
 class DirectiveDetail(DirectiveViews, ObjectDetailView):
     prefetch_related = ("addressed_vendors", "attachments", "forwarded_by")
     fields = [
-        Column("number", L("document number (文号)")),
-        Column("title", L("title")),
-        Column("issuer", L("issuer"), link=True),
-        Column("year", L("year")),
-        Column("issued_on", L("date of issue")),
-        Column("forwards", L("forwards (转发)"), link=True),
-        Column("addressed_vendors.all", L("addressed CA vendors")),
+        Column("number", _("document number (文号)")),
+        Column("title", _("title")),
+        Column("issuer", _("issuer"), link=True),
+        Column("year", _("year")),
+        Column("issued_on", _("date of issue")),
+        Column("forwards", _("forwards (转发)"), link=True),
+        Column("addressed_vendors.all", _("addressed CA vendors")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -77,30 +75,30 @@ class ObligationViews:
 
 class ObligationList(ObligationViews, ObjectListView):
     columns = [
-        Column("title", L("title"), link=True),
-        Column("party", L("responsible party")),
-        Column("get_kind_display", L("kind")),
-        Column("due_date", L("due date")),
-        Column("get_status_display", L("status")),
-        Column("directive", L("directive")),
+        Column("title", _("title"), link=True),
+        Column("party", _("responsible party")),
+        Column("get_kind_display", _("kind")),
+        Column("due_date", _("due date")),
+        Column("get_status_display", _("status")),
+        Column("directive", _("directive")),
     ]
 
 
 class ObligationDetail(ObligationViews, ObjectDetailView):
     fields = [
-        Column("title", L("title")),
-        Column("party", L("responsible party"), link=True),
-        Column("get_kind_display", L("kind")),
-        Column("description", L("description")),
-        Column("directive", L("directive"), link=True),
-        Column("due_date", L("due date")),
-        Column("get_status_display", L("status")),
-        Column("fulfilled_at", L("fulfilled at")),
-        Column("fulfilled_by", L("fulfilled by")),
-        Column("evidence", L("evidence")),
-        Column("evidence_url", L("evidence link")),
-        Column("waived_reason", L("reason for waiving")),
-        Column("campaign", L("campaign")),
+        Column("title", _("title")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("description", _("description")),
+        Column("directive", _("directive"), link=True),
+        Column("due_date", _("due date")),
+        Column("get_status_display", _("status")),
+        Column("fulfilled_at", _("fulfilled at")),
+        Column("fulfilled_by", _("fulfilled by")),
+        Column("evidence", _("evidence")),
+        Column("evidence_url", _("evidence link")),
+        Column("waived_reason", _("reason for waiving")),
+        Column("campaign", _("campaign")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -133,7 +131,7 @@ class ObligationFulfil(ObjectActionView):
     model = Obligation
     permission = "fulfil"
     form_class = forms.FulfilForm
-    success_message = L("Recorded as fulfilled.")
+    success_message = _("Recorded as fulfilled.")
 
     def act(self, obligation, data):
         return obligation_actions.fulfil(
@@ -144,7 +142,7 @@ class ObligationFulfil(ObjectActionView):
 class ObligationWaive(ObjectActionView):
     model = Obligation
     form_class = forms.WaiveForm
-    success_message = L("Waived.")
+    success_message = _("Waived.")
 
     def act(self, obligation, data):
         return obligation_actions.waive(obligation, reason=data["reason"], by=self.request.user)
@@ -192,25 +190,25 @@ class FindingViews:
 
 class FindingList(FindingViews, ObjectListView):
     columns = [
-        Column("summary", L("summary"), link=True),
-        Column("party", L("responsible party")),
-        Column("get_kind_display", L("kind")),
-        Column("get_status_display", L("status")),
-        Column("created", L("created")),
+        Column("summary", _("summary"), link=True),
+        Column("party", _("responsible party")),
+        Column("get_kind_display", _("kind")),
+        Column("get_status_display", _("status")),
+        Column("created", _("created")),
     ]
 
 
 class FindingDetail(FindingViews, ObjectDetailView):
     fields = [
-        Column("summary", L("summary")),
-        Column("party", L("responsible party"), link=True),
-        Column("get_kind_display", L("kind")),
-        Column("get_status_display", L("status")),
-        Column("facts", L("facts")),
-        Column("evidence", L("evidence")),
-        Column("obligation", L("obligation"), link=True),
-        Column("raised_by", L("raised by")),
-        Column("dedup_key", L("deduplication key")),
+        Column("summary", _("summary")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_kind_display", _("kind")),
+        Column("get_status_display", _("status")),
+        Column("facts", _("facts")),
+        Column("evidence", _("evidence")),
+        Column("obligation", _("obligation"), link=True),
+        Column("raised_by", _("raised by")),
+        Column("dedup_key", _("deduplication key")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -237,7 +235,7 @@ class FindingUpdate(FindingViews, ObjectUpdateView):
 
 class FindingDismiss(ObjectActionView):
     model = Finding
-    success_message = L("Finding dismissed.")
+    success_message = _("Finding dismissed.")
 
     def act(self, finding, data):
         if not Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(

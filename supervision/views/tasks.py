@@ -6,18 +6,16 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.crud import Column, ObjectListView
 from supervision import filters, forms
 from supervision.models import Finding, Notification, Obligation, RectificationCase, ReminderPolicy
 
-L = gettext_lazy
 PARTY = ("vendor", "platform", "authority")
 SHOWN = 50
 
@@ -50,8 +48,8 @@ def task_lists(user, today=None) -> dict:
 @login_required
 def my_tasks(request):
     lists = task_lists(request.user)
-    counts = {name: value.count() for name, value in lists.items() if hasattr(value, "count")}
-    shown = {name: list(value[:SHOWN]) if hasattr(value, "count") else value for name, value in lists.items()}
+    counts = {name: value.count() for name, value in lists.items() if isinstance(value, QuerySet)}
+    shown = {name: list(value[:SHOWN]) if isinstance(value, QuerySet) else value for name, value in lists.items()}
     return render(request, "supervision/my_tasks.html", {**shown, "counts": counts, "today": timezone.localdate()})
 
 
@@ -146,15 +144,15 @@ class NotificationList(ObjectListView):
     filterset_class = filters.NotificationFilterSet
     select_related = ("obligation", "case", "user")
     columns = [
-        Column("created", L("created")),
-        Column("subject", L("subject")),
-        Column("recipient_name", L("recipient")),
-        Column("recipient", L("address")),
-        Column("get_channel_display", L("channel")),
-        Column("stage", L("stage")),
-        Column("get_status_display", L("status")),
-        Column("attempts", L("attempts")),
-        Column("last_error", L("last error")),
+        Column("created", _("created")),
+        Column("subject", _("subject")),
+        Column("recipient_name", _("recipient")),
+        Column("recipient", _("address")),
+        Column("get_channel_display", _("channel")),
+        Column("stage", _("stage")),
+        Column("get_status_display", _("status")),
+        Column("attempts", _("attempts")),
+        Column("last_error", _("last error")),
     ]
 
     def dispatch(self, request, *args, **kwargs):

@@ -34,9 +34,13 @@ def test_whole_life_to_closed_case(travel, sweep, mailbox, szca, personas, djang
         assert stages_of(obligation) == sorted(expected), offset
         ours = [m for m in mailbox[before:] if "提交年度报告" in m.subject]
         assert bool(ours) == bool(stage), offset
-    reminder = next(m for m in mailbox if "提交年度报告" in m.subject)
+    reminder = next(m for m in mailbox if "提交年度报告" in m.subject and m.to == ["pm-sz@example.com"])
     assert "豫公管办" not in reminder.body  # no directive given
-    assert f"/obligations/{obligation.pk}/" in reminder.body and reminder.body.startswith(("SZCA", "深圳"))
+    assert f"http://127.0.0.1:8000/registry/obligations/{obligation.pk}/" in reminder.body
+    assert reminder.body.startswith("SZCA项目经理") and "截止日期：2030年6月28日" in reminder.body
+    assert reminder.subject == "【提醒】提交年度报告（还有14天到期）"
+    copies = [m for m in mailbox if "提交年度报告" in m.subject and m.to == ["ggglb-410000@example.com"]]
+    assert len(copies) == 4  # the provincial office's copy of each stage
     inbox = Notification.objects.inbox(personas["szca"]).filter(obligation=obligation)
     assert inbox.count() == 4
 
