@@ -27,6 +27,10 @@ class Card:
     icon: str = ""
     style: str = "primary"
     note: str = ""
+    # A card with a template is a full-width panel (a chart, a table) rendered with that template;
+    # ``data`` is what the template shows.
+    template: str = ""
+    data: object = None
 
 
 def _collect(module_name: str, function: str, user) -> list:

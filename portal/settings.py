@@ -217,6 +217,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name across apps get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "RecognitionStatusEnum": "certificates.models.recognition.RecognitionStatus",
+        "RecognitionScopeEnum": "certificates.models.recognition.RecognitionScope",
+        "RecognitionActionEnum": "certificates.models.recognition.RecognitionEvent.Action",
+        "EvidenceKindEnum": "certificates.models.recognition.RecognitionEvidence.Kind",
+        "ProductKindEnum": "certificates.models.products.Product.Kind",
+        "ChainStatusEnum": "certificates.models.certificates.ChainStatus",
+        "CertificateRoleEnum": "certificates.models.certificates.CACertificate.Role",
+        "ObligationKindEnum": "supervision.models.obligations.Obligation.Kind",
+    },
 }
 
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("registry/", include("supervision.urls")),
+    path("ca/", include("certificates.urls")),
     path("trial/", include("supervision.urls_trial")),
     path("public/trial/", public.directory, name="public_directory"),
     path("public/trial/announcements/<int:pk>/", public.announcement, name="public_announcement"),

@@ -7,6 +7,7 @@ All functions are pure: no caches, no global state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -136,8 +137,16 @@ def _utc(at: datetime | None) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at
 
 
-def build_chain(cert: ParsedCertificate, pool: list[ParsedCertificate], at: datetime | None = None) -> ChainResult:
+def build_chain(
+    cert: ParsedCertificate,
+    pool: list[ParsedCertificate],
+    at: datetime | None = None,
+    verify: Callable[[ParsedCertificate, ParsedCertificate], bool] = verify_signature,
+) -> ChainResult:
     """Walk from ``cert`` up through ``pool`` to a self-signed root, verifying every signature.
+
+    ``verify`` checks one signature (default ``verify_signature``); a caller building many chains
+    over the same pool may pass a memoising wrapper so that a shared issuer is verified once.
 
     Status precedence: ``broken_signature`` and ``issuer_missing`` (structural problems) win over
     ``expired`` / ``not_yet_valid``, which are checked for every certificate of a complete chain
@@ -148,12 +157,12 @@ def build_chain(cert: ParsedCertificate, pool: list[ParsedCertificate], at: date
     used = {cert.sha256_fingerprint}
     current = cert
     while True:
-        if current.is_self_issued and verify_signature(current, current):
+        if current.is_self_issued and verify(current, current):
             break  # reached a self-signed root
         if len(chain) >= MAX_CHAIN_LENGTH:
             return ChainResult(chain, STATUS_ISSUER_MISSING, len(chain) - 1, "chain too long")
         candidates = _issuer_candidates(current, pool, used)
-        issuer = next((c for c in candidates if verify_signature(current, c)), None)
+        issuer = next((c for c in candidates if verify(current, c)), None)
         if issuer is None:
             index = len(chain) - 1
             if candidates:

@@ -5,11 +5,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from certificates.api.urls import router as certificates_router
 from supervision.api.trial import router as trial_router
 from supervision.api.urls import router as supervision_router
 
 router = DefaultRouter()
-for app_router in (supervision_router, trial_router):
+for app_router in (supervision_router, certificates_router, trial_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

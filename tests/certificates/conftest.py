@@ -124,3 +124,48 @@ def sm2_root_key(read_fixture: Callable[[str], bytes]) -> int:
 def sm2_resign() -> Callable[..., bytes]:
     """``sm2_resign(cert_der, private_scalar, signer_point, spki_layout="") -> der`` (see ``_sm2_resign``)."""
     return _sm2_resign
+
+
+# --------------------------------------------------------------------------------------------------
+# Django-level helpers of the certificates app
+
+
+@pytest.fixture
+def upload(read_fixture: Callable[[str], bytes]):
+    """upload("rsa_root.pem") → an uploaded file with that fixture's bytes (or upload(name, data))."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def make(name: str, data: bytes | None = None) -> SimpleUploadedFile:
+        return SimpleUploadedFile(name, read_fixture(name) if data is None else data)
+
+    return make
+
+
+@pytest.fixture
+def vendors(registry) -> dict:
+    """short name → CAVendor for the four vendors of the 2019 notice."""
+    from supervision.models import CAVendor
+
+    return {v.short_name: v for v in CAVendor.objects.all()}
+
+
+@pytest.fixture
+def henan_platforms(registry) -> list:
+    from certificates.findings import province_platforms
+
+    return list(province_platforms().select_related("region").order_by("region_id", "name"))
+
+
+@pytest.fixture
+def store(read_fixture):
+    """store("rsa_root.pem", vendor) → the CACertificate rows stored from that fixture."""
+    from certificates.chains import store_certificates
+    from certificates.x509 import load_certificates
+
+    def run(name: str, vendor, user=None):
+        result = store_certificates(
+            load_certificates(read_fixture(name), name), vendor=vendor, user=user, filename=name
+        )
+        return result.created + result.existing
+
+    return run

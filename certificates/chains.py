@@ -1,0 +1,209 @@
+"""Storing uploaded certificates and keeping every stored chain up to date, set-based.
+
+When certificates are added, only the certificates they can affect are recomputed: the new ones,
+the stored ones that name them as issuer (by name or key identifier) and everything below those.
+The pool of possible issuers is loaded in a few queries (one per chain level), each signature is
+verified once per run, and the results are written with one bulk UPDATE. Validity in time is
+refreshed daily by two conditional UPDATEs (``refresh_time_statuses``), without any signature work.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.models import CACertificate, ChainStatus
+from certificates.x509 import ParsedCertificate, build_chain, verify_signature
+from certificates.x509.verify import MAX_CHAIN_LENGTH
+
+CHAIN_FIELDS = (
+    "issuer",
+    "root",
+    "chain_ids",
+    "chain_status",
+    "chain_problem_index",
+    "chain_detail",
+    "chain_not_before",
+    "chain_not_after",
+    "chain_checked_at",
+)
+
+
+@dataclass
+class StoreResult:
+    created: list[CACertificate] = field(default_factory=list)
+    existing: list[CACertificate] = field(default_factory=list)
+    skipped_end_entity: list[ParsedCertificate] = field(default_factory=list)
+
+
+def role_of(parsed: ParsedCertificate) -> str | None:
+    """root / intermediate, or None for an end-entity certificate (not stored).
+
+    A version 1 self-signed certificate has no basic constraints at all; old roots are like that.
+    """
+    if parsed.is_ca:
+        return CACertificate.Role.ROOT if parsed.is_self_issued else CACertificate.Role.INTERMEDIATE
+    if parsed.is_self_issued and parsed.version == 1:
+        return CACertificate.Role.ROOT
+    return None
+
+
+def store_certificates(
+    parsed: Iterable[ParsedCertificate], *, vendor, user=None, filename: str = "", is_demo: bool = False
+) -> StoreResult:
+    """Store the CA certificates of one upload (a certificate already stored is recognised by its
+    SHA-256 fingerprint and not stored again), then recompute the chains they affect."""
+    result = StoreResult()
+    unique: dict[str, tuple[ParsedCertificate, str]] = {}
+    for item in parsed:
+        role = role_of(item)
+        if role is None:
+            result.skipped_end_entity.append(item)
+        else:
+            unique.setdefault(item.sha256_fingerprint, (item, role))
+    if not unique:
+        return result
+    with transaction.atomic():
+        known = {c.sha256_fingerprint: c for c in CACertificate.objects.filter(sha256_fingerprint__in=list(unique))}
+        result.existing = list(known.values())
+        for fingerprint, (item, role) in unique.items():
+            if fingerprint in known:
+                continue
+            cert = CACertificate(
+                vendor=vendor,
+                role=role,
+                original_filename=filename[:200],
+                uploaded_by=user,
+                is_demo=is_demo,
+                **CACertificate.fields_from(item),
+            )
+            if user is not None:
+                cert._history_user = user
+            cert.save()
+            result.created.append(cert)
+        if result.created:
+            recompute_chains(result.created)
+    return result
+
+
+class MemoVerifier:
+    """``verify_signature`` with a memory: in one run each (certificate, issuer) pair is checked once."""
+
+    def __init__(self) -> None:
+        self.results: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, cert: ParsedCertificate, issuer: ParsedCertificate) -> bool:
+        key = (cert.sha256_fingerprint, issuer.sha256_fingerprint)
+        if key not in self.results:
+            self.results[key] = verify_signature(cert, issuer)
+        return self.results[key]
+
+
+def _affected(seeds: list[CACertificate]) -> dict[int, CACertificate]:
+    """The seeds, the stored certificates that may be issued by them, and everything below those."""
+    affected = {c.pk: c for c in seeds}
+    subjects = {c.subject for c in seeds}
+    keys = {c.subject_key_identifier for c in seeds if c.subject_key_identifier}
+    condition = Q(issuer_name__in=subjects)
+    if keys:
+        condition |= Q(authority_key_identifier__in=keys)
+    frontier = [c for c in CACertificate.objects.filter(condition).exclude(pk__in=list(affected))]
+    for _level in range(MAX_CHAIN_LENGTH):
+        for cert in frontier:
+            affected[cert.pk] = cert
+        below = CACertificate.objects.filter(issuer_id__in=[c.pk for c in frontier] or [0]).exclude(
+            pk__in=list(affected)
+        )
+        frontier = list(below)
+        if not frontier:
+            break
+    return affected
+
+
+def _pool(certs: Iterable[CACertificate]) -> dict[int, CACertificate]:
+    """Every stored certificate that can appear above ``certs`` (one query per chain level)."""
+    pool = {c.pk: c for c in certs}
+    frontier = list(pool.values())
+    for _level in range(MAX_CHAIN_LENGTH):
+        names = {c.issuer_name for c in frontier if not c.is_self_issued}
+        keys = {c.authority_key_identifier for c in frontier if c.authority_key_identifier and not c.is_self_issued}
+        if not names and not keys:
+            break
+        condition = Q(subject__in=names)
+        if keys:
+            condition |= Q(subject_key_identifier__in=keys)
+        frontier = list(CACertificate.objects.filter(condition).exclude(pk__in=list(pool)))
+        if not frontier:
+            break
+        pool.update((c.pk, c) for c in frontier)
+    return pool
+
+
+def _apply(cert: CACertificate, result, by_fingerprint: dict[str, CACertificate], now) -> None:
+    members = [by_fingerprint[p.sha256_fingerprint] for p in result.chain]
+    cert.chain_ids = [m.pk for m in members]
+    cert.chain_status = result.status
+    cert.chain_problem_index = result.problem_index
+    cert.chain_detail = result.detail[:500]
+    cert.chain_checked_at = now
+    structural = result.status not in (ChainStatus.BROKEN_SIGNATURE, ChainStatus.ISSUER_MISSING)
+    # The issuer link: the next certificate of the chain, unless its signature on this one is broken.
+    own_signature_broken = result.status == ChainStatus.BROKEN_SIGNATURE and result.problem_index == 0
+    cert.issuer = members[1] if len(members) > 1 and not own_signature_broken else None
+    last = members[-1]
+    cert.root = last if structural and last.is_self_issued else None
+    cert.chain_not_before = max(m.not_before for m in members) if structural else None
+    cert.chain_not_after = min(m.not_after for m in members) if structural else None
+
+
+def recompute_chains(seeds: Iterable[CACertificate], at: datetime.datetime | None = None) -> int:
+    """Rebuild and store the chain of every certificate the seeds can affect; returns how many."""
+    seeds = list(seeds)
+    if not seeds:
+        return 0
+    affected = _affected(seeds)
+    pool = _pool(affected.values())
+    parsed = {pk: cert.to_parsed() for pk, cert in pool.items()}
+    pool_list = list(parsed.values())
+    by_fingerprint = {cert.sha256_fingerprint: cert for cert in pool.values()}
+    verifier = MemoVerifier()
+    now = at or timezone.now()
+    for pk, cert in affected.items():
+        result = build_chain(parsed[pk], pool_list, at=now, verify=verifier)
+        _apply(cert, result, by_fingerprint, now)
+    CACertificate.objects.bulk_update(list(affected.values()), CHAIN_FIELDS, batch_size=500)
+    return len(affected)
+
+
+def recompute_all(batch: int = 500) -> int:
+    """Recompute every stored chain (a maintenance command; uploads use ``recompute_chains``)."""
+    done = 0
+    last = 0
+    while True:
+        certs = list(CACertificate.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not certs:
+            return done
+        done += recompute_chains(certs)
+        last = certs[-1].pk
+
+
+def refresh_time_statuses(now: datetime.datetime | None = None) -> int:
+    """Chains that expired or became valid since they were checked: two conditional UPDATEs."""
+    now = now or timezone.now()
+    in_time = (ChainStatus.VALID, ChainStatus.EXPIRED, ChainStatus.NOT_YET_VALID)
+    changed = (
+        CACertificate.objects.filter(chain_status__in=in_time, chain_not_after__lt=now)
+        .exclude(chain_status=ChainStatus.EXPIRED)
+        .update(chain_status=ChainStatus.EXPIRED, chain_checked_at=now)
+    )
+    changed += (
+        CACertificate.objects.filter(chain_status=ChainStatus.NOT_YET_VALID, chain_not_before__lte=now)
+        .filter(chain_not_after__gte=now)
+        .update(chain_status=ChainStatus.VALID, chain_checked_at=now)
+    )
+    return changed

@@ -1,0 +1,151 @@
+"""CA certificates approaching expiry become obligations of their vendor (through the deadline engine).
+
+One obligation per certificate (``cert-expiry:<sha256>``, due on the day it expires, Asia/Shanghai),
+created once the certificate is within a year of expiry. The deadline engine's reminder policy
+reminds about it near the due date (by default 14, 7, 1 and 0 days before) and flags it overdue;
+the earlier notices at 365, 180, 90 and 30 days are written here as notifications of the same
+obligation, stage ``d365`` … ``d30`` — the engine's own stage names, so a policy that also holds
+those stages never sends one twice (one row per obligation × stage × recipient). Only the latest
+threshold reached is written, so a certificate uploaded 20 days before expiry gets one notice.
+
+Uploading a renewed certificate (same vendor and subject, later expiry) fulfils the obligation.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from certificates.models import CACertificate
+from supervision.models import Obligation
+from supervision.services import ensure_obligation, fulfil_obligations
+
+THRESHOLDS = (365, 180, 90, 30)
+MESSAGE_LANGUAGE = "zh-hans"
+
+
+def expiry_date(cert: CACertificate) -> datetime.date:
+    return timezone.localtime(cert.not_after).date()
+
+
+def expiry_key(cert: CACertificate) -> str:
+    return f"cert-expiry:{cert.sha256_fingerprint}"
+
+
+def threshold_reached(days_left: int) -> int | None:
+    reached = [t for t in THRESHOLDS if days_left <= t]
+    return min(reached) if reached else None
+
+
+def ensure_expiry_obligation(cert: CACertificate, today: datetime.date) -> tuple[Obligation | None, bool]:
+    """(the certificate's expiry obligation, created now) once it is within the first threshold; else (None, False)."""
+    due = expiry_date(cert)
+    days_left = (due - today).days
+    if days_left < 0 or threshold_reached(days_left) is None:
+        return None, False
+    with override(MESSAGE_LANGUAGE):
+        title = _("%(vendor)s: CA certificate “%(name)s” expires on %(date)s — renew it and update the trust lists") % {
+            "vendor": cert.vendor.short_name,
+            "name": str(cert)[:80],
+            "date": due.isoformat(),
+        }
+        description = _(
+            "Role: %(role)s. Serial number: %(serial)s. SHA-256: %(fingerprint)s. Platforms that trust it must "
+            "receive the renewed certificate before it expires."
+        ) % {"role": cert.get_role_display(), "serial": cert.serial_hex, "fingerprint": cert.sha256_fingerprint}
+    return ensure_obligation(
+        party=cert.vendor,
+        kind=Obligation.Kind.CERTIFICATE_EXPIRY,
+        title=title,
+        due_date=due,
+        dedup_key=expiry_key(cert),
+        key=cert.sha256_fingerprint,
+        description=description,
+    )
+
+
+def remind(cert: CACertificate, obligation: Obligation, today: datetime.date) -> int:
+    """Write the notice of the latest threshold reached (once per recipient); returns rows written."""
+    from supervision.engine.notify import party_recipients, write
+
+    if obligation.status not in Obligation.PENDING:
+        return 0
+    due = obligation.due_date
+    threshold = threshold_reached((due - today).days)
+    if threshold is None:
+        return 0
+    with override(MESSAGE_LANGUAGE):
+        subject = _("CA certificate expires in %(days)s days or less: %(name)s") % {
+            "days": threshold,
+            "name": str(cert)[:80],
+        }
+        body = _(
+            "The CA certificate “%(subject)s” of %(vendor)s expires on %(date)s (%(left)s days from today).\n"
+            "Renew it, upload the new certificate to the portal and make sure every platform that trusts the "
+            "old one receives the new one."
+        ) % {
+            "subject": cert.subject,
+            "vendor": cert.vendor.name,
+            "date": due.isoformat(),
+            "left": (due - today).days,
+        }
+    return len(
+        write(
+            topic=f"obligation:{obligation.pk}",
+            stage=f"d{threshold}",
+            recipients=party_recipients(cert.vendor),
+            subject=subject,
+            body=body,
+            link=f"{settings.BASE_URL}{obligation.get_absolute_url()}",
+            obligation_id=obligation.pk,
+        )
+    )
+
+
+def check_certificates(certs, today: datetime.date | None = None) -> dict:
+    """Obligations and notices for the given certificates."""
+    today = today or timezone.localdate()
+    obligations = notices = 0
+    for cert in certs:
+        obligation, _created = ensure_expiry_obligation(cert, today)
+        if obligation is None:
+            continue
+        obligations += 1
+        notices += remind(cert, obligation, today)
+    return {"expiring": obligations, "notices": notices}
+
+
+def sweep(today: datetime.date | None = None) -> dict:
+    """Every CA certificate expiring within the first threshold."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    end = start + datetime.timedelta(days=max(THRESHOLDS) + 1)
+    certs = CACertificate.objects.filter(not_after__gte=start, not_after__lt=end).select_related("vendor")
+    return check_certificates(certs, today)
+
+
+def fulfil_renewed(new_certs, *, by=None) -> int:
+    """A new certificate with the same vendor and subject and a later expiry renews the older ones."""
+    changed = 0
+    for cert in new_certs:
+        older = CACertificate.objects.filter(
+            vendor_id=cert.vendor_id, subject=cert.subject, not_after__lt=cert.not_after
+        ).exclude(pk=cert.pk)
+        for fingerprint in older.values_list("sha256_fingerprint", flat=True):
+            with override(MESSAGE_LANGUAGE):
+                evidence = _("Renewed: certificate %(fingerprint)s valid until %(date)s was uploaded.") % {
+                    "fingerprint": cert.sha256_fingerprint,
+                    "date": expiry_date(cert).isoformat(),
+                }
+            changed += fulfil_obligations(
+                party=cert.vendor,
+                kind=Obligation.Kind.CERTIFICATE_EXPIRY,
+                key=fingerprint,
+                evidence=evidence,
+                by=by,
+            )
+    return changed

@@ -1,0 +1,296 @@
+"""The rules that report to supervision (through ``supervision.services`` only):
+
+* a verified record fulfils the vendor's 2019 recognition obligation once every active public
+  platform of the province has a verified record (same-vendor: with seals; cross-vendor: with
+  every other vendor);
+* **discrepancy**: a record claimed *done* or *verified* while the platform's trust list holds no
+  certificate with a valid chain to one of the vendor's roots → a finding against the platform,
+  once per vendor × platform;
+* **unfiled vendor**: a vendor serving platforms (a done or verified record, or a certificate on a
+  trust list) without a valid cryptography filing → a finding against the vendor, once per state of
+  its filing.
+
+Each rule runs for one record right after a status change, and for everything in the daily sweep
+(a fixed number of queries plus one ``raise_finding`` per *new* finding).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from certificates.models import (
+    CACertificate,
+    ChainStatus,
+    RecognitionEvent,
+    RecognitionRecord,
+    RecognitionScope,
+    RecognitionStatus,
+    TrustListEntry,
+)
+from supervision.models import CAVendor, Finding, Obligation, Platform
+from supervision.services import fulfil_obligations, raise_finding
+
+CLAIMED = (RecognitionStatus.DONE, RecognitionStatus.VERIFIED)
+MESSAGE_LANGUAGE = "zh-hans"
+
+
+def supervising_province() -> str:
+    return getattr(settings, "SUPERVISING_PROVINCE", "410000")
+
+
+def province_platforms(code: str | None = None):
+    """The active public-resource trading platforms of the province (cities and counties included)."""
+    code = code or supervising_province()
+    return Platform.objects.filter(active=True, kind=Platform.Kind.PUBLIC).filter(
+        Q(region_id=code) | Q(region__parent_id=code) | Q(region__parent__parent_id=code)
+    )
+
+
+# --- obligations ---------------------------------------------------------------------------------
+def same_vendor_complete(vendor) -> bool:
+    platforms = province_platforms()
+    verified = RecognitionRecord.objects.filter(
+        vendor=vendor,
+        scope=RecognitionScope.SAME_VENDOR,
+        seals_included=True,
+        status=RecognitionStatus.VERIFIED,
+    ).values("platform_id")
+    return platforms.exists() and not platforms.exclude(pk__in=verified).exists()
+
+
+def cross_vendor_complete(vendor) -> bool:
+    platform_count = province_platforms().count()
+    others = CAVendor.objects.exclude(pk=vendor.pk).count()
+    if not platform_count or not others:
+        return False
+    pairs = (
+        RecognitionRecord.objects.filter(
+            vendor=vendor,
+            scope=RecognitionScope.CROSS_VENDOR,
+            seals_included=True,
+            status=RecognitionStatus.VERIFIED,
+            platform__in=province_platforms(),
+        )
+        .values("platform_id", "other_vendor_id")
+        .distinct()
+        .count()
+    )
+    return pairs >= platform_count * others
+
+
+def fulfil_recognition_obligations(vendor, *, by=None) -> int:
+    """Fulfil the vendor's same-/cross-vendor recognition obligations when the work is complete."""
+    changed = 0
+    with override(MESSAGE_LANGUAGE):
+        if same_vendor_complete(vendor):
+            changed += fulfil_obligations(
+                party=vendor,
+                kind=Obligation.Kind.SAME_VENDOR_RECOGNITION,
+                evidence=_(
+                    "Same-vendor recognition (with seals) verified on every active public platform of the province "
+                    "(recognition records in the certificates module)."
+                ),
+                by=by,
+            )
+        if cross_vendor_complete(vendor):
+            changed += fulfil_obligations(
+                party=vendor,
+                kind=Obligation.Kind.CROSS_VENDOR_RECOGNITION,
+                evidence=_(
+                    "Cross-vendor recognition (with seals) verified with every other vendor on every active "
+                    "public platform of the province."
+                ),
+                by=by,
+            )
+    return changed
+
+
+# --- discrepancy ---------------------------------------------------------------------------------
+def trusted_vendor_chain():
+    """Exists: the record's platform trusts a certificate whose valid chain ends at a root of the record's vendor."""
+    return Exists(
+        TrustListEntry.objects.filter(
+            platform_id=OuterRef("platform_id"),
+            certificate__chain_status=ChainStatus.VALID,
+            certificate__root__vendor_id=OuterRef("vendor_id"),
+        )
+    )
+
+
+def discrepant_pairs(records=None) -> list[dict]:
+    """(vendor_id, platform_id, status) of claimed records whose platform cannot chain to the vendor's roots."""
+    records = RecognitionRecord.objects.all() if records is None else records
+    return list(
+        records.filter(status__in=CLAIMED)
+        .filter(~trusted_vendor_chain())
+        .values("vendor_id", "platform_id")
+        .order_by("vendor_id", "platform_id")
+        .distinct()
+    )
+
+
+def discrepancy_key(vendor_id: int, platform_id: int) -> str:
+    return f"trust-list-discrepancy:{vendor_id}:{platform_id}"
+
+
+def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> int:
+    if not pairs:
+        return 0
+    keys = {discrepancy_key(p["vendor_id"], p["platform_id"]): p for p in pairs}
+    known = set(Finding.objects.filter(dedup_key__in=list(keys)).values_list("dedup_key", flat=True))
+    new = {key: pair for key, pair in keys.items() if key not in known}
+    if not new:
+        return 0
+    vendors = CAVendor.objects.in_bulk({p["vendor_id"] for p in new.values()})
+    platforms = Platform.objects.in_bulk({p["platform_id"] for p in new.values()})
+    claimed = {
+        (r["vendor_id"], r["platform_id"]): r["status"]
+        for r in RecognitionRecord.objects.filter(
+            vendor_id__in=list(vendors), platform_id__in=list(platforms), status__in=CLAIMED
+        ).values("vendor_id", "platform_id", "status")
+    }
+    raised = 0
+    with override(MESSAGE_LANGUAGE):
+        for key, pair in new.items():
+            vendor, platform = vendors[pair["vendor_id"]], platforms[pair["platform_id"]]
+            status = claimed.get((vendor.pk, platform.pk), RecognitionStatus.DONE)
+            trusted = list(
+                TrustListEntry.objects.filter(platform=platform).values_list(
+                    "certificate__sha256_fingerprint", flat=True
+                )
+            )
+            _finding, created = raise_finding(
+                kind=Finding.Kind.TRUST_LIST_DISCREPANCY,
+                party=platform,
+                dedup_key=key,
+                summary=_(
+                    "%(platform)s: recognition of %(vendor)s is claimed “%(status)s”, but the trust list has no "
+                    "valid chain to any of the vendor's root certificates"
+                )
+                % {"platform": platform, "vendor": vendor.short_name, "status": RecognitionStatus(status).label},
+                facts={
+                    "vendor": vendor.pk,
+                    "vendor_name": vendor.name,
+                    "platform": platform.pk,
+                    "claimed_status": status,
+                    "trusted_certificates": trusted,
+                    "vendor_roots": list(
+                        CACertificate.objects.filter(vendor=vendor, role=CACertificate.Role.ROOT).values_list(
+                            "sha256_fingerprint", flat=True
+                        )
+                    ),
+                    "detected_on": today.isoformat(),
+                },
+                evidence=_("Trust list of the platform compared with the vendor's stored certificate chains."),
+                raised_by=by,
+            )
+            raised += created
+    return raised
+
+
+# --- unfiled vendor ------------------------------------------------------------------------------
+def filing_valid_q(today: datetime.date) -> Q:
+    return Q(crypto_filing_status=CAVendor.FilingStatus.FILED) & (
+        Q(crypto_filing_expiry__isnull=True) | Q(crypto_filing_expiry__gte=today)
+    )
+
+
+def serving_vendors_q() -> Q:
+    """Vendors whose certificates are in use: a claimed recognition record or a trust-list entry."""
+    return Q(Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status__in=CLAIMED))) | Q(
+        Exists(TrustListEntry.objects.filter(certificate__vendor_id=OuterRef("pk")))
+    )
+
+
+def unfiled_key(vendor) -> str:
+    expiry = vendor.crypto_filing_expiry.isoformat() if vendor.crypto_filing_expiry else "-"
+    return f"unfiled-vendor:{vendor.pk}:{vendor.crypto_filing_status}:{expiry}"
+
+
+def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
+    vendors = list(vendors.filter(serving_vendors_q()).exclude(filing_valid_q(today)))
+    if not vendors:
+        return 0
+    known = set(
+        Finding.objects.filter(dedup_key__in=[unfiled_key(v) for v in vendors]).values_list("dedup_key", flat=True)
+    )
+    raised = 0
+    with override(MESSAGE_LANGUAGE):
+        for vendor in vendors:
+            if unfiled_key(vendor) in known:
+                continue
+            platforms = (
+                RecognitionRecord.objects.filter(vendor=vendor, status__in=CLAIMED)
+                .values_list("platform_id", flat=True)
+                .distinct()
+                .count()
+            )
+            _finding, created = raise_finding(
+                kind=Finding.Kind.UNFILED_VENDOR,
+                party=vendor,
+                dedup_key=unfiled_key(vendor),
+                summary=_(
+                    "%(vendor)s serves trading platforms without a valid filing with the cryptography administration (%(status)s)"
+                )
+                % {"vendor": vendor.name, "status": vendor.get_crypto_filing_status_display()},
+                facts={
+                    "vendor": vendor.pk,
+                    "filing_status": vendor.crypto_filing_status,
+                    "filing_expiry": vendor.crypto_filing_expiry.isoformat() if vendor.crypto_filing_expiry else None,
+                    "platforms_with_claimed_recognition": platforms,
+                    "detected_on": today.isoformat(),
+                },
+                evidence=_(
+                    "Cryptography filing of the vendor in the registry; its recognition records and trust-list entries."
+                ),
+                raised_by=by,
+            )
+            raised += created
+    return raised
+
+
+# --- entry points --------------------------------------------------------------------------------
+def after_transition(record, action: str, *, by=None, today: datetime.date | None = None) -> None:
+    """Run the rules for one record right after its status changed (inside the same transaction)."""
+    today = today or timezone.localdate()
+    if record.status in CLAIMED:
+        raise_discrepancies(discrepant_pairs(RecognitionRecord.objects.filter(pk=record.pk)), today=today, by=by)
+        raise_unfiled(CAVendor.objects.filter(pk=record.vendor_id), today=today, by=by)
+    if action == RecognitionEvent.Action.VERIFY:
+        fulfil_recognition_obligations(record.vendor, by=by)
+
+
+def after_trust_list_change(platform, *, by=None, today: datetime.date | None = None) -> int:
+    """A platform's trust list changed: check its claimed records again."""
+    today = today or timezone.localdate()
+    raised = raise_discrepancies(
+        discrepant_pairs(RecognitionRecord.objects.filter(platform=platform)), today=today, by=by
+    )
+    vendors = CAVendor.objects.filter(certificates__trusted_by__platform=platform).distinct()
+    return raised + raise_unfiled(vendors, today=today, by=by)
+
+
+def sweep(today: datetime.date | None = None) -> dict:
+    """Every claimed record and every serving vendor, set-based."""
+    today = today or timezone.localdate()
+    discrepancies = raise_discrepancies(discrepant_pairs(), today=today)
+    unfiled = raise_unfiled(CAVendor.objects.all(), today=today)
+    fulfilled = 0
+    for vendor in CAVendor.objects.filter(
+        Exists(
+            Obligation.objects.filter(
+                vendor_id=OuterRef("pk"),
+                kind__in=[Obligation.Kind.SAME_VENDOR_RECOGNITION, Obligation.Kind.CROSS_VENDOR_RECOGNITION],
+                status__in=Obligation.PENDING,
+            )
+        ),
+        Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status=RecognitionStatus.VERIFIED)),
+    ):
+        fulfilled += fulfil_recognition_obligations(vendor)
+    return {"discrepancies": discrepancies, "unfiled_vendors": unfiled, "obligations_fulfilled": fulfilled}

@@ -1,0 +1,26 @@
+"""The certificates app's models: vendors' CA certificates, products and shared APPs, platforms'
+trust lists and the recognition (互认) records with their events and evidence."""
+
+from certificates.models.certificates import CACertificate, ChainStatus
+from certificates.models.products import Product, SharedApp
+from certificates.models.recognition import (
+    RecognitionEvent,
+    RecognitionEvidence,
+    RecognitionRecord,
+    RecognitionScope,
+    RecognitionStatus,
+)
+from certificates.models.trust import TrustListEntry
+
+__all__ = [
+    "CACertificate",
+    "ChainStatus",
+    "Product",
+    "RecognitionEvent",
+    "RecognitionEvidence",
+    "RecognitionRecord",
+    "RecognitionScope",
+    "RecognitionStatus",
+    "SharedApp",
+    "TrustListEntry",
+]

@@ -1,0 +1,46 @@
+from django.urls import path
+
+from certificates.views import imports, matrix, recognition, registry
+from portal.crud import crud_urls as crud
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/", registry.CertificateList.as_view(), name="certificate_list"),
+    path("certificates/upload/", registry.CertificateUpload.as_view(), name="certificate_add"),
+    path("certificates/<int:pk>/", registry.CertificateDetail.as_view(), name="certificate_detail"),
+    *crud(
+        "products",
+        "product",
+        registry.ProductList,
+        registry.ProductDetail,
+        registry.ProductCreate,
+        registry.ProductUpdate,
+    ),
+    *crud(
+        "shared-apps",
+        "sharedapp",
+        registry.SharedAppList,
+        registry.SharedAppDetail,
+        registry.SharedAppCreate,
+        registry.SharedAppUpdate,
+    ),
+    *crud(
+        "trust-lists",
+        "trustlistentry",
+        registry.TrustListList,
+        registry.TrustListDetail,
+        registry.TrustListCreate,
+        registry.TrustListUpdate,
+    ),
+    path("trust-lists/<int:pk>/delete/", registry.TrustListDelete.as_view(), name="trustlistentry_delete"),
+    path("recognition/", recognition.RecognitionList.as_view(), name="recognitionrecord_list"),
+    path("recognition/new/", recognition.RecognitionCreate.as_view(), name="recognitionrecord_add"),
+    path("recognition/<int:pk>/", recognition.RecognitionDetail.as_view(), name="recognitionrecord_detail"),
+    path("recognition/<int:pk>/step/", recognition.RecognitionStep.as_view(), name="recognitionrecord_step"),
+    path("matrix/", matrix.province, name="matrix_province"),
+    path("matrix/national/", matrix.national, name="matrix_national"),
+    path("import/<slug:kind>/", imports.upload, name="import"),
+    path("import/<slug:kind>/template.xlsx", imports.template, name="import_template"),
+    path("export/<slug:kind>.xlsx", imports.export, name="export"),
+]

@@ -1,0 +1,110 @@
+"""Recognition records: list, detail with the workflow's steps, creation, and the step itself."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from certificates import filters, forms, matrix, workflow
+from certificates.models import RecognitionRecord, RecognitionStatus
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView
+
+
+def error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(message for items in exc.message_dict.values() for message in items)
+    return " ".join(exc.messages)
+
+
+class RecognitionViews:
+    model = RecognitionRecord
+    form_class = forms.RecognitionRecordForm
+    filterset_class = filters.RecognitionRecordFilterSet
+    select_related = ("vendor", "platform", "platform__region", "other_vendor")
+
+
+class RecognitionList(RecognitionViews, ObjectListView):
+    columns = [
+        Column("vendor.short_name", gettext_lazy("CA vendor")),
+        Column("platform.name", gettext_lazy("platform"), link=False),
+        Column("get_scope_display", gettext_lazy("scope")),
+        Column("other_vendor.short_name", gettext_lazy("other vendor")),
+        Column("seals_included", gettext_lazy("seals included")),
+        Column("get_status_display", gettext_lazy("status"), link=True),
+        Column("confirmed_by_platform", gettext_lazy("confirmed by the platform")),
+        Column("status_changed_at", gettext_lazy("status changed at")),
+    ]
+
+
+class RecognitionDetail(RecognitionViews, ObjectDetailView):
+    fields = [
+        Column("vendor", gettext_lazy("CA vendor"), link=True),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("get_scope_display", gettext_lazy("scope")),
+        Column("other_vendor", gettext_lazy("other vendor")),
+        Column("seals_included", gettext_lazy("seals included")),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("confirmed_by_platform", gettext_lazy("confirmed by the platform")),
+        Column("done_at", gettext_lazy("done at")),
+        Column("confirmed_at", gettext_lazy("confirmed at")),
+        Column("verified_at", gettext_lazy("verified at")),
+        Column("notes", gettext_lazy("notes")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        context["can_change"] = False
+        context["steps"] = workflow.allowed_steps(record, self.request.user)
+        context["events"] = record.events.select_related("by")
+        context["evidence"] = record.evidence.all()
+        context["due"] = matrix.due_map([record.vendor_id]).get((record.vendor_id, record.scope))
+        context["statuses"] = RecognitionStatus.choices
+        return context
+
+
+class RecognitionCreate(RecognitionViews, ObjectCreateView):
+    def form_valid(self, form):
+        if not self.request.user.has_perm(RecognitionRecord.get_perm("change"), form.instance):
+            form.add_error(None, _("You may only record this for an organisation or region in your own scope."))
+            return self.form_invalid(form)
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            self.object = workflow.create_record(user=self.request.user, via="web", **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
+        return redirect(self.object.get_absolute_url())
+
+
+class RecognitionStep(LoginRequiredMixin, View):
+    """POST one step of the workflow (``to_status``; ``confirm`` for the platform's confirmation)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        record = get_object_or_404(
+            RecognitionRecord.objects.visible_to(request.user).select_related("vendor", "platform", "platform__region"),
+            pk=pk,
+        )
+        form = forms.TransitionForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect(record.get_absolute_url())
+        target = form.cleaned_data["to_status"]
+        note = form.cleaned_data["note"]
+        try:
+            if target == "confirm":
+                workflow.confirm(record, user=request.user, note=note, via="web")
+            else:
+                workflow.transition(record, target, user=request.user, note=note, evidence=form.evidence(), via="web")
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return redirect(record.get_absolute_url())
+        messages.success(request, _("Recorded."))
+        return redirect(record.get_absolute_url())

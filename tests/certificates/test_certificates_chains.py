@@ -1,0 +1,86 @@
+"""Chains among the stored certificates: recomputed set-based when certificates are added."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certificates.chains import recompute_chains, refresh_time_statuses, store_certificates
+from certificates.models import CACertificate
+from certificates.x509 import load_certificates
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_intermediate_without_its_root_waits_for_it(store, vendors):
+    (intermediate,) = store("sm2_intermediate.pem", vendors["华测CA"])
+    assert intermediate.chain_status == "issuer_missing" and intermediate.issuer is None
+    (root,) = store("sm2_root.pem", vendors["华测CA"])
+    intermediate.refresh_from_db()
+    assert intermediate.chain_status == "valid"
+    assert intermediate.issuer == root and intermediate.root == root
+    assert intermediate.chain_ids == [intermediate.pk, root.pk]
+    assert [c.pk for c in intermediate.chain()] == [intermediate.pk, root.pk]
+    assert root.chain_status == "valid" and root.root == root
+
+
+def test_rsa_and_ec_chains(store, vendors):
+    certs = store("chain.p7b", vendors["BJCA"])
+    assert {c.chain_status for c in certs} == {"valid"}
+    (ec,) = store("ec_root.pem", vendors["BJCA"])
+    assert ec.chain_status == "valid" and ec.key_description.startswith("EC secp256r1")
+
+
+def test_sm2_keys_whose_coordinate_starts_with_0_or_4(store, vendors):
+    for name in ("sm2_x00_root.pem", "sm2_x04_root.pem"):
+        (root,) = store(name, vendors["HNCA"])
+        assert root.chain_status == "valid", name
+
+
+def test_an_expired_root_makes_its_chain_expired(store, vendors):
+    (root,) = store("expired_root.pem", vendors["SZCA"])
+    assert root.chain_status == "expired"
+
+
+def test_a_broken_signature_is_found(store, vendors, read_fixture, sm2_resign, sm2_root_key):
+    """An intermediate re-signed with another key under the same issuer name and key identifier."""
+    from certificates.x509 import load_certificates as parse
+
+    (root,) = store("sm2_root.pem", vendors["华测CA"])
+    intermediate = parse(read_fixture("sm2_intermediate.pem"))[0]
+    x04 = parse(read_fixture("sm2_x04_root.pem"))[0]
+    from certificates.x509._sm2 import sm2_public_point
+
+    forged = sm2_resign(intermediate.der, sm2_root_key + 1, sm2_public_point(x04.spki_der))
+    result = store_certificates(load_certificates(forged, "forged.cer"), vendor=vendors["华测CA"])
+    (cert,) = result.created
+    assert cert.chain_status == "broken_signature" and cert.issuer is None
+
+
+def test_recompute_uses_few_queries_and_verifies_each_signature_once(store, vendors, monkeypatch):
+    store("sm2_root.pem", vendors["华测CA"])
+    store("rsa_root.pem", vendors["BJCA"])
+    calls = []
+    from certificates import chains
+
+    real = chains.verify_signature
+    monkeypatch.setattr(chains, "verify_signature", lambda c, i: calls.append((c.subject, i.subject)) or real(c, i))
+    certs = store("bundle.pem", vendors["BJCA"])  # two intermediates join their roots
+    assert len(calls) == len(set(calls))
+    with CaptureQueriesContext(connection) as context:
+        recompute_chains(certs)
+    assert len(context.captured_queries) <= 8
+
+
+def test_time_statuses_are_refreshed_set_based(store, vendors):
+    (root,) = store("rsa_root.pem", vendors["BJCA"])
+    later = root.not_after + datetime.timedelta(days=1)
+    assert refresh_time_statuses(later) >= 1
+    root.refresh_from_db()
+    assert root.chain_status == "expired"
+
+
+def test_demo_certificates_are_marked(registry):
+    demo = CACertificate.objects.filter(is_demo=True)
+    assert demo.count() >= 4 and all("示例" in c.subject_cn for c in demo)

@@ -1,0 +1,96 @@
+"""Rules reported to supervision: discrepancies, unfiled vendors, expiry obligations and notices."""
+
+import datetime
+
+import pytest
+
+from certificates import expiry, findings, workflow
+from certificates.models import CACertificate, RecognitionRecord, TrustListEntry
+from certificates.tasks import sweep_recognition
+from supervision.models import Finding, Notification, Obligation
+
+pytestmark = pytest.mark.django_db
+PUYANG = "濮阳市公共资源交易中心交易平台"
+
+
+def test_removing_a_root_from_a_trust_list_raises_one_discrepancy(api_for, personas, vendors):
+    platform = personas["platform-puyang"].platform
+    entry = TrustListEntry.objects.get(platform=platform, certificate__vendor=vendors["BJCA"])
+    assert not Finding.objects.filter(kind="trust_list_discrepancy", platform=platform).exists()
+    assert api_for("platform-puyang").delete(f"/api/v1/trust-list-entries/{entry.pk}/").status_code == 204
+    finding = Finding.objects.get(kind="trust_list_discrepancy", platform=platform)
+    assert finding.facts["vendor"] == vendors["BJCA"].pk and "BJCA" in finding.summary
+    sweep_recognition()
+    sweep_recognition()
+    assert Finding.objects.filter(kind="trust_list_discrepancy", platform=platform).count() == 1
+
+
+def test_an_intermediate_on_the_trust_list_counts_when_its_chain_is_valid(personas, vendors):
+    platform = personas["platform-puyang"].platform
+    TrustListEntry.objects.filter(platform=platform, certificate__vendor=vendors["BJCA"]).delete()
+    intermediate = CACertificate.objects.get(vendor=vendors["BJCA"], role="intermediate", is_demo=True)
+    TrustListEntry.objects.create(platform=platform, certificate=intermediate)
+    pairs = findings.discrepant_pairs(RecognitionRecord.objects.filter(platform=platform))
+    assert {"vendor_id": vendors["BJCA"].pk, "platform_id": platform.pk} not in pairs
+
+
+def test_claiming_done_without_trust_raises_at_once(personas, vendors):
+    record = RecognitionRecord.objects.get(vendor=vendors["SZCA"], platform__name=PUYANG, scope="same_vendor")
+    TrustListEntry.objects.filter(platform=record.platform, certificate__vendor=vendors["SZCA"]).delete()
+    workflow.transition(record, "done", user=personas["szca"], note="测试通过")
+    assert Finding.objects.filter(kind="trust_list_discrepancy", platform=record.platform).count() == 1
+
+
+def test_unfiled_vendor_is_raised_once_per_filing_state(vendors):
+    assert Finding.objects.filter(kind="unfiled_vendor", vendor=vendors["SZCA"]).count() == 1  # from the demo
+    findings.sweep()
+    assert Finding.objects.filter(kind="unfiled_vendor", vendor=vendors["SZCA"]).count() == 1
+    bjca = vendors["BJCA"]
+    bjca.crypto_filing_expiry = datetime.date(2020, 1, 1)
+    bjca.save()
+    findings.sweep(datetime.date(2026, 1, 1))
+    assert Finding.objects.filter(kind="unfiled_vendor", vendor=bjca).count() == 1
+
+
+def test_expiry_obligation_and_notices_once_per_threshold(vendors, upload, api_for, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # keep the notices pending: we only count them here
+    hnca = CACertificate.objects.get(vendor=vendors["HNCA"], role="intermediate", is_demo=True)
+    due = expiry.expiry_date(hnca)
+    obligation = Obligation.objects.get(dedup_key=f"cert-expiry:{hnca.sha256_fingerprint}")
+    assert obligation.due_date == due and obligation.vendor == vendors["HNCA"]
+    assert obligation.kind == "certificate_expiry"
+    for days_before in (300, 170, 170, 60, 20):  # past 365, 180 (twice), 90 and 30 days before
+        expiry.sweep(due - datetime.timedelta(days=days_before))
+    sent = Notification.objects.filter(obligation=obligation)
+    assert sorted(set(sent.values_list("stage", flat=True))) == ["d180", "d30", "d365", "d90"]
+    recipients = set(sent.values_list("channel", "recipient"))
+    assert recipients and sent.count() == 4 * len(recipients)  # each threshold once per recipient
+    assert "河南省信息化发展有限公司" in sent.first().body
+    assert Obligation.objects.filter(dedup_key__startswith="cert-expiry:").filter(vendor=vendors["HNCA"]).count() == 1
+
+
+def test_far_away_expiry_creates_no_obligation(vendors):
+    root = CACertificate.objects.get(vendor=vendors["HNCA"], role="root", is_demo=True)
+    assert not Obligation.objects.filter(dedup_key=f"cert-expiry:{root.sha256_fingerprint}").exists()
+
+
+def test_uploading_a_renewed_certificate_fulfils_the_expiry_obligation(vendors, store):
+    from cryptography import x509
+
+    from certificates import seed
+
+    old = CACertificate.objects.get(vendor=vendors["HNCA"], role="intermediate", is_demo=True)
+    obligation = Obligation.objects.get(dedup_key=f"cert-expiry:{old.sha256_fingerprint}")
+    assert obligation.status == "open"
+    # A renewed certificate with the same subject, valid ten years longer.
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.load_der_x509_certificate(bytes(old.der)).subject
+    der = seed._certificate(name, name, key, key, not_before=seed.at("2026-01-01"), not_after=seed.at("2036-01-01"))
+    from certificates.services import store_upload
+    from certificates.x509 import load_certificates
+
+    store_upload(load_certificates(der, "renewed.cer"), vendor=vendors["HNCA"], user=None, filename="renewed.cer")
+    obligation.refresh_from_db()
+    assert obligation.status == "fulfilled" and "renewed" not in obligation.evidence
