@@ -257,3 +257,27 @@ def test_attachments_download_only_in_scope(world, client_for):
         status = client_for(persona).get(reverse("trial:agreement_scan", args=[agreement.pk])).status_code
         visible = agreement.pk in expected("agreement", persona)
         assert status == (200 if visible else 404), persona
+
+
+ADMIN_PAGES = {
+    "announcement": "announcement",
+    "coverage": "coverage",
+    "agreement": "agreement",
+    "plan": "remedyplan",
+    "incident": "decryptionincident",
+    "report": "usagereport",
+    "feedback": "feedback",
+    "round": "trialround",
+    "participant": "trialparticipant",
+}
+
+
+@pytest.mark.parametrize("kind", ADMIN_PAGES)
+def test_admin_changelists_are_scoped_and_read_only(world, client_for, kind):
+    for persona in ("province", "puyang", "zhengzhou"):
+        response = client_for(persona).get(f"/admin/supervision/{ADMIN_PAGES[kind]}/")
+        assert response.status_code == 200, (kind, persona)
+        shown = {o.pk for o in response.context["cl"].result_list}
+        assert shown == expected(kind, persona), (kind, persona)
+        assert not response.context["has_add_permission"]
+    assert client_for("szca").get(f"/admin/supervision/{ADMIN_PAGES[kind]}/").status_code == 302
