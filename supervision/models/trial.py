@@ -163,8 +163,8 @@ class ReportingPeriod(BaseModel):
 
     round = models.ForeignKey(TrialRound, on_delete=models.CASCADE, related_name="periods", verbose_name=_("round"))
     label = models.CharField(_("label"), max_length=100)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("period from"))
+    ends_on = models.DateField(_("period to"))
     due_date = models.DateField(_("report due"))
 
     class QuerySet(ScopedQuerySet):

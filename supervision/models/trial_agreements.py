@@ -113,7 +113,7 @@ class AgreementParty(BaseModel):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("role in the agreement"), max_length=30, choices=Role.choices)
     vendor = models.ForeignKey(
         "supervision.CAVendor",
         on_delete=models.PROTECT,

@@ -40,8 +40,8 @@ class UsageReport(BaseModel):
         related_name="reports",
         verbose_name=_("reporting period"),
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    starts_on = models.DateField(_("period from"))
+    ends_on = models.DateField(_("period to"))
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,7 +52,7 @@ class UsageReport(BaseModel):
         verbose_name=_("submitted by"),
     )
     via = models.CharField(_("submitted via"), max_length=10, choices=Via.choices, default=Via.FORM)
-    is_late = models.BooleanField(_("late"), default=False)
+    is_late = models.BooleanField(_("reported late"), default=False)
     notes = models.TextField(_("notes"), blank=True)
 
     class QuerySet(ScopedQuerySet):

@@ -85,8 +85,8 @@ class RemedyPlanFilterSet(PlatformFilterMixin, SearchFilterSet):
 class IncidentFilterSet(PlatformFilterMixin, SearchFilterSet):
     search_fields = ("project_code", "project_name", "bidder", "platform__name")
     vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
-    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("from"))
-    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("to"))
+    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("occurred from"))
+    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("occurred until"))
 
     class Meta:
         model = DecryptionIncident

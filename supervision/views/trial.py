@@ -193,8 +193,8 @@ class PeriodList(PeriodViews, ObjectListView):
     columns = [
         Column("label", L("label"), link=True),
         Column("round", L("round")),
-        Column("starts_on", L("from")),
-        Column("ends_on", L("to")),
+        Column("starts_on", L("period from")),
+        Column("ends_on", L("period to")),
         Column("due_date", L("report due")),
     ]
 

@@ -48,10 +48,10 @@ class ReportList(ReportViews, ObjectListView):
     columns = [
         Column("platform", L("platform"), link=True),
         Column("period", L("reporting period")),
-        Column("starts_on", L("from")),
-        Column("ends_on", L("to")),
+        Column("starts_on", L("period from")),
+        Column("ends_on", L("period to")),
         Column("submitted_at", L("submitted at")),
-        Column("is_late", L("late")),
+        Column("is_late", L("reported late")),
         Column("get_via_display", L("submitted via")),
     ]
 
@@ -67,12 +67,12 @@ class ReportDetail(ReportViews, ObjectDetailView):
     fields = [
         Column("platform", L("platform"), link=True),
         Column("period", L("reporting period")),
-        Column("starts_on", L("from")),
-        Column("ends_on", L("to")),
+        Column("starts_on", L("period from")),
+        Column("ends_on", L("period to")),
         Column("submitted_at", L("submitted at")),
         Column("submitted_by", L("submitted by")),
         Column("get_via_display", L("submitted via")),
-        Column("is_late", L("late")),
+        Column("is_late", L("reported late")),
         Column("notes", L("notes")),
     ]
 
