@@ -22,6 +22,7 @@ from supervision.models import (
     BusinessDomain,
     Coverage,
     Obligation,
+    Platform,
     ReportingPeriod,
     TrialParticipant,
     TrialRound,
@@ -389,12 +390,25 @@ def coverage_overview(request):
     for row in Coverage.objects.visible_to(request.user).select_related("platform"):
         rows_by_platform[row.platform_id][(row.domain_id, row.level)] = row
     participants = trial_round.participants.select_related("platform", "platform__region") if trial_round else []
+    visible = set(Platform.objects.visible_to(request.user).values_list("pk", flat=True))
+    required = list(trial_round.coverage_domains.all()) if trial_round else []
+    today = timezone.localdate()
+
+    def covered(known: dict, domain, level) -> bool:
+        row = known.get((domain.pk, level))
+        return row is not None and row.accepted and row.since is not None and row.since <= today
+
     table = []
-    for participant in participants:
-        known = rows_by_platform.get(participant.platform_id)
-        cells = [known.get((d.pk, level)) if known is not None else None for d in domains for level in levels]
-        gaps = rounds.coverage_gaps(participant) if participant.is_pilot_city and known is not None else []
-        table.append({"participant": participant, "cells": cells, "visible": known is not None, "gaps": gaps})
+    for participant in participants:  # in memory: the page's queries do not grow with participants
+        shown = participant.platform_id in visible
+        known = rows_by_platform.get(participant.platform_id, {})
+        cells = [known.get((d.pk, level)) for d in domains for level in levels]
+        gaps = (
+            [(d, level) for d in required for level in levels if not covered(known, d, level)]
+            if shown and participant.is_pilot_city
+            else []
+        )
+        table.append({"participant": participant, "cells": cells, "visible": shown, "gaps": gaps})
     chart = {
         "labels": [d.name for d in domains],
         "datasets": [
