@@ -34,6 +34,9 @@ CHAIN_FIELDS = (
 )
 
 
+STRUCTURALLY_SOUND = (ChainStatus.VALID, ChainStatus.EXPIRED, ChainStatus.NOT_YET_VALID)
+
+
 @dataclass
 class StoreResult:
     created: list[CACertificate] = field(default_factory=list)
@@ -172,6 +175,15 @@ def recompute_chains(seeds: Iterable[CACertificate], at: datetime.datetime | Non
     pool_list = list(parsed.values())
     by_fingerprint = {cert.sha256_fingerprint: cert for cert in pool.values()}
     verifier = MemoVerifier()
+    # Signatures already verified when the unaffected certificates' chains were computed are not
+    # verified again: a stored root's self-signature, a stored certificate's link to its issuer.
+    for cert in pool.values():
+        if cert.pk in affected or cert.chain_status not in STRUCTURALLY_SOUND:
+            continue
+        if cert.is_self_issued and cert.root_id == cert.pk:
+            verifier.results[(cert.sha256_fingerprint, cert.sha256_fingerprint)] = True
+        elif cert.issuer_id in pool:
+            verifier.results[(cert.sha256_fingerprint, pool[cert.issuer_id].sha256_fingerprint)] = True
     now = at or timezone.now()
     for pk, cert in affected.items():
         result = build_chain(parsed[pk], pool_list, at=now, verify=verifier)

@@ -20,7 +20,7 @@ class VendorFixedMixin:
 
 
 class ProductForm(VendorFixedMixin, ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = Product
         fields = ["vendor", "name", "kind", "carrier", "description", "active"]
 
@@ -30,7 +30,7 @@ class ProductForm(VendorFixedMixin, ScopedModelForm):
 
 
 class SharedAppForm(VendorFixedMixin, ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = SharedApp
         fields = ["vendor", "name", "version", "operating_systems", "download_url", "description", "active"]
 
@@ -40,7 +40,7 @@ class SharedAppForm(VendorFixedMixin, ScopedModelForm):
 
 
 class TrustListEntryForm(ScopedModelForm):
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = TrustListEntry
         fields = ["platform", "certificate", "note"]
 
@@ -57,7 +57,7 @@ class TrustListEntryForm(ScopedModelForm):
 class RecognitionRecordForm(VendorFixedMixin, ScopedModelForm):
     """Creating a record and editing its description; the status moves only through the workflow."""
 
-    class Meta:
+    class Meta(ScopedModelForm.Meta):
         model = RecognitionRecord
         fields = ["vendor", "platform", "scope", "other_vendor", "seals_included"]
 

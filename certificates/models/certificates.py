@@ -113,7 +113,12 @@ class CACertificate(BaseModel):
                 name="cacertificate_validity_ordered", condition=Q(not_after__gte=models.F("not_before"))
             ),
         ]
-        indexes = [models.Index(fields=["vendor", "role"], name="cacert_vendor_role")]
+        indexes = [
+            models.Index(fields=["vendor", "role"], name="cacert_vendor_role"),
+            # issuer candidates are looked up by name and by key identifier when chains are built
+            models.Index(fields=["subject"], name="cacert_subject"),
+            models.Index(fields=["authority_key_identifier"], name="cacert_aki"),
+        ]
         rules_permissions = {
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin | p.is_vendor_user,
