@@ -161,8 +161,12 @@ class UsageHeaderForm(forms.Form):
 
     platform = forms.ModelChoiceField(label=_("platform"), queryset=Platform.objects.none())
     period = forms.ModelChoiceField(label=_("reporting period"), queryset=ReportingPeriod.objects.none())
-    starts_on = forms.DateField(label=_("period from"), required=False, widget=DATE, help_text=_("Empty: the period's start."))
-    ends_on = forms.DateField(label=_("period to"), required=False, widget=DATE, help_text=_("Empty: the period's end."))
+    starts_on = forms.DateField(
+        label=_("period from"), required=False, widget=DATE, help_text=_("Empty: the period's start.")
+    )
+    ends_on = forms.DateField(
+        label=_("period to"), required=False, widget=DATE, help_text=_("Empty: the period's end.")
+    )
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
