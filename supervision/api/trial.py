@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -188,6 +189,11 @@ class UsageReportViewSet(ScopedModelViewSet):
     serializer_class = s.UsageReportSerializer
     filterset_class = filters.UsageReportFilterSet
     http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            rounds.report_withdrawn(instance, self.request.user)
+            super().perform_destroy(instance)
 
     @extend_schema(request=s.UsageSubmitSerializer, responses=s.UsageReportSerializer)
     def create(self, request, *args, **kwargs):

@@ -221,3 +221,28 @@ def coverage_gaps(participant: TrialParticipant, on=None) -> list[tuple]:
         )
     )
     return [(domain, level) for domain in required for level in LEVELS if (domain.pk, level) not in covered]
+
+
+def report_withdrawn(report: UsageReport, by=None) -> int:
+    """A withdrawn report owes its period again: the fulfilled duty is pending once more (open, or
+    overdue after its date), so the engine resumes its reminders."""
+    today = timezone.localdate()
+    reopened = 0
+    duties = Obligation.objects.filter(
+        platform_id=report.platform_id,
+        kind=Obligation.Kind.USAGE_STATISTICS,
+        key=period_key(report.period),
+        status=Obligation.Status.FULFILLED,
+    )
+    for obligation in duties:
+        late = obligation.due_date is not None and obligation.due_date < today
+        obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
+        obligation.fulfilled_at = None
+        obligation.fulfilled_by = None
+        obligation.evidence = ""
+        obligation._change_reason = "usage report withdrawn"
+        if by is not None:
+            obligation._history_user = by
+        obligation.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "evidence", "updated"])
+        reopened += 1
+    return reopened

@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from portal.crud import Column, ObjectDetailView, ObjectListView
 from supervision.forms import trial as forms
 from supervision.models import CAVendor, TrialRound, UsageLine, UsageReport
 from supervision.models.trial_usage import COUNT_FIELDS
-from supervision.trial import filters, usage, xlsx
+from supervision.trial import filters, rounds, usage, xlsx
 from supervision.views.actions import error_text
 from supervision.views.trial import TrialMixin
 
@@ -94,7 +95,9 @@ def report_delete(request, pk):
     report = get_object_or_404(UsageReport.objects.visible_to(request.user), pk=pk)
     if not request.user.has_perm(UsageReport.get_perm("delete"), report):
         raise PermissionDenied
-    report.delete()
+    with transaction.atomic():
+        rounds.report_withdrawn(report, request.user)
+        report.delete()
     messages.success(request, _("Report withdrawn; the platform can submit it again."))
     return redirect("trial:usagereport_list")
 

@@ -133,3 +133,35 @@ def test_feedback_triage_through_the_api(api_for, henan, vendors):
     national = api.post(f"/api/v1/trial-feedback/{feedback.pk}/national/", {"note": "需统一收费政策"}, format="json")
     assert national.status_code == 200 and national.data["national_attention"] is True
     assert api.post(f"/api/v1/trial-feedback/{feedback.pk}/national/", {"note": ""}, format="json").status_code == 400
+
+
+def test_a_withdrawn_report_is_owed_again(operator_api, api_for, client_for, henan, vendors, round2023):
+    from django.urls import reverse
+
+    period = round2023.periods.order_by("due_date").first()
+    line = {
+        "vendor": vendors["SZCA"].pk,
+        "registered_entities": 1,
+        "bids": 1,
+        "cross_region_bids": 0,
+        "decryption_failures": 0,
+        "remedies_used": 0,
+    }
+    duty = Obligation.objects.get(platform=henan, kind="usage_statistics", due_date=period.due_date)
+    for withdraw in ("api", "web"):
+        created = operator_api.post(
+            "/api/v1/trial-usage-reports/", {"platform": henan.pk, "period": period.pk, "lines": [line]}, format="json"
+        )
+        assert created.status_code == 201
+        duty.refresh_from_db()
+        assert duty.status == "fulfilled" and created.data["is_late"] is True  # 2023's dates have passed
+        assert operator_api.delete(f"/api/v1/trial-usage-reports/{created.data['id']}/").status_code == 403
+        if withdraw == "api":
+            assert api_for("province").delete(f"/api/v1/trial-usage-reports/{created.data['id']}/").status_code == 204
+        else:
+            assert (
+                client_for("province").post(reverse("trial:usagereport_delete", args=[created.data["id"]])).status_code
+                == 302
+            )
+        duty.refresh_from_db()
+        assert (duty.status, duty.fulfilled_at, duty.evidence) == ("overdue", None, ""), withdraw
