@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from portal import views
+from portal import public, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,10 @@ urlpatterns = [
     path("registry/", include("supervision.urls")),
     path("fees/", include("fees.urls")),
     path("ca/", include("certificates.urls")),
+    path("trial/", include("supervision.urls_trial")),
+    path("public/trial/", public.directory, name="public_directory"),
+    path("public/trial/announcements/<int:pk>/", public.announcement, name="public_announcement"),
+    path("public/trial/announcements/<int:pk>/preview/", public.announcement_preview, name="announcement_preview"),
     path("api/", include("portal.api.urls")),
     path("admin/", admin.site.urls),
 ]

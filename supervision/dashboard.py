@@ -86,4 +86,6 @@ def deadline_cards(user) -> list[Card]:
 
 
 def cards(user) -> list[Card]:
-    return deadline_cards(user) + registry_cards(user)
+    from supervision.trial.dashboard import cards as trial_cards
+
+    return deadline_cards(user) + registry_cards(user) + trial_cards(user)

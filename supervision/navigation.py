@@ -51,4 +51,6 @@ def deadline_items(user) -> list[NavItem]:
 
 
 def items(user) -> list[NavItem]:
-    return registry_items(user) + deadline_items(user)
+    from supervision.trial.navigation import items as trial_items
+
+    return registry_items(user) + deadline_items(user) + trial_items(user)

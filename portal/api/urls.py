@@ -7,10 +7,11 @@ from rest_framework.routers import DefaultRouter
 
 from certificates.api.urls import router as certificates_router
 from fees.api.urls import router as fees_router
+from supervision.api.trial import router as trial_router
 from supervision.api.urls import router as supervision_router
 
 router = DefaultRouter()
-for app_router in (supervision_router, certificates_router, fees_router):
+for app_router in (supervision_router, certificates_router, fees_router, trial_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

@@ -1,0 +1,27 @@
+"""The trial's menu (added to supervision's navigation)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.navigation import NavItem
+
+
+def items(user) -> list[NavItem]:
+    children = [
+        NavItem(_("Duties at a glance"), reverse("trial:overview"), "bi-grid-3x3-gap"),
+        NavItem(_("Announcements"), reverse("trial:announcement_list"), "bi-megaphone"),
+        NavItem(_("Coverage"), reverse("trial:coverage_overview"), "bi-diagram-2"),
+        NavItem(_("Agreements"), reverse("trial:agreement_list"), "bi-file-earmark-check"),
+        NavItem(_("Remedy plans"), reverse("trial:remedyplan_list"), "bi-life-preserver"),
+        NavItem(_("Decryption incidents"), reverse("trial:incident_list"), "bi-unlock"),
+        NavItem(_("Usage reports"), reverse("trial:usagereport_list"), "bi-clipboard-data"),
+        NavItem(_("National usage table"), reverse("trial:national_table"), "bi-bar-chart"),
+    ]
+    if user.is_superuser or user.is_administrator:
+        children += [
+            NavItem(_("Bidders' feedback"), reverse("trial:feedback_list"), "bi-chat-left-text"),
+            NavItem(_("Feedback for national attention"), reverse("trial:feedback_national"), "bi-flag"),
+            NavItem(_("Trial rounds"), reverse("trial:round_list"), "bi-calendar-range"),
+        ]
+    children.append(NavItem(_("Public directory"), reverse("public_directory"), "bi-globe"))
+    return [NavItem(_("Trial"), "", "bi-share", children)]

@@ -1,0 +1,179 @@
+"""Pages of the bidders' feedback: the public form and status page (no login) and the triage by the
+administrators of the platform's region (answer, finding, national attention, export)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.crud import Column, ObjectDetailView, ObjectListView
+from supervision.forms import trial as forms
+from supervision.models import Feedback
+from supervision.trial import feedback as feedback_flow
+from supervision.trial import filters, xlsx
+from supervision.views.actions import ObjectActionView
+from supervision.views.trial import TrialMixin
+from supervision.views.trial_records import download
+from supervision.views.trial_usage import xlsx_response
+
+L = gettext_lazy
+
+# --- feedback: public ------------------------------------------------------------------------------
+
+
+def feedback_new(request):
+    """The public form (no account). Each POST from an address counts towards its rate limit."""
+    form = forms.FeedbackForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if feedback_flow.over_rate(feedback_flow.client_address(request)):
+            limit, seconds = feedback_flow.rate()
+            kept = {
+                name: request.POST.get(name, "")
+                for name in ("category", "platform", "vendor", "description", "contact")
+            }
+            form = forms.FeedbackForm(initial=kept)  # the text is shown again, for a later try
+            return render(
+                request,
+                "supervision/trial/feedback_form.html",
+                {
+                    "form": form,
+                    "rate_limited": _(
+                        "Too many submissions from your address: at most %(limit)d in %(minutes)d minutes. "
+                        "Nothing was saved; please try again later."
+                    )
+                    % {"limit": limit, "minutes": seconds // 60},
+                },
+                status=429,
+            )
+        if form.is_valid():
+            feedback = feedback_flow.submit(form, feedback_flow.client_address(request))
+            url = reverse("trial:feedback_status") + "?" + urlencode({"number": feedback.tracking_number, "new": 1})
+            return redirect(url)
+    return render(request, "supervision/trial/feedback_form.html", {"form": form})
+
+
+def feedback_status(request):
+    form = forms.FeedbackStatusForm(request.GET or None)
+    feedback = None
+    if request.GET.get("number") and form.is_valid():
+        number = form.cleaned_data["number"].strip().upper()
+        feedback = Feedback.objects.select_related("platform", "vendor").filter(tracking_number=number).first()
+        if feedback is None:
+            form.add_error("number", _("No feedback has this tracking number."))
+    return render(
+        request,
+        "supervision/trial/feedback_status.html",
+        {"form": form, "feedback": feedback, "new": request.GET.get("new") == "1"},
+    )
+
+
+# --- feedback: triage ------------------------------------------------------------------------------
+
+
+class FeedbackViews(TrialMixin):
+    model = Feedback
+    filterset_class = filters.FeedbackFilterSet
+    select_related = ("platform", "vendor", "finding")
+
+
+class FeedbackList(FeedbackViews, ObjectListView):
+    columns = [
+        Column("tracking_number", L("tracking number"), link=True),
+        Column("created", L("received")),
+        Column("get_category_display", L("category")),
+        Column("platform", L("platform")),
+        Column("vendor", L("CA vendor")),
+        Column("get_status_display", L("status")),
+        Column("national_attention", L("needs national attention")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False
+        return context
+
+
+class FeedbackDetail(FeedbackViews, ObjectDetailView):
+    template_name = "supervision/trial/feedback_detail.html"
+    fields = [
+        Column("tracking_number", L("tracking number")),
+        Column("created", L("received")),
+        Column("get_category_display", L("category")),
+        Column("platform", L("platform"), link=True),
+        Column("vendor", L("CA vendor"), link=True),
+        Column("description", L("description")),
+        Column("contact", L("how to reach you (optional)")),
+        Column("get_status_display", L("status")),
+        Column("answer", L("answer")),
+        Column("finding", L("finding"), link=True),
+        Column("national_note", L("note for the national office")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = False
+        context["can_triage"] = self.request.user.has_perm(Feedback.get_perm("change"), self.object)
+        context["answer_form"] = forms.FeedbackAnswerForm(initial={"answer": self.object.answer})
+        context["finding_form"] = forms.FeedbackFindingForm()
+        context["national_form"] = forms.FeedbackNationalForm(initial={"note": self.object.national_note})
+        return context
+
+
+class FeedbackAnswer(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackAnswerForm
+    success_message = L("Answer saved; the sender sees it with the tracking number.")
+
+    def act(self, obj, data):
+        return feedback_flow.answer(obj, text=data["answer"], by=self.request.user)
+
+
+class FeedbackToFinding(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackFindingForm
+    success_message = L("Finding raised.")
+
+    def act(self, obj, data):
+        feedback_flow.to_finding(obj, by=self.request.user, party=data["party"], summary=data["summary"])
+        return obj
+
+
+class FeedbackNational(ObjectActionView):
+    model = Feedback
+    form_class = forms.FeedbackNationalForm
+    success_message = L("Marked for national attention.")
+
+    def act(self, obj, data):
+        return feedback_flow.mark_national(obj, note=data["note"], by=self.request.user)
+
+
+class FeedbackClose(ObjectActionView):
+    model = Feedback
+    success_message = L("Closed.")
+
+    def act(self, obj, data):
+        return feedback_flow.close(obj, by=self.request.user)
+
+
+@login_required
+def feedback_attachment(request, pk):
+    feedback = get_object_or_404(Feedback.objects.visible_to(request.user), pk=pk)
+    return download(feedback.attachment, feedback.attachment_name or "attachment")
+
+
+@login_required
+def feedback_national(request):
+    """Feedback marked for national attention (需要国家层面统筹解决的), as a page or an xlsx for the national office."""
+    rows = (
+        Feedback.objects.visible_to(request.user)
+        .filter(national_attention=True)
+        .select_related("platform", "vendor")
+        .order_by("created", "pk")
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(xlsx.feedback_workbook(rows), "feedback-national-attention.xlsx")
+    return render(request, "supervision/trial/feedback_national.html", {"rows": rows})

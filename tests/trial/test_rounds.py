@@ -1,0 +1,220 @@
+"""Rounds, duties and the trial's own rules: the seeded facts of 发改办法规〔2023〕54号, the obligations a
+round creates (once), dates that move, a new year's round, pilot-city coverage, incidents without a
+plan, agreements' renewal reminders."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from supervision.models import (
+    Agreement,
+    Coverage,
+    DecryptionIncident,
+    Directive,
+    Finding,
+    Obligation,
+    Platform,
+    RemedyPlan,
+    TrialParticipant,
+    TrialRound,
+)
+from supervision.tasks import trial_checks
+from supervision.trial import checks, rounds, workflow
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+PILOT_CITIES = {"北京市", "上海市", "重庆市", "深圳市", "杭州市", "广州市"}
+
+
+def test_the_notice_and_its_participants_are_facts(round2023):
+    directive = Directive.objects.get(number="发改办法规〔2023〕54号")
+    assert (directive.issuer.name, directive.issued_on, directive.year) == (
+        "国家发展改革委办公厅",
+        D(2023, 1, 19),
+        2023,
+    )
+    assert "网络共享数字证书" in directive.text and "國" not in directive.text and "(guó)" not in directive.text
+    assert round2023.directive == directive
+    assert [(p.due_date, p.starts_on, p.ends_on) for p in round2023.periods.order_by("due_date")] == [
+        (D(2023, 2, 15), D(2023, 1, 19), D(2023, 2, 14)),
+        (D(2023, 3, 31), D(2023, 2, 15), D(2023, 3, 30)),
+    ]
+    participants = TrialParticipant.objects.filter(round=round2023).select_related("platform__region")
+    assert participants.count() == 12
+    assert sorted(p.platform.kind for p in participants).count("enterprise") == 3
+    assert {p.platform.region.name for p in participants if p.is_pilot_city} == PILOT_CITIES
+    duties = Obligation.objects.filter(campaign="trial:2023", directive=directive)
+    assert duties.count() == 12 * 5 + 6  # five duties each, coverage for the six pilot cities
+    assert duties.filter(kind="coverage").count() == 6
+    assert set(duties.filter(kind="usage_statistics").values_list("due_date", flat=True)) == {
+        D(2023, 2, 15),
+        D(2023, 3, 31),
+    }
+    assert not duties.filter(kind="announcement").exclude(due_date=None).exists()  # "即日起": as soon as possible
+    assert rounds.sync_round(round2023) == 0  # a second sync creates nothing
+
+
+def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
+    travel(D(2023, 3, 1))
+    round2023.announcement_due = D(2023, 2, 1)
+    round2023.save()
+    rounds.sync_round(round2023)
+    duties = Obligation.objects.filter(campaign="trial:2023", kind="announcement")
+    assert set(duties.values_list("due_date", flat=True)) == {D(2023, 2, 1)}
+    from supervision.engine.sweep import run_sweep
+
+    run_sweep(deliver=False)
+    assert set(duties.values_list("status", flat=True)) == {"overdue"}
+    round2023.announcement_due = D(2023, 4, 1)  # the office gives more time
+    round2023.save()
+    rounds.sync_round(round2023)
+    assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 4, 1))}
+
+
+def test_a_new_years_round_is_a_campaign_of_the_administrator(client_for, round2023):
+    client = client_for("province")
+    response = client.post(
+        reverse("trial:round_add"),
+        {"code": "2024", "name": "2024年试运行", "starts_on": "2024-01-15", "announcement_due": "2024-02-01"},
+    )
+    assert response.status_code == 302
+    new = TrialRound.objects.get(code="2024")
+    assert TrialRound.objects.current() == new
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    assert client.post(reverse("trial:participant_add"), {"round": new.pk, "platform": henan.pk}).status_code == 302
+    beijing = Platform.objects.get(name="北京市公共资源交易中心交易平台")
+    outside = client.post(reverse("trial:participant_add"), {"round": new.pk, "platform": beijing.pk})
+    assert outside.status_code == 200  # not a platform of Henan
+    for due in ("2024-02-15", "2024-03-31"):
+        response = client.post(
+            reverse("trial:period_add"),
+            {
+                "round": new.pk,
+                "label": f"统计 {due}",
+                "starts_on": "2024-01-15",
+                "ends_on": "2024-01-31",
+                "due_date": due,
+            },
+        )
+        assert response.status_code == 302
+    duties = Obligation.objects.filter(campaign="trial:2024")
+    assert sorted(duties.values_list("kind", "due_date")) == sorted(
+        [
+            ("announcement", D(2024, 2, 1)),
+            ("component_agreement", None),
+            ("remedy_plan", None),
+            ("usage_statistics", D(2024, 2, 15)),
+            ("usage_statistics", D(2024, 3, 31)),
+        ]
+    )
+    assert set(duties.values_list("platform", flat=True)) == {henan.pk}
+    assert client_for("puyang").get(reverse("trial:round_add")).status_code == 403
+
+
+def test_evidence_recorded_earlier_fulfils_a_new_rounds_duties(round2023):
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    RemedyPlan.objects.create(platform=henan, kind="own", description="方案", effective_from=D(2023, 1, 19))
+    new = TrialRound.objects.create(code="2025", name="2025", starts_on=D(2025, 1, 1))
+    TrialParticipant.objects.create(round=new, platform=henan)
+    rounds.sync_round(new)
+    assert Obligation.objects.get(campaign="trial:2025", kind="remedy_plan").status == "fulfilled"
+    assert Obligation.objects.get(campaign="trial:2025", kind="announcement").status == "open"
+
+
+def test_a_pilot_city_incomplete_on_the_check_date_gets_a_finding(round2023, travel, vendors):
+    beijing = Platform.objects.get(name="北京市公共资源交易中心交易平台")
+    shanghai = Platform.objects.get(name="上海市公共资源交易中心交易平台")
+    construction = round2023.coverage_domains.get()
+    travel(D(2023, 3, 1))
+    round2023.coverage_due = D(2023, 3, 1)
+    round2023.save()
+    rounds.sync_round(round2023)
+    Coverage.objects.create(platform=beijing, domain=construction, level="city", accepted=True, since=D(2023, 1, 20))
+    for level in ("city", "county"):
+        coverage = Coverage.objects.create(
+            platform=shanghai, domain=construction, level=level, accepted=True, since=D(2023, 2, 1)
+        )
+        workflow.coverage_saved(coverage)
+    assert Obligation.objects.get(platform=shanghai, kind="coverage", campaign="trial:2023").status == "fulfilled"
+
+    result = trial_checks.delay("2023-03-01").get()
+    assert result["coverage_findings"] == 5  # Beijing (county missing) and the four pilot cities with nothing
+    finding = Finding.objects.get(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=beijing)
+    assert finding.facts["missing"] == ["工程建设·区县级"]
+    assert finding.obligation == Obligation.objects.get(platform=beijing, kind="coverage", campaign="trial:2023")
+    assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=shanghai).exists()
+    assert checks.run_checks(D(2023, 3, 2))["coverage_findings"] == 0  # once per platform
+    # Non-pilot participants have no coverage duty and no finding.
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=henan).exists()
+
+
+def test_no_coverage_finding_before_the_date_or_without_one(round2023):
+    assert checks.run_checks(D(2023, 12, 31))["coverage_findings"] == 0  # no date set
+    round2023.coverage_due = D(2023, 6, 1)
+    round2023.save()
+    assert checks.run_checks(D(2023, 5, 31))["coverage_findings"] == 0
+
+
+def test_incidents_without_a_plan_are_found_once_per_platform(round2023, vendors):
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    for day in (1, 2):
+        incident = DecryptionIncident.objects.create(
+            platform=henan,
+            occurred_on=D(2023, 2, day),
+            project_code=f"P{day}",
+            project_name="项目",
+            bidder="某公司",
+            vendor=vendors["HNCA"],
+            cause="platform",
+            outcome="withdrawn",
+            responsible="platform",
+        )
+        workflow.incident_saved(incident)
+    finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
+    assert (finding.platform, finding.facts["incidents"]) == (henan, 1)
+    assert checks.run_checks(D(2023, 3, 1))["incident_findings"] == 0
+
+
+def test_agreements_get_renewal_reminders_through_the_engine(round2023):
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    agreement = Agreement.objects.create(
+        kind="component",
+        platform=henan,
+        title="互认组件技术运行服务协议",
+        signed_on=D(2023, 1, 20),
+        term_end=D(2024, 1, 19),
+    )
+    workflow.agreement_saved(agreement)
+    assert (
+        Obligation.objects.get(platform=henan, kind="component_agreement", campaign="trial:2023").status == "fulfilled"
+    )
+    renewal = Obligation.objects.get(kind="agreement_renewal", key=f"agreement:{agreement.pk}")
+    assert (renewal.due_date, renewal.status) == (D(2024, 1, 19), "open")
+    agreement.term_end = D(2024, 6, 30)
+    agreement.save()
+    workflow.agreement_saved(agreement)
+    renewals = Obligation.objects.filter(kind="agreement_renewal", key=f"agreement:{agreement.pk}")
+    assert sorted(renewals.values_list("due_date", "status")) == [(D(2024, 1, 19), "waived"), (D(2024, 6, 30), "open")]
+    follow_up = Agreement.objects.create(
+        kind="component",
+        platform=henan,
+        title="续签协议",
+        signed_on=D(2024, 6, 1),
+        term_end=D(2025, 6, 30),
+        renews=agreement,
+    )
+    workflow.agreement_saved(follow_up)
+    assert renewals.get(due_date=D(2024, 6, 30)).status == "fulfilled"
+    assert Obligation.objects.get(kind="agreement_renewal", key=f"agreement:{follow_up.pk}").status == "open"
+
+
+def test_dashboard_cards_and_menu(client_for, round2023):
+    for persona, sees in (("province", True), ("puyang", True), ("szca", False)):
+        response = client_for(persona).get(reverse("dashboard"))
+        titles = [str(card.title) for card in response.context["cards"]]
+        assert any("Trial" in t or "试运行" in t for t in titles) == sees, persona
+        labels = [str(item.label) for item in response.context["nav_items"]]
+        assert any(label in ("Trial", "试运行") for label in labels)
