@@ -50,8 +50,9 @@ def test_bad_amounts_are_refused_with_a_reason(value, fragment):
         parse_amount(value)
 
 
-def test_messages_are_in_chinese_by_default():
-    with pytest.raises(ValueError, match="最多保留两位小数"):
+def test_messages_are_in_chinese_by_default(settings):
+    # Another test in the same worker may have left a language active in this thread.
+    with translation.override(settings.LANGUAGE_CODE), pytest.raises(ValueError, match="最多保留两位小数"):
         parse_amount("1.234")
 
 
