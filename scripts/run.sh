@@ -21,8 +21,9 @@ BEAT=$!
 $BIN/python manage.py shell -c "from supervision.tasks import daily_sweep; from fees.tasks import sweep_fee_rules; from certificates.tasks import sweep_recognition; daily_sweep.delay(); sweep_fee_rules.delay(); sweep_recognition.delay()"
 cleanup() {
   trap - INT TERM EXIT
-  echo "Stopping the web server, the Celery worker and beat ..."
+  trap '' PIPE HUP  # the terminal or a pipe may be gone already: stop the children first
   kill "$WORKER" "$BEAT" 2>/dev/null || true
+  echo "Stopping the web server, the Celery worker and beat ..." >&2 || true
   wait "$WORKER" "$BEAT" 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
