@@ -49,4 +49,7 @@ def test_query_count_grows_with_batches(travel, mailbox, szca):
     with CaptureQueriesContext(connection) as small:
         result = Sweep(today=TODAY, batch=10).run(deliver=False)
     assert result.batches >= 4
-    assert len(small) <= 10 + 8 * result.batches
+    # Per batch: the obligations page, the staging table (created, filled, emptied), the inserts, the
+    # overdue flip; inside the test's transaction each batch's atomic block adds a SAVEPOINT pair too.
+    # 60 obligations and ~150 notifications still cost a few queries per batch, none per row.
+    assert len(small) <= 10 + 12 * result.batches
