@@ -30,8 +30,6 @@ from supervision.models import (
 from supervision.trial import filters, rounds, workflow
 from supervision.views.actions import ObjectActionView
 
-L = gettext_lazy
-
 
 class TrialMixin:
     """Generic pages whose URLs live in the "trial" namespace; ``after_save`` runs the workflow hook."""
@@ -63,10 +61,10 @@ def pick_round(request) -> TrialRound | None:
 # --- overview --------------------------------------------------------------------------------------
 
 DUTY_COLUMNS = [
-    (Obligation.Kind.ANNOUNCEMENT, L("Announcement")),
-    (Obligation.Kind.REMEDY_PLAN, L("Remedy plan")),
-    (Obligation.Kind.COMPONENT_AGREEMENT, L("Component agreement")),
-    (Obligation.Kind.COVERAGE, L("Coverage (pilot cities)")),
+    (Obligation.Kind.ANNOUNCEMENT, gettext_lazy("Announcement")),
+    (Obligation.Kind.REMEDY_PLAN, gettext_lazy("Remedy plan")),
+    (Obligation.Kind.COMPONENT_AGREEMENT, gettext_lazy("Component agreement")),
+    (Obligation.Kind.COVERAGE, gettext_lazy("Coverage (pilot cities)")),
 ]
 
 
@@ -123,25 +121,25 @@ class RoundViews(TrialMixin):
 
 class RoundList(RoundViews, ObjectListView):
     columns = [
-        Column("name", L("name"), link=True),
-        Column("code", L("code")),
-        Column("directive", L("directive")),
-        Column("starts_on", L("starts on")),
+        Column("name", gettext_lazy("name"), link=True),
+        Column("code", gettext_lazy("code")),
+        Column("directive", gettext_lazy("directive")),
+        Column("starts_on", gettext_lazy("starts on")),
     ]
 
 
 class RoundDetail(RoundViews, ObjectDetailView):
     template_name = "supervision/trial/round_detail.html"
     fields = [
-        Column("name", L("name")),
-        Column("code", L("code")),
-        Column("directive", L("directive"), link=True),
-        Column("starts_on", L("starts on")),
-        Column("announcement_due", L("announcement due")),
-        Column("remedy_plan_due", L("remedy plan due")),
-        Column("agreement_due", L("component agreement due")),
-        Column("coverage_due", L("coverage checked on")),
-        Column("coverage_domains.all", L("fields pilot cities must cover")),
+        Column("name", gettext_lazy("name")),
+        Column("code", gettext_lazy("code")),
+        Column("directive", gettext_lazy("directive"), link=True),
+        Column("starts_on", gettext_lazy("starts on")),
+        Column("announcement_due", gettext_lazy("announcement due")),
+        Column("remedy_plan_due", gettext_lazy("remedy plan due")),
+        Column("agreement_due", gettext_lazy("component agreement due")),
+        Column("coverage_due", gettext_lazy("coverage checked on")),
+        Column("coverage_domains.all", gettext_lazy("fields pilot cities must cover")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -192,11 +190,11 @@ class PeriodViews(TrialMixin):
 
 class PeriodList(PeriodViews, ObjectListView):
     columns = [
-        Column("label", L("label"), link=True),
-        Column("round", L("round")),
-        Column("starts_on", L("period from")),
-        Column("ends_on", L("period to")),
-        Column("due_date", L("report due")),
+        Column("label", gettext_lazy("label"), link=True),
+        Column("round", gettext_lazy("round")),
+        Column("starts_on", gettext_lazy("period from")),
+        Column("ends_on", gettext_lazy("period to")),
+        Column("due_date", gettext_lazy("report due")),
     ]
 
 
@@ -231,16 +229,16 @@ class ParticipantViews(TrialMixin):
 
 class ParticipantList(ParticipantViews, ObjectListView):
     columns = [
-        Column("platform", L("platform"), link=True),
-        Column("platform.get_kind_display", L("kind")),
-        Column("platform.region.name", L("region")),
-        Column("is_pilot_city", L("pilot city")),
-        Column("round", L("round")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("platform.get_kind_display", gettext_lazy("kind")),
+        Column("platform.region.name", gettext_lazy("region")),
+        Column("is_pilot_city", gettext_lazy("pilot city")),
+        Column("round", gettext_lazy("round")),
     ]
 
 
 class ParticipantDetail(ParticipantViews, ObjectDetailView):
-    fields = [*ParticipantList.columns, Column("notes", L("notes"))]
+    fields = [*ParticipantList.columns, Column("notes", gettext_lazy("notes"))]
 
 
 class ParticipantCreate(ParticipantViews, ObjectCreateView):
@@ -269,11 +267,11 @@ class AnnouncementViews(TrialMixin):
 
 class AnnouncementList(AnnouncementViews, ObjectListView):
     columns = [
-        Column("title", L("title"), link=True),
-        Column("platform", L("platform")),
-        Column("round", L("round")),
-        Column("get_status_display", L("status")),
-        Column("published_at", L("published at")),
+        Column("title", gettext_lazy("title"), link=True),
+        Column("platform", gettext_lazy("platform")),
+        Column("round", gettext_lazy("round")),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("published_at", gettext_lazy("published at")),
     ]
 
 
@@ -281,16 +279,16 @@ class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
     template_name = "supervision/trial/announcement_detail.html"
     prefetch_related = ("business_types",)
     fields = [
-        Column("platform", L("platform"), link=True),
-        Column("round", L("round"), link=True),
-        Column("get_status_display", L("status")),
-        Column("business_types.all", L("business types covered")),
-        Column("scope", L("scope (适用范围)")),
-        Column("procedure", L("procedure (操作流程)")),
-        Column("notes", L("notes (注意事项)")),
-        Column("approved_at", L("approved at")),
-        Column("approved_by", L("approved by")),
-        Column("published_at", L("published at")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("round", gettext_lazy("round"), link=True),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("business_types.all", gettext_lazy("business types covered")),
+        Column("scope", gettext_lazy("scope (适用范围)")),
+        Column("procedure", gettext_lazy("procedure (操作流程)")),
+        Column("notes", gettext_lazy("notes (注意事项)")),
+        Column("approved_at", gettext_lazy("approved at")),
+        Column("approved_by", gettext_lazy("approved by")),
+        Column("published_at", gettext_lazy("published at")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -321,7 +319,7 @@ class AnnouncementUpdate(AnnouncementViews, ObjectUpdateView):
 class AnnouncementApprove(ObjectActionView):
     model = Announcement
     permission = "approve"
-    success_message = L("Approved. The platform can now publish it.")
+    success_message = gettext_lazy("Approved. The platform can now publish it.")
 
     def act(self, obj, data):
         return workflow.approve(obj, self.request.user)
@@ -330,7 +328,7 @@ class AnnouncementApprove(ObjectActionView):
 class AnnouncementPublish(ObjectActionView):
     model = Announcement
     permission = "publish"
-    success_message = L("Published: the announcement is now on the public pages.")
+    success_message = gettext_lazy("Published: the announcement is now on the public pages.")
 
     def act(self, obj, data):
         return workflow.publish(obj, self.request.user)
@@ -339,7 +337,7 @@ class AnnouncementPublish(ObjectActionView):
 class AnnouncementReturn(ObjectActionView):
     model = Announcement
     permission = "approve"
-    success_message = L("Returned to draft; it is no longer public.")
+    success_message = gettext_lazy("Returned to draft; it is no longer public.")
 
     def act(self, obj, data):
         return workflow.return_to_draft(obj, self.request.user)
@@ -360,16 +358,16 @@ class CoverageViews(TrialMixin):
 
 class CoverageList(CoverageViews, ObjectListView):
     columns = [
-        Column("platform", L("platform"), link=True),
-        Column("domain", L("business field")),
-        Column("get_level_display", L("level")),
-        Column("accepted", L("network-shared certificates accepted")),
-        Column("since", L("since")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("domain", gettext_lazy("business field")),
+        Column("get_level_display", gettext_lazy("level")),
+        Column("accepted", gettext_lazy("network-shared certificates accepted")),
+        Column("since", gettext_lazy("since")),
     ]
 
 
 class CoverageDetail(CoverageViews, ObjectDetailView):
-    fields = [*CoverageList.columns, Column("notes", L("notes"))]
+    fields = [*CoverageList.columns, Column("notes", gettext_lazy("notes"))]
 
 
 class CoverageCreate(CoverageViews, ObjectCreateView):

@@ -20,8 +20,6 @@ from supervision.views.trial import TrialMixin
 from supervision.views.trial_records import download
 from supervision.views.trial_usage import xlsx_response
 
-L = gettext_lazy
-
 # --- feedback: public ------------------------------------------------------------------------------
 
 
@@ -82,13 +80,13 @@ class FeedbackViews(TrialMixin):
 
 class FeedbackList(FeedbackViews, ObjectListView):
     columns = [
-        Column("tracking_number", L("tracking number"), link=True),
-        Column("created", L("received")),
-        Column("get_category_display", L("category")),
-        Column("platform", L("platform")),
-        Column("vendor", L("CA vendor")),
-        Column("get_status_display", L("status")),
-        Column("national_attention", L("needs national attention")),
+        Column("tracking_number", gettext_lazy("tracking number"), link=True),
+        Column("created", gettext_lazy("received")),
+        Column("get_category_display", gettext_lazy("category")),
+        Column("platform", gettext_lazy("platform")),
+        Column("vendor", gettext_lazy("CA vendor")),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("national_attention", gettext_lazy("needs national attention")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -100,17 +98,17 @@ class FeedbackList(FeedbackViews, ObjectListView):
 class FeedbackDetail(FeedbackViews, ObjectDetailView):
     template_name = "supervision/trial/feedback_detail.html"
     fields = [
-        Column("tracking_number", L("tracking number")),
-        Column("created", L("received")),
-        Column("get_category_display", L("category")),
-        Column("platform", L("platform"), link=True),
-        Column("vendor", L("CA vendor"), link=True),
-        Column("description", L("description")),
-        Column("contact", L("how to reach you (optional)")),
-        Column("get_status_display", L("status")),
-        Column("answer", L("answer")),
-        Column("finding", L("finding"), link=True),
-        Column("national_note", L("note for the national office")),
+        Column("tracking_number", gettext_lazy("tracking number")),
+        Column("created", gettext_lazy("received")),
+        Column("get_category_display", gettext_lazy("category")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("vendor", gettext_lazy("CA vendor"), link=True),
+        Column("description", gettext_lazy("description")),
+        Column("contact", gettext_lazy("how to reach you (optional)")),
+        Column("get_status_display", gettext_lazy("status")),
+        Column("answer", gettext_lazy("answer")),
+        Column("finding", gettext_lazy("finding"), link=True),
+        Column("national_note", gettext_lazy("note for the national office")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -126,7 +124,7 @@ class FeedbackDetail(FeedbackViews, ObjectDetailView):
 class FeedbackAnswer(ObjectActionView):
     model = Feedback
     form_class = forms.FeedbackAnswerForm
-    success_message = L("Answer saved; the sender sees it with the tracking number.")
+    success_message = gettext_lazy("Answer saved; the sender sees it with the tracking number.")
 
     def act(self, obj, data):
         return feedback_flow.answer(obj, text=data["answer"], by=self.request.user)
@@ -135,7 +133,7 @@ class FeedbackAnswer(ObjectActionView):
 class FeedbackToFinding(ObjectActionView):
     model = Feedback
     form_class = forms.FeedbackFindingForm
-    success_message = L("Finding raised.")
+    success_message = gettext_lazy("Finding raised.")
 
     def act(self, obj, data):
         feedback_flow.to_finding(obj, by=self.request.user, party=data["party"], summary=data["summary"])
@@ -145,7 +143,7 @@ class FeedbackToFinding(ObjectActionView):
 class FeedbackNational(ObjectActionView):
     model = Feedback
     form_class = forms.FeedbackNationalForm
-    success_message = L("Marked for national attention.")
+    success_message = gettext_lazy("Marked for national attention.")
 
     def act(self, obj, data):
         return feedback_flow.mark_national(obj, note=data["note"], by=self.request.user)
@@ -153,7 +151,7 @@ class FeedbackNational(ObjectActionView):
 
 class FeedbackClose(ObjectActionView):
     model = Feedback
-    success_message = L("Closed.")
+    success_message = gettext_lazy("Closed.")
 
     def act(self, obj, data):
         return feedback_flow.close(obj, by=self.request.user)

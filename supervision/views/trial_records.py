@@ -20,8 +20,6 @@ from supervision.trial import filters, workflow
 from supervision.views.actions import ObjectActionView
 from supervision.views.trial import TrialMixin
 
-L = gettext_lazy
-
 # --- agreements ------------------------------------------------------------------------------------
 
 
@@ -37,25 +35,25 @@ class AgreementViews(TrialMixin):
 
 class AgreementList(AgreementViews, ObjectListView):
     columns = [
-        Column("title", L("title"), link=True),
-        Column("get_kind_display", L("kind")),
-        Column("platform", L("platform")),
-        Column("signed_on", L("signed on")),
-        Column("term_end", L("term ends")),
+        Column("title", gettext_lazy("title"), link=True),
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("platform", gettext_lazy("platform")),
+        Column("signed_on", gettext_lazy("signed on")),
+        Column("term_end", gettext_lazy("term ends")),
     ]
 
 
 class AgreementDetail(AgreementViews, ObjectDetailView):
     template_name = "supervision/trial/agreement_detail.html"
     fields = [
-        Column("get_kind_display", L("kind")),
-        Column("platform", L("platform"), link=True),
-        Column("counterparty", L("counterparty")),
-        Column("signed_on", L("signed on")),
-        Column("term_start", L("term starts")),
-        Column("term_end", L("term ends")),
-        Column("renews", L("renews"), link=True),
-        Column("notes", L("notes")),
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("counterparty", gettext_lazy("counterparty")),
+        Column("signed_on", gettext_lazy("signed on")),
+        Column("term_start", gettext_lazy("term starts")),
+        Column("term_end", gettext_lazy("term ends")),
+        Column("renews", gettext_lazy("renews"), link=True),
+        Column("notes", gettext_lazy("notes")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -78,7 +76,7 @@ class AgreementUpdate(AgreementViews, ObjectUpdateView):
 
 class AgreementPartyAdd(ObjectActionView):
     model = Agreement
-    success_message = L("Party added.")
+    success_message = gettext_lazy("Party added.")
 
     def post(self, request, pk):
         agreement = self.get_object()
@@ -135,15 +133,19 @@ class PlanViews(TrialMixin):
 
 class PlanList(PlanViews, ObjectListView):
     columns = [
-        Column("platform", L("platform"), link=True),
-        Column("get_kind_display", L("kind")),
-        Column("effective_from", L("in force from")),
-        Column("agreement", L("agreement")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("effective_from", gettext_lazy("in force from")),
+        Column("agreement", gettext_lazy("agreement")),
     ]
 
 
 class PlanDetail(PlanViews, ObjectDetailView):
-    fields = [*PlanList.columns, Column("description", L("description")), Column("document", L("document"))]
+    fields = [
+        *PlanList.columns,
+        Column("description", gettext_lazy("description")),
+        Column("document", gettext_lazy("document")),
+    ]
 
 
 class PlanCreate(PlanViews, ObjectCreateView):
@@ -177,13 +179,13 @@ class IncidentViews(TrialMixin):
 class IncidentList(IncidentViews, ObjectListView):
     template_name = "supervision/trial/incident_list.html"
     columns = [
-        Column("occurred_on", L("date"), link=True),
-        Column("platform", L("platform")),
-        Column("project_name", L("project")),
-        Column("bidder", L("bidder")),
-        Column("vendor", L("CA vendor")),
-        Column("get_cause_display", L("cause")),
-        Column("get_outcome_display", L("outcome")),
+        Column("occurred_on", gettext_lazy("date"), link=True),
+        Column("platform", gettext_lazy("platform")),
+        Column("project_name", gettext_lazy("project")),
+        Column("bidder", gettext_lazy("bidder")),
+        Column("vendor", gettext_lazy("CA vendor")),
+        Column("get_cause_display", gettext_lazy("cause")),
+        Column("get_outcome_display", gettext_lazy("outcome")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -196,17 +198,17 @@ class IncidentList(IncidentViews, ObjectListView):
 
 class IncidentDetail(IncidentViews, ObjectDetailView):
     fields = [
-        Column("occurred_on", L("date")),
-        Column("platform", L("platform"), link=True),
-        Column("project_code", L("project number")),
-        Column("project_name", L("project")),
-        Column("bidder", L("bidder")),
-        Column("vendor", L("CA vendor")),
-        Column("get_cause_display", L("cause")),
-        Column("remedy_applied", L("remedy applied")),
-        Column("get_outcome_display", L("outcome")),
-        Column("get_responsible_display", L("responsible party")),
-        Column("notes", L("notes")),
+        Column("occurred_on", gettext_lazy("date")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("project_code", gettext_lazy("project number")),
+        Column("project_name", gettext_lazy("project")),
+        Column("bidder", gettext_lazy("bidder")),
+        Column("vendor", gettext_lazy("CA vendor")),
+        Column("get_cause_display", gettext_lazy("cause")),
+        Column("remedy_applied", gettext_lazy("remedy applied")),
+        Column("get_outcome_display", gettext_lazy("outcome")),
+        Column("get_responsible_display", gettext_lazy("responsible party")),
+        Column("notes", gettext_lazy("notes")),
     ]
 
 

@@ -23,8 +23,6 @@ from supervision.trial import filters, rounds, usage, xlsx
 from supervision.views.actions import error_text
 from supervision.views.trial import TrialMixin
 
-L = gettext_lazy
-
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=xlsx.XLSX_TYPE)
@@ -47,13 +45,13 @@ class ReportViews(TrialMixin):
 
 class ReportList(ReportViews, ObjectListView):
     columns = [
-        Column("platform", L("platform"), link=True),
-        Column("period", L("reporting period")),
-        Column("starts_on", L("period from")),
-        Column("ends_on", L("period to")),
-        Column("submitted_at", L("submitted at")),
-        Column("is_late", L("reported late")),
-        Column("get_via_display", L("submitted via")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("period", gettext_lazy("reporting period")),
+        Column("starts_on", gettext_lazy("period from")),
+        Column("ends_on", gettext_lazy("period to")),
+        Column("submitted_at", gettext_lazy("submitted at")),
+        Column("is_late", gettext_lazy("reported late")),
+        Column("get_via_display", gettext_lazy("submitted via")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -66,15 +64,15 @@ class ReportList(ReportViews, ObjectListView):
 class ReportDetail(ReportViews, ObjectDetailView):
     template_name = "supervision/trial/usagereport_detail.html"
     fields = [
-        Column("platform", L("platform"), link=True),
-        Column("period", L("reporting period")),
-        Column("starts_on", L("period from")),
-        Column("ends_on", L("period to")),
-        Column("submitted_at", L("submitted at")),
-        Column("submitted_by", L("submitted by")),
-        Column("get_via_display", L("submitted via")),
-        Column("is_late", L("reported late")),
-        Column("notes", L("notes")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("period", gettext_lazy("reporting period")),
+        Column("starts_on", gettext_lazy("period from")),
+        Column("ends_on", gettext_lazy("period to")),
+        Column("submitted_at", gettext_lazy("submitted at")),
+        Column("submitted_by", gettext_lazy("submitted by")),
+        Column("get_via_display", gettext_lazy("submitted via")),
+        Column("is_late", gettext_lazy("reported late")),
+        Column("notes", gettext_lazy("notes")),
     ]
 
     def get_context_data(self, **kwargs):
