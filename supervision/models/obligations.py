@@ -135,5 +135,11 @@ class Obligation(PartyModel, BaseModel):
         return (self.due_date - (today or timezone.localdate())).days
 
     def age_days(self, today=None) -> int:
-        """How long it has been open: for duties with no date (“as soon as possible”)."""
-        return ((today or timezone.localdate()) - timezone.localtime(self.created).date()).days
+        """How long it has been open: for duties with no date (“as soon as possible”).
+
+        A duty is open from the directive that creates it, not from the day the row was entered
+        (the 2019 duties were recorded years later)."""
+        opened = timezone.localtime(self.created).date()
+        if self.directive_id and self.directive.earliest_date < opened:
+            opened = self.directive.earliest_date
+        return ((today or timezone.localdate()) - opened).days
