@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from certificates.models import CACertificate
 from supervision.models import Obligation
-from supervision.services import ensure_obligation, fulfil_obligations
+from supervision.services import ensure_obligation, fulfil_obligations, notify_about_obligation
 
 THRESHOLDS = (365, 180, 90, 30)
 MESSAGE_LANGUAGE = "zh-hans"
@@ -70,8 +69,6 @@ def ensure_expiry_obligation(cert: CACertificate, today: datetime.date) -> tuple
 
 def remind(cert: CACertificate, obligation: Obligation, today: datetime.date) -> int:
     """Write the notice of the latest threshold reached (once per recipient); returns rows written."""
-    from supervision.engine.notify import party_recipients, write
-
     if obligation.status not in Obligation.PENDING:
         return 0
     due = obligation.due_date
@@ -93,17 +90,7 @@ def remind(cert: CACertificate, obligation: Obligation, today: datetime.date) ->
             "date": due.isoformat(),
             "left": (due - today).days,
         }
-    return len(
-        write(
-            topic=f"obligation:{obligation.pk}",
-            stage=f"d{threshold}",
-            recipients=party_recipients(cert.vendor),
-            subject=subject,
-            body=body,
-            link=f"{settings.BASE_URL}{obligation.get_absolute_url()}",
-            obligation_id=obligation.pk,
-        )
-    )
+    return notify_about_obligation(obligation=obligation, stage=f"d{threshold}", subject=subject, body=body)
 
 
 def check_certificates(certs, today: datetime.date | None = None) -> dict:

@@ -130,3 +130,24 @@ def ensure_obligation(
         return obligation
 
     return _get_or_create(Obligation, dedup_key, build)
+
+
+def notify_about_obligation(*, obligation: Obligation, stage: str, subject: str, body: str) -> int:
+    """Message every recipient of the obligation's party (contacts, shared mailbox, portal users) once
+    for this stage, through the reminder engine's channels; for deadlines with stages of their own
+    (a CA certificate's 365/180/90/30 days). Returns how many notifications were written now."""
+    from django.conf import settings
+
+    from supervision.engine.notify import party_recipients, write
+
+    return len(
+        write(
+            topic=f"obligation:{obligation.pk}",
+            stage=stage,
+            recipients=party_recipients(obligation.party),
+            subject=subject,
+            body=body,
+            link=f"{settings.BASE_URL}{obligation.get_absolute_url()}",
+            obligation_id=obligation.pk,
+        )
+    )
