@@ -13,7 +13,7 @@ from typing import TypeVar
 from django.db import models
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SEED_APPS = ["supervision", "certificates", "fees"]
+SEED_APPS = ["supervision", "certificates", "fees", "trial"]
 DEMO_MARK = "示例"
 
 Log = Callable[[str], None]

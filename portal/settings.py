@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision",
     "certificates",
     "fees",
+    "trial",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from portal import public, views
+from portal import views
+from trial import public
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("registry/", include("supervision.urls")),
     path("fees/", include("fees.urls")),
     path("ca/", include("certificates.urls")),
-    path("trial/", include("supervision.urls_trial")),
+    path("trial/", include("trial.urls")),
     path("public/trial/", public.directory, name="public_directory"),
     path("public/trial/announcements/<int:pk>/", public.announcement, name="public_announcement"),
     path("public/trial/announcements/<int:pk>/preview/", public.announcement_preview, name="announcement_preview"),

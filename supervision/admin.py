@@ -144,6 +144,3 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-from supervision import admin_trial  # noqa: E402, F401  (the trial's admin pages)

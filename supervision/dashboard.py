@@ -86,6 +86,4 @@ def deadline_cards(user) -> list[Card]:
 
 
 def cards(user) -> list[Card]:
-    from supervision.trial.dashboard import cards as trial_cards
-
-    return deadline_cards(user) + registry_cards(user) + trial_cards(user)
+    return deadline_cards(user) + registry_cards(user)

@@ -51,6 +51,4 @@ def deadline_items(user) -> list[NavItem]:
 
 
 def items(user) -> list[NavItem]:
-    from supervision.trial.navigation import items as trial_items
-
-    return registry_items(user) + deadline_items(user) + trial_items(user)
+    return registry_items(user) + deadline_items(user)

@@ -64,9 +64,7 @@ def load_facts(log: Log) -> int:
             platform.domains.set(all_domains)
         written += changed
     log(f"registry facts: {written} rows written")
-    from supervision.trial import seed as seed_trial
-
-    return written + seed_deadlines.load_facts(log) + seed_trial.load_facts(log)
+    return written + seed_deadlines.load_facts(log)
 
 
 def demo_regions():

@@ -62,11 +62,3 @@ def render_criticism_pdf(criticism_id: int) -> str:
     from supervision.engine.criticism import render_pdf
 
     return render_pdf(criticism_id).pdf.name
-
-
-@shared_task(name="supervision.trial_checks")
-def trial_checks(today: str | None = None) -> dict:
-    """The 2023 trial's rules: pilot-city coverage on the administrators' date, incidents without a plan."""
-    from supervision.trial.checks import run_checks
-
-    return run_checks(_date(today))

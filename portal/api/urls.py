@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from certificates.api.urls import router as certificates_router
 from fees.api.urls import router as fees_router
-from supervision.api.trial import router as trial_router
 from supervision.api.urls import router as supervision_router
+from trial.api.urls import router as trial_router
 
 router = DefaultRouter()
 for app_router in (supervision_router, certificates_router, fees_router, trial_router):

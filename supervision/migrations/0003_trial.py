@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import rules.contrib.models
 import simple_history.models
-import supervision.models.trial_feedback
+import trial.models.feedback
 import supervision.models.uploads
 from django.conf import settings
 from django.db import migrations, models
@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('tracking_number', models.CharField(default=supervision.models.trial_feedback.new_tracking_number, editable=False, max_length=24, unique=True, verbose_name='tracking number')),
+                ('tracking_number', models.CharField(default=trial.models.feedback.new_tracking_number, editable=False, max_length=24, unique=True, verbose_name='tracking number')),
                 ('category', models.CharField(choices=[('refusal', 'A platform refused a network-shared certificate'), ('prohibited_fee', 'A prohibited fee was charged'), ('decryption', 'Decryption failed'), ('suggestion', 'Suggestion'), ('other', 'Other')], max_length=20, verbose_name='category')),
                 ('description', models.TextField(verbose_name='description')),
                 ('attachment', models.FileField(blank=True, upload_to='trial/feedback/%Y/%m/', verbose_name='attachment')),
@@ -273,7 +273,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('created', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
                 ('updated', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('tracking_number', models.CharField(db_index=True, default=supervision.models.trial_feedback.new_tracking_number, editable=False, max_length=24, verbose_name='tracking number')),
+                ('tracking_number', models.CharField(db_index=True, default=trial.models.feedback.new_tracking_number, editable=False, max_length=24, verbose_name='tracking number')),
                 ('category', models.CharField(choices=[('refusal', 'A platform refused a network-shared certificate'), ('prohibited_fee', 'A prohibited fee was charged'), ('decryption', 'Decryption failed'), ('suggestion', 'Suggestion'), ('other', 'Other')], max_length=20, verbose_name='category')),
                 ('description', models.TextField(verbose_name='description')),
                 ('attachment', models.TextField(blank=True, max_length=100, verbose_name='attachment')),

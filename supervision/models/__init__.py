@@ -8,26 +8,10 @@ from supervision.models.obligations import Obligation
 from supervision.models.party import PARTY_FIELDS, PartyModel, party_field, party_lookup
 from supervision.models.registry import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 from supervision.models.reminders import Notification, ReminderPolicy
-from supervision.models.trial import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
-from supervision.models.trial_agreements import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
-from supervision.models.trial_feedback import Feedback
-from supervision.models.trial_usage import UsageLine, UsageReport
 from supervision.models.uploads import ObligationFile, ResponseFile
 
 __all__ = [
     "PARTY_FIELDS",
-    "Agreement",
-    "AgreementParty",
-    "Announcement",
-    "Coverage",
-    "DecryptionIncident",
-    "Feedback",
-    "RemedyPlan",
-    "ReportingPeriod",
-    "TrialParticipant",
-    "TrialRound",
-    "UsageLine",
-    "UsageReport",
     "Authority",
     "BusinessDomain",
     "CAVendor",

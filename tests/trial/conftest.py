@@ -64,7 +64,7 @@ def vendors(registry):
 
 @pytest.fixture
 def round2023(registry):
-    from supervision.models import TrialRound
+    from trial.models import TrialRound
 
     return TrialRound.objects.get(code="2023")
 
@@ -87,11 +87,11 @@ def operator_of(registry):
 @pytest.fixture
 def world(personas, platforms, vendors, round2023):
     """One record of every kind on each of the four platforms; Puyang and Zhengzhou join the 2023 round."""
-    from supervision.models import (
+    from supervision.models import BusinessDomain
+    from trial.models import (
         Agreement,
         AgreementParty,
         Announcement,
-        BusinessDomain,
         Coverage,
         DecryptionIncident,
         Feedback,

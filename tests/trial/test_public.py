@@ -7,8 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from supervision.models import Announcement, Feedback, Platform
-from supervision.models.trial_feedback import TRACKING_ALPHABET, new_tracking_number
+from supervision.models import Platform
+from trial.models import Announcement, Feedback
+from trial.models.feedback import TRACKING_ALPHABET, new_tracking_number
 
 pytestmark = pytest.mark.django_db
 

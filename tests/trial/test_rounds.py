@@ -7,20 +7,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from supervision.models import (
-    Agreement,
-    Coverage,
-    DecryptionIncident,
-    Directive,
-    Finding,
-    Obligation,
-    Platform,
-    RemedyPlan,
-    TrialParticipant,
-    TrialRound,
-)
-from supervision.tasks import trial_checks
-from supervision.trial import checks, rounds, workflow
+from supervision.models import Directive, Finding, Obligation, Platform
+from trial import checks, rounds, workflow
+from trial.models import Agreement, Coverage, DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
+from trial.tasks import trial_checks
 
 pytestmark = pytest.mark.django_db
 

@@ -15,16 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from supervision.engine.sweep import run_sweep
-from supervision.models import (
-    Announcement,
-    BusinessDomain,
-    DecryptionIncident,
-    Feedback,
-    Finding,
-    Obligation,
-    TrialParticipant,
-    UsageReport,
-)
+from supervision.models import BusinessDomain, Finding, Obligation
+from trial.models import Announcement, DecryptionIncident, Feedback, TrialParticipant, UsageReport
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from supervision.models import BusinessDomain, Feedback, Finding, Obligation, Platform
+from supervision.models import BusinessDomain, Finding, Obligation, Platform
+from trial.models import Feedback
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from supervision.models import (
+from supervision.models import BusinessDomain, Platform
+from trial.models import (
     Agreement,
     Announcement,
-    BusinessDomain,
     Coverage,
     DecryptionIncident,
     Feedback,
-    Platform,
     RemedyPlan,
     TrialRound,
     UsageLine,

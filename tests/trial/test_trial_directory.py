@@ -9,8 +9,9 @@ from django.urls import reverse
 from certificates.chains import store_certificates
 from certificates.models import RecognitionRecord, SharedApp, TrustListEntry
 from certificates.x509.parse import load_certificates
-from portal.public import platform_directory
-from supervision.models import Announcement, Platform
+from supervision.models import Platform
+from trial.models import Announcement
+from trial.public import platform_directory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,19 +7,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from supervision.models import (
+from supervision.models import BusinessDomain, Platform
+from trial.models import (
     Agreement,
     Announcement,
-    BusinessDomain,
     Coverage,
     DecryptionIncident,
     Feedback,
-    Platform,
     TrialParticipant,
     UsageLine,
     UsageReport,
 )
-from supervision.trial.rounds import sync_round
+from trial.rounds import sync_round
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ said per kind; everybody logged in sees published announcements, rounds, periods
 import pytest
 from django.urls import reverse
 
-from supervision.models import (
+from trial.models import (
     Agreement,
     Announcement,
     Coverage,
@@ -207,7 +207,7 @@ def test_add_pages_and_report_pages_per_role(world, client_for):
 
 
 def test_overview_shows_duty_cells_only_in_scope(world, client_for, platforms):
-    from supervision.trial.rounds import sync_round
+    from trial.rounds import sync_round
 
     sync_round(TrialRound.objects.get(code="2023"))
     for persona in PERSONAS[:-1]:
@@ -275,9 +275,9 @@ ADMIN_PAGES = {
 @pytest.mark.parametrize("kind", ADMIN_PAGES)
 def test_admin_changelists_are_scoped_and_read_only(world, client_for, kind):
     for persona in ("province", "puyang", "zhengzhou"):
-        response = client_for(persona).get(f"/admin/supervision/{ADMIN_PAGES[kind]}/")
+        response = client_for(persona).get(f"/admin/trial/{ADMIN_PAGES[kind]}/")
         assert response.status_code == 200, (kind, persona)
         shown = {o.pk for o in response.context["cl"].result_list}
         assert shown == expected(kind, persona), (kind, persona)
         assert not response.context["has_add_permission"]
-    assert client_for("szca").get(f"/admin/supervision/{ADMIN_PAGES[kind]}/").status_code == 302
+    assert client_for("szca").get(f"/admin/trial/{ADMIN_PAGES[kind]}/").status_code == 302

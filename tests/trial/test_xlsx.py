@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from supervision.models import Feedback, Platform, TrialParticipant, UsageLine, UsageReport
-from supervision.trial.xlsx import IMPORT_HEADINGS, TABLE_HEADINGS, TITLE
+from supervision.models import Platform
+from trial.models import Feedback, TrialParticipant, UsageLine, UsageReport
+from trial.xlsx import IMPORT_HEADINGS, TABLE_HEADINGS, TITLE
 
 pytestmark = pytest.mark.django_db
 

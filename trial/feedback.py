@@ -1,0 +1,197 @@
+"""The bidders' feedback channel: limits (rate per address, size and type of the attachment, length of
+the text), submission and triage (answer, finding, national attention)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.models import Finding
+from supervision.models.uploads import SIGNATURES
+from supervision.services import raise_finding
+from trial.models import Feedback
+
+MAX_DESCRIPTION = 4000
+FINDING_KINDS = {
+    Feedback.Category.REFUSAL: Finding.Kind.REFUSAL,
+    Feedback.Category.PROHIBITED_FEE: Finding.Kind.PROHIBITED_FEE,
+}
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def rate() -> tuple[int, int]:
+    """(submissions, seconds) allowed per address: TRIAL_FEEDBACK_RATE, default 5 per hour."""
+    return tuple(_setting("TRIAL_FEEDBACK_RATE", (5, 3600)))
+
+
+def attachment_types() -> list[str]:
+    return list(_setting("TRIAL_FEEDBACK_ATTACHMENT_TYPES", ["pdf", "jpg", "jpeg", "png"]))
+
+
+def attachment_max_bytes() -> int:
+    return int(_setting("TRIAL_FEEDBACK_ATTACHMENT_MAX_BYTES", 2 * 1024 * 1024))
+
+
+def attachment_help() -> str:
+    return _("Optional. %(types)s, at most %(size).0f MB.") % {
+        "types": ", ".join(attachment_types()),
+        "size": attachment_max_bytes() / 1048576,
+    }
+
+
+def client_address(request) -> str:
+    """The sender's address as the web server saw it (behind a proxy, the proxy sets REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def address_hash(address: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+def over_rate(address: str) -> bool:
+    """Count one submission from ``address``; True once it exceeds the limit in the current window.
+    ``add`` + ``incr`` are atomic in Redis and in the local-memory cache."""
+    limit, seconds = rate()
+    key = f"trial-feedback:{address_hash(address)}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        count = 1
+    return count > limit
+
+
+def validate_description(text: str) -> None:
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError(
+            _("At most %(max)d characters (this text has %(n)d).") % {"max": MAX_DESCRIPTION, "n": len(text)}
+        )
+    if not text.strip():
+        raise ValidationError(_("Describe what happened."))
+
+
+def validate_attachment(upload) -> None:
+    name = PurePath(getattr(upload, "name", "") or "").name
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    allowed = attachment_types()
+    if extension not in allowed:
+        raise ValidationError(
+            _("“%(name)s”: files of type “%(ext)s” are not accepted (allowed: %(allowed)s).")
+            % {"name": name, "ext": extension or "?", "allowed": ", ".join(allowed)}
+        )
+    limit = attachment_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size).1f MB; the limit is %(limit).1f MB.")
+            % {"name": name, "size": upload.size / 1048576, "limit": limit / 1048576}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    check = SIGNATURES.get(extension)
+    if check is None or not check(head):
+        raise ValidationError(
+            _("“%(name)s”: the content is not a valid %(ext)s file.") % {"name": name, "ext": extension}
+        )
+
+
+def submit(form, address: str) -> Feedback:
+    feedback = form.save(commit=False)
+    feedback.sender_hash = address_hash(address)
+    if feedback.attachment:
+        feedback.attachment_name = PurePath(feedback.attachment.name).name[:200]
+    feedback.save()
+    return feedback
+
+
+# --- triage ----------------------------------------------------------------------------------------
+
+
+def _locked(feedback: Feedback) -> Feedback:
+    return Feedback.objects.select_for_update().get(pk=feedback.pk)
+
+
+def answer(feedback: Feedback, *, text: str, by) -> Feedback:
+    if not text.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    with transaction.atomic():
+        row = _locked(feedback)
+        row.answer = text.strip()
+        row.answered_at = timezone.now()
+        row.answered_by = by
+        if row.status == Feedback.Status.RECEIVED:
+            row.status = Feedback.Status.ANSWERED
+        row._history_user = by
+        row.save()
+    feedback.refresh_from_db()
+    return feedback
+
+
+def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str = "") -> Finding:
+    """Turn the feedback into a finding (once): a refusal breaks the notice; a fee goes to the vendor
+    when the administrator says so."""
+    if party == "vendor" and not feedback.vendor_id:
+        raise ValidationError({"party": _("This feedback names no CA vendor.")})
+    target = feedback.vendor if party == "vendor" else feedback.platform
+    kind = FINDING_KINDS.get(feedback.category, Finding.Kind.COMPLAINT_UPHELD)
+    text = (
+        summary.strip() or f"{feedback.get_category_display()}：{feedback.platform.name}（{feedback.tracking_number}）"
+    )
+    with transaction.atomic():
+        row = _locked(feedback)
+        finding, _new = raise_finding(
+            kind=kind,
+            party=target,
+            dedup_key=f"trial:feedback:{feedback.pk}",
+            summary=text,
+            facts={
+                "feedback": feedback.tracking_number,
+                "category": feedback.category,
+                "platform": feedback.platform.name,
+                "vendor": feedback.vendor.name if feedback.vendor_id else "",
+                "received": timezone.localtime(feedback.created).date().isoformat(),
+            },
+            evidence=feedback.description,
+            raised_by=by,
+        )
+        row.finding = finding
+        row.status = Feedback.Status.FINDING
+        row._history_user = by
+        row.save()
+    feedback.refresh_from_db()
+    return finding
+
+
+def mark_national(feedback: Feedback, *, note: str, by) -> Feedback:
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the national office should look at.")})
+    with transaction.atomic():
+        row = _locked(feedback)
+        row.national_attention = True
+        row.national_note = note.strip()
+        row.marked_at = timezone.now()
+        row._history_user = by
+        row.save()
+    feedback.refresh_from_db()
+    return feedback
+
+
+def close(feedback: Feedback, *, by) -> Feedback:
+    with transaction.atomic():
+        row = _locked(feedback)
+        row.status = Feedback.Status.CLOSED
+        row._history_user = by
+        row.save()
+    feedback.refresh_from_db()
+    return feedback

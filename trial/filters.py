@@ -1,0 +1,121 @@
+"""FilterSets of the trial, shared by the web lists and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from supervision.filters import SearchFilterSet
+from trial.models import (
+    Agreement,
+    Announcement,
+    Coverage,
+    DecryptionIncident,
+    Feedback,
+    RemedyPlan,
+    ReportingPeriod,
+    TrialParticipant,
+    TrialRound,
+    UsageLine,
+    UsageReport,
+)
+
+
+class PlatformFilterMixin(django_filters.FilterSet):
+    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
+
+
+class TrialRoundFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+
+    class Meta:
+        model = TrialRound
+        fields = ["directive"]
+
+
+class ReportingPeriodFilterSet(SearchFilterSet):
+    search_fields = ("label",)
+    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+
+    class Meta:
+        model = ReportingPeriod
+        fields = []
+
+
+class TrialParticipantFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("platform__name",)
+    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+
+    class Meta:
+        model = TrialParticipant
+        fields = ["is_pilot_city"]
+
+
+class AnnouncementFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("title", "platform__name")
+    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+
+    class Meta:
+        model = Announcement
+        fields = ["status"]
+
+
+class CoverageFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("platform__name", "domain__name")
+
+    class Meta:
+        model = Coverage
+        fields = ["domain", "level", "accepted"]
+
+
+class AgreementFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("title", "platform__name", "counterparty")
+
+    class Meta:
+        model = Agreement
+        fields = ["kind"]
+
+
+class RemedyPlanFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("platform__name", "description")
+
+    class Meta:
+        model = RemedyPlan
+        fields = ["kind"]
+
+
+class IncidentFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("project_code", "project_name", "bidder", "platform__name")
+    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("occurred from"))
+    occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("occurred until"))
+
+    class Meta:
+        model = DecryptionIncident
+        fields = ["cause", "outcome", "responsible"]
+
+
+class UsageReportFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("platform__name",)
+    round = django_filters.CharFilter(field_name="period__round__code", label=_("round"))
+
+    class Meta:
+        model = UsageReport
+        fields = ["period", "is_late", "via"]
+
+
+class UsageLineFilterSet(django_filters.FilterSet):
+    platform = django_filters.NumberFilter(field_name="report__platform_id", label=_("platform"))
+    period = django_filters.NumberFilter(field_name="report__period_id", label=_("reporting period"))
+    round = django_filters.CharFilter(field_name="report__period__round__code", label=_("round"))
+    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+
+    class Meta:
+        model = UsageLine
+        fields = []
+
+
+class FeedbackFilterSet(PlatformFilterMixin, SearchFilterSet):
+    search_fields = ("tracking_number", "description", "platform__name")
+
+    class Meta:
+        model = Feedback
+        fields = ["category", "status", "national_attention"]

@@ -1,0 +1,21 @@
+"""The 2023 national trial's models (发改办法规〔2023〕54号), re-exported here."""
+
+from trial.models.agreements import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
+from trial.models.feedback import Feedback
+from trial.models.rounds import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
+from trial.models.usage import UsageLine, UsageReport
+
+__all__ = [
+    "Agreement",
+    "AgreementParty",
+    "Announcement",
+    "Coverage",
+    "DecryptionIncident",
+    "Feedback",
+    "RemedyPlan",
+    "ReportingPeriod",
+    "TrialParticipant",
+    "TrialRound",
+    "UsageLine",
+    "UsageReport",
+]

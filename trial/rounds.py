@@ -1,0 +1,248 @@
+"""The duties a round creates for its participants, as obligations of the deadline engine.
+
+Every duty is one ``ensure_obligation`` with a stable deduplication key, so syncing a round again
+(after a date changed, a participant or a period was added) creates only what is missing, moves the
+due date of what is still pending, and fulfils at once what the platform has already done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from supervision.models import Obligation
+from supervision.services import ensure_obligation, fulfil_obligations
+from trial.models import (
+    Agreement,
+    Announcement,
+    Coverage,
+    RemedyPlan,
+    ReportingPeriod,
+    TrialParticipant,
+    TrialRound,
+    UsageReport,
+)
+
+LEVELS = (Coverage.Level.CITY, Coverage.Level.COUNTY)
+
+
+def round_key(trial_round: TrialRound) -> str:
+    """The obligations' matching key of a round's one-off duties."""
+    return f"trial:{trial_round.code}"
+
+
+def period_key(period: ReportingPeriod) -> str:
+    return f"trial:period:{period.pk}"
+
+
+@dataclass(frozen=True)
+class Duty:
+    kind: str
+    dedup_key: str
+    key: str
+    title: str
+    due_date: object
+    description: str
+
+
+def duties(participant: TrialParticipant, periods: list[ReportingPeriod] | None = None) -> list[Duty]:
+    """The duties of one participant in its round (rules 1–7 of the 2023 notice)."""
+    trial_round, platform = participant.round, participant.platform
+    code, pk, name = trial_round.code, platform.pk, platform.name
+    key = round_key(trial_round)
+    result = [
+        Duty(
+            Obligation.Kind.ANNOUNCEMENT,
+            f"trial:{code}:announcement:{pk}",
+            key,
+            f"{name}：发布网络共享数字证书应用公告",
+            trial_round.announcement_due,
+            "公告明确本平台网络共享数字证书应用覆盖的招标投标业务类型、适用范围、操作流程、注意事项，"
+            "以及数字证书服务机构和共享应用APP名录。",
+        ),
+        Duty(
+            Obligation.Kind.REMEDY_PLAN,
+            f"trial:{code}:remedy_plan:{pk}",
+            key,
+            f"{name}：部署数字证书解密失败的防范和救济保障方案",
+            trial_round.remedy_plan_due,
+            "自行研发部署，或者通过协议约定应用中国招标投标公共服务平台提供的解密失败防范和救济保障方案。",
+        ),
+        Duty(
+            Obligation.Kind.COMPONENT_AGREEMENT,
+            f"trial:{code}:component_agreement:{pk}",
+            key,
+            f"{name}：与中国招标投标公共服务平台签订互认组件技术运行服务协议",
+            trial_round.agreement_due,
+            "签订《网络共享数字证书互认组件技术运行服务协议》，界定前置机侧数字证书共享组件的应急保障和运维责任。",
+        ),
+    ]
+    if participant.is_pilot_city:
+        result.append(
+            Duty(
+                Obligation.Kind.COVERAGE,
+                f"trial:{code}:coverage:{pk}",
+                key,
+                f"{name}：在市、区（县）两级全部招标投标领域部署应用网络共享数字证书",
+                trial_round.coverage_due,
+                "首批营商环境创新试点城市在市、区（县）两级全部招标投标领域部署应用网络共享数字证书。",
+            )
+        )
+    for period in periods if periods is not None else trial_round.periods.all():
+        result.append(
+            Duty(
+                Obligation.Kind.USAGE_STATISTICS,
+                f"trial:{code}:usage:{period.pk}:{pk}",
+                period_key(period),
+                f"{name}：报送网络共享数字证书实际应用情况（{period.label}）",
+                period.due_date,
+                f"统计{period.starts_on:%Y-%m-%d}至{period.ends_on:%Y-%m-%d}网络共享数字证书实际应用情况，"
+                "按附件2格式报送。",
+            )
+        )
+    return result
+
+
+def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
+    """A pending obligation follows its round's date; an overdue one whose date moved ahead is open again."""
+    if not obligation.is_pending or obligation.due_date == due_date:
+        return False
+    obligation.due_date = due_date
+    if obligation.status == Obligation.Status.OVERDUE and (due_date is None or due_date >= timezone.localdate()):
+        obligation.status = Obligation.Status.OPEN
+    obligation._change_reason = "trial round dates changed"
+    if by is not None:
+        obligation._history_user = by
+    obligation.save(update_fields=["due_date", "status", "updated"])
+    return True
+
+
+def sync_participant(participant: TrialParticipant, by=None, periods=None) -> int:
+    """Create the participant's missing obligations, move pending due dates, fulfil what is done."""
+    trial_round = participant.round
+    created = 0
+    with transaction.atomic():
+        for duty in duties(participant, periods):
+            obligation, new = ensure_obligation(
+                party=participant.platform,
+                kind=duty.kind,
+                title=duty.title,
+                due_date=duty.due_date,
+                dedup_key=duty.dedup_key,
+                directive=trial_round.directive,
+                key=duty.key,
+                description=duty.description,
+                created_by=by,
+                campaign=f"trial:{trial_round.code}",
+            )
+            created += new
+            if not new:
+                _move_due_date(obligation, duty.due_date, by)
+        record_evidence(participant)
+    return created
+
+
+def sync_round(trial_round: TrialRound, by=None) -> int:
+    periods = list(trial_round.periods.all())
+    participants = trial_round.participants.select_related("platform", "round", "round__directive")
+    return sum(sync_participant(participant, by, periods) for participant in participants)
+
+
+def record_evidence(participant: TrialParticipant) -> int:
+    """Fulfil the duties the platform has already met (a plan, a signed agreement, a published
+    announcement, complete coverage, submitted reports)."""
+    platform, trial_round = participant.platform, participant.round
+    key = round_key(trial_round)
+    done = 0
+    plan = RemedyPlan.objects.filter(platform=platform).first()
+    if plan is not None:
+        done += plan_recorded(plan)
+    signed = Agreement.objects.filter(platform=platform, kind=Agreement.Kind.COMPONENT, signed_on__isnull=False).first()
+    if signed is not None:
+        done += agreement_signed(signed)
+    announcement = Announcement.objects.published().filter(round=trial_round, platform=platform).first()
+    if announcement is not None:
+        done += fulfil_obligations(
+            party=platform, kind=Obligation.Kind.ANNOUNCEMENT, key=key, evidence=announcement_evidence(announcement)
+        )
+    if participant.is_pilot_city and not coverage_gaps(participant):
+        done += fulfil_obligations(
+            party=platform, kind=Obligation.Kind.COVERAGE, key=key, evidence="市、区（县）两级全部要求领域均已应用。"
+        )
+    for report in UsageReport.objects.filter(platform=platform, period__round=trial_round).select_related("period"):
+        done += report_submitted(report)
+    return done
+
+
+def announcement_evidence(announcement: Announcement) -> str:
+    return f"公告已发布：{announcement.title}（{announcement.get_public_url()}）"
+
+
+def plan_recorded(plan: RemedyPlan, by=None) -> int:
+    return fulfil_obligations(
+        party=plan.platform,
+        kind=Obligation.Kind.REMEDY_PLAN,
+        evidence=f"解密失败防范和救济保障方案：{plan.get_kind_display()}，{plan.effective_from:%Y-%m-%d}起施行。",
+        by=by,
+    )
+
+
+def agreement_signed(agreement: Agreement, by=None) -> int:
+    if agreement.kind != Agreement.Kind.COMPONENT or not agreement.signed_on:
+        return 0
+    return fulfil_obligations(
+        party=agreement.platform,
+        kind=Obligation.Kind.COMPONENT_AGREEMENT,
+        evidence=f"{agreement.title}，{agreement.signed_on:%Y-%m-%d}签订。",
+        by=by,
+    )
+
+
+def report_submitted(report: UsageReport, by=None) -> int:
+    late = "（逾期报送）" if report.is_late else ""
+    return fulfil_obligations(
+        party=report.platform,
+        kind=Obligation.Kind.USAGE_STATISTICS,
+        key=period_key(report.period),
+        evidence=f"已于{report.submitted_on:%Y-%m-%d}报送{report.period.label}统计{late}。",
+        by=by,
+    )
+
+
+def coverage_gaps(participant: TrialParticipant, on=None) -> list[tuple]:
+    """(field, level) pairs a pilot city must cover and does not (accepted since ``on`` at the latest)."""
+    on = on or timezone.localdate()
+    required = list(participant.round.coverage_domains.all())
+    covered = set(
+        Coverage.objects.filter(platform=participant.platform, accepted=True, since__lte=on).values_list(
+            "domain_id", "level"
+        )
+    )
+    return [(domain, level) for domain in required for level in LEVELS if (domain.pk, level) not in covered]
+
+
+def report_withdrawn(report: UsageReport, by=None) -> int:
+    """A withdrawn report owes its period again: the fulfilled duty is pending once more (open, or
+    overdue after its date), so the engine resumes its reminders."""
+    today = timezone.localdate()
+    reopened = 0
+    duties = Obligation.objects.filter(
+        platform_id=report.platform_id,
+        kind=Obligation.Kind.USAGE_STATISTICS,
+        key=period_key(report.period),
+        status=Obligation.Status.FULFILLED,
+    )
+    for obligation in duties:
+        late = obligation.due_date is not None and obligation.due_date < today
+        obligation.status = Obligation.Status.OVERDUE if late else Obligation.Status.OPEN
+        obligation.fulfilled_at = None
+        obligation.fulfilled_by = None
+        obligation.evidence = ""
+        obligation._change_reason = "usage report withdrawn"
+        if by is not None:
+            obligation._history_user = by
+        obligation.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "evidence", "updated"])
+        reopened += 1
+    return reopened

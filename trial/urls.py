@@ -1,0 +1,82 @@
+"""URLs of the 2023 trial (included at ``trial/``); the public announcement and directory pages are
+the portal's (``trial.public``), the public feedback form and status page are here."""
+
+from django.urls import path
+
+from portal.crud import crud_urls as crud
+from trial.views import feedback as feedback
+from trial.views import records as records
+from trial.views import rounds as views
+from trial.views import usage as usage
+
+app_name = "trial"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    *crud("rounds", "round", views.RoundList, views.RoundDetail, views.RoundCreate, views.RoundUpdate),
+    path("rounds/<int:pk>/sync/", views.round_sync, name="round_sync"),
+    *crud("periods", "period", views.PeriodList, views.PeriodDetail, views.PeriodCreate, views.PeriodUpdate),
+    *crud(
+        "participants",
+        "participant",
+        views.ParticipantList,
+        views.ParticipantDetail,
+        views.ParticipantCreate,
+        views.ParticipantUpdate,
+    ),
+    *crud(
+        "announcements",
+        "announcement",
+        views.AnnouncementList,
+        views.AnnouncementDetail,
+        views.AnnouncementCreate,
+        views.AnnouncementUpdate,
+    ),
+    path("announcements/<int:pk>/approve/", views.AnnouncementApprove.as_view(), name="announcement_approve"),
+    path("announcements/<int:pk>/publish/", views.AnnouncementPublish.as_view(), name="announcement_publish"),
+    path("announcements/<int:pk>/return/", views.AnnouncementReturn.as_view(), name="announcement_return"),
+    path("coverage/overview/", views.coverage_overview, name="coverage_overview"),
+    *crud("coverage", "coverage", views.CoverageList, views.CoverageDetail, views.CoverageCreate, views.CoverageUpdate),
+    *crud(
+        "agreements",
+        "agreement",
+        records.AgreementList,
+        records.AgreementDetail,
+        records.AgreementCreate,
+        records.AgreementUpdate,
+    ),
+    path("agreements/<int:pk>/parties/", records.AgreementPartyAdd.as_view(), name="agreement_party_add"),
+    path("agreements/parties/<int:pk>/delete/", records.agreement_party_delete, name="agreement_party_delete"),
+    path("agreements/<int:pk>/scan/", records.agreement_scan, name="agreement_scan"),
+    *crud("plans", "remedyplan", records.PlanList, records.PlanDetail, records.PlanCreate, records.PlanUpdate),
+    path("plans/<int:pk>/document/", records.plan_document, name="remedyplan_document"),
+    *crud(
+        "incidents",
+        "incident",
+        records.IncidentList,
+        records.IncidentDetail,
+        records.IncidentCreate,
+        records.IncidentUpdate,
+    ),
+    # --- usage statistics ---
+    path("usage/", usage.ReportList.as_view(), name="usagereport_list"),
+    path("usage/<int:pk>/", usage.ReportDetail.as_view(), name="usagereport_detail"),
+    path("usage/<int:pk>/delete/", usage.report_delete, name="usagereport_delete"),
+    path("usage/new/", usage.report_submit, name="usage_submit"),
+    path("usage/import/", usage.report_import, name="usage_import"),
+    path("usage/template.xlsx", usage.report_template, name="usage_template"),
+    path("usage/national/", usage.national_table, name="national_table"),
+    path("usage/national.xlsx", usage.national_table_xlsx, name="national_table_xlsx"),
+    # --- bidders' feedback: public ---
+    path("feedback/new/", feedback.feedback_new, name="feedback_new"),
+    path("feedback/status/", feedback.feedback_status, name="feedback_status"),
+    # --- bidders' feedback: triage ---
+    path("feedback/", feedback.FeedbackList.as_view(), name="feedback_list"),
+    path("feedback/national/", feedback.feedback_national, name="feedback_national"),
+    path("feedback/<int:pk>/", feedback.FeedbackDetail.as_view(), name="feedback_detail"),
+    path("feedback/<int:pk>/answer/", feedback.FeedbackAnswer.as_view(), name="feedback_answer"),
+    path("feedback/<int:pk>/finding/", feedback.FeedbackToFinding.as_view(), name="feedback_finding"),
+    path("feedback/<int:pk>/national/", feedback.FeedbackNational.as_view(), name="feedback_mark_national"),
+    path("feedback/<int:pk>/close/", feedback.FeedbackClose.as_view(), name="feedback_close"),
+    path("feedback/<int:pk>/attachment/", feedback.feedback_attachment, name="feedback_attachment"),
+]

@@ -1,0 +1,220 @@
+"""Pages of the trial's agreements (with their parties and scanned copies), remedy plans and the
+decryption-incident log (with counts per platform and vendor)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from supervision.models import Obligation
+from supervision.views.actions import ObjectActionView
+from trial import filters, forms, workflow
+from trial.models import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
+from trial.views.rounds import TrialMixin
+
+# --- agreements ------------------------------------------------------------------------------------
+
+
+class AgreementViews(TrialMixin):
+    model = Agreement
+    form_class = forms.AgreementForm
+    filterset_class = filters.AgreementFilterSet
+    select_related = ("platform",)
+
+    def after_save(self, obj) -> None:
+        workflow.agreement_saved(obj, self.request.user)
+
+
+class AgreementList(AgreementViews, ObjectListView):
+    columns = [
+        Column("title", gettext_lazy("title"), link=True),
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("platform", gettext_lazy("platform")),
+        Column("signed_on", gettext_lazy("signed on")),
+        Column("term_end", gettext_lazy("term ends")),
+    ]
+
+
+class AgreementDetail(AgreementViews, ObjectDetailView):
+    template_name = "trial/agreement_detail.html"
+    fields = [
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("counterparty", gettext_lazy("counterparty")),
+        Column("signed_on", gettext_lazy("signed on")),
+        Column("term_start", gettext_lazy("term starts")),
+        Column("term_end", gettext_lazy("term ends")),
+        Column("renews", gettext_lazy("renews"), link=True),
+        Column("notes", gettext_lazy("notes")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parties"] = AgreementParty.objects.filter(agreement=self.object).select_related("vendor")
+        context["party_form"] = forms.AgreementPartyForm(user=self.request.user)
+        context["renewals"] = Obligation.objects.visible_to(self.request.user).filter(
+            kind=Obligation.Kind.AGREEMENT_RENEWAL, key=f"agreement:{self.object.pk}"
+        )
+        return context
+
+
+class AgreementCreate(AgreementViews, ObjectCreateView):
+    pass
+
+
+class AgreementUpdate(AgreementViews, ObjectUpdateView):
+    pass
+
+
+class AgreementPartyAdd(ObjectActionView):
+    model = Agreement
+    success_message = gettext_lazy("Party added.")
+
+    def post(self, request, pk):
+        agreement = self.get_object()
+        form = forms.AgreementPartyForm(request.POST, user=request.user)
+        form.instance.agreement = agreement
+        if form.is_valid():
+            form.save()
+            messages.success(request, self.success_message)
+        else:
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(agreement.get_absolute_url())
+
+
+@login_required
+@require_POST
+def agreement_party_delete(request, pk):
+    party = get_object_or_404(AgreementParty.objects.visible_to(request.user).select_related("agreement"), pk=pk)
+    if not request.user.has_perm(AgreementParty.get_perm("change"), party):
+        raise PermissionDenied
+    agreement = party.agreement
+    party.delete()
+    messages.success(request, _("Party removed."))
+    return redirect(agreement.get_absolute_url())
+
+
+def download(field_file, name: str):
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=name)
+
+
+@login_required
+def agreement_scan(request, pk):
+    agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+    return download(agreement.scan, agreement.scan.name.rsplit("/", 1)[-1] if agreement.scan else "")
+
+
+# --- remedy plans and incidents --------------------------------------------------------------------
+
+
+class PlanViews(TrialMixin):
+    model = RemedyPlan
+    form_class = forms.RemedyPlanForm
+    filterset_class = filters.RemedyPlanFilterSet
+    select_related = ("platform", "agreement")
+
+    def after_save(self, obj) -> None:
+        workflow.plan_saved(obj, self.request.user)
+
+
+class PlanList(PlanViews, ObjectListView):
+    columns = [
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("get_kind_display", gettext_lazy("kind")),
+        Column("effective_from", gettext_lazy("in force from")),
+        Column("agreement", gettext_lazy("agreement")),
+    ]
+
+
+class PlanDetail(PlanViews, ObjectDetailView):
+    fields = [
+        *PlanList.columns,
+        Column("description", gettext_lazy("description")),
+        Column("document", gettext_lazy("document")),
+    ]
+
+
+class PlanCreate(PlanViews, ObjectCreateView):
+    pass
+
+
+class PlanUpdate(PlanViews, ObjectUpdateView):
+    pass
+
+
+@login_required
+def plan_document(request, pk):
+    plan = get_object_or_404(RemedyPlan.objects.visible_to(request.user), pk=pk)
+    return download(plan.document, plan.document.name.rsplit("/", 1)[-1] if plan.document else "")
+
+
+class IncidentViews(TrialMixin):
+    model = DecryptionIncident
+    form_class = forms.IncidentForm
+    filterset_class = filters.IncidentFilterSet
+    select_related = ("platform", "vendor")
+
+    @property
+    def url_name(self) -> str:
+        return "incident"
+
+    def after_save(self, obj) -> None:
+        workflow.incident_saved(obj, self.request.user)
+
+
+class IncidentList(IncidentViews, ObjectListView):
+    template_name = "trial/incident_list.html"
+    columns = [
+        Column("occurred_on", gettext_lazy("date"), link=True),
+        Column("platform", gettext_lazy("platform")),
+        Column("project_name", gettext_lazy("project")),
+        Column("bidder", gettext_lazy("bidder")),
+        Column("vendor", gettext_lazy("CA vendor")),
+        Column("get_cause_display", gettext_lazy("cause")),
+        Column("get_outcome_display", gettext_lazy("outcome")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["filter"].qs.order_by()
+        context["by_platform"] = rows.values("platform__name").annotate(n=Count("pk")).order_by("-n", "platform__name")
+        context["by_vendor"] = rows.values("vendor__name").annotate(n=Count("pk")).order_by("-n", "vendor__name")
+        return context
+
+
+class IncidentDetail(IncidentViews, ObjectDetailView):
+    fields = [
+        Column("occurred_on", gettext_lazy("date")),
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("project_code", gettext_lazy("project number")),
+        Column("project_name", gettext_lazy("project")),
+        Column("bidder", gettext_lazy("bidder")),
+        Column("vendor", gettext_lazy("CA vendor")),
+        Column("get_cause_display", gettext_lazy("cause")),
+        Column("remedy_applied", gettext_lazy("remedy applied")),
+        Column("get_outcome_display", gettext_lazy("outcome")),
+        Column("get_responsible_display", gettext_lazy("responsible party")),
+        Column("notes", gettext_lazy("notes")),
+    ]
+
+
+class IncidentCreate(IncidentViews, ObjectCreateView):
+    pass
+
+
+class IncidentUpdate(IncidentViews, ObjectUpdateView):
+    pass
