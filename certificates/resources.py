@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from certificates import workflow
+from certificates import findings, workflow
 from certificates.models import (
     CACertificate,
     RecognitionRecord,
@@ -292,7 +292,6 @@ class TrustListResource(ScopedResource):
         super().after_import(dataset, result, **kwargs)
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
-        from certificates import findings
 
         for platform in Platform.objects.filter(pk__in=self.touched_platforms):
             findings.after_trust_list_change(platform, by=self.user)

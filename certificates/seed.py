@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from certificates import findings
+from certificates import expiry, findings
 from certificates.chains import store_certificates
 from certificates.models import (
     CACertificate,
@@ -310,7 +310,6 @@ def load_demo(log: Log, password: str) -> int:
         written += findings.fulfil_recognition_obligations(vendor)
     result = findings.sweep(today)
     written += result["discrepancies"] + result["unfiled_vendors"]
-    from certificates import expiry
 
     for cert in CACertificate.objects.filter(is_demo=True).select_related("vendor"):
         written += expiry.ensure_expiry_obligation(cert, today)[1]  # the daily task sends the notices

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates import findings  # the rules that depend on the status (obligations, findings)
 from certificates.models import RecognitionEvent, RecognitionEvidence, RecognitionRecord, RecognitionStatus
 from certificates.models.recognition import STATUS_ORDER
 from portal.accounts.scope import Scope
@@ -221,7 +222,6 @@ def _apply(record, step: Step, user, *, note: str, evidence, via: str, at) -> Re
             note=note.strip(),
             via=via,
         )
-        from certificates import findings  # the rules that depend on the status (obligations, findings)
 
         findings.after_transition(locked, step.action, by=user, today=timezone.localdate(now))
     return locked

@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from fees.benchmarks import BenchmarkCache
-from fees.models import FeeFilingLine, FeeItem
+from fees.models import FeeFiling, FeeFilingLine, FeeItem
 from fees.regions import RegionTree
+from fees.tariffs import lines_of
 
 OVERCHARGE = "overcharge"
 PROHIBITED = "prohibited_fee"
@@ -57,8 +58,6 @@ def line_facts(lines: QuerySet) -> list[LineFacts]:
 def filing_line_facts(filing_ids: list[int]) -> list[LineFacts]:
     """The facts of the filings' lines: the filings once, then their lines by filing id (no join,
     so a plan on stale statistics after a large import stays an index lookup)."""
-    from fees.models import FeeFiling
-    from fees.tariffs import lines_of
 
     info = {}
     for start in range(0, len(filing_ids), 5000):

@@ -13,6 +13,7 @@ from fees.models import FeeComplaint
 from fees.money import yuan
 from fees.regions import RegionTree
 from fees.tariffs import tariff_in_force
+from supervision import services
 
 COMPLAINT_FINDING = "complaint_upheld"
 
@@ -105,7 +106,6 @@ def assess(complaint: FeeComplaint, tree: RegionTree | None = None) -> Assessmen
 
 
 def raise_complaint_finding(complaint: FeeComplaint, user=None):
-    from supervision import services
 
     with translation.override(settings.LANGUAGE_CODE):
         summary = _(

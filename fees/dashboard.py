@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fees.models import FeeComplaint, FeeFiling
+from fees.views.tariffs import visible_breaches
 from portal.navigation import Card
 
 
@@ -37,8 +38,6 @@ def cards(user) -> list[Card]:
             )
         )
     if user.is_superuser or user.is_administrator or user.vendor_id:
-        from fees.views.tariffs import visible_breaches
-
         cards.append(
             Card(
                 _("Fee breaches in force"),

@@ -9,7 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
+from fees.models import FeeItem, ProductKind
 from fees.money import yuan
+from fees.regions import RegionTree
+from supervision import services
+from supervision.models import CAVendor, Finding, RectificationCase
 
 FEE_FINDING_KINDS = (OVERCHARGE, PROHIBITED, REPEATED, "complaint_upheld")
 
@@ -44,9 +48,6 @@ def describe(breach: Breach, names: dict) -> str:
 
 
 def name_maps(breaches: Iterable[Breach]) -> dict:
-    from fees.models import FeeItem, ProductKind
-    from fees.regions import RegionTree
-    from supervision.models import CAVendor
 
     breaches = list(breaches)
     tree = RegionTree()
@@ -60,8 +61,6 @@ def name_maps(breaches: Iterable[Breach]) -> dict:
 
 def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) -> list[tuple[object, bool]]:
     """Raise one finding per breach (a breach seen again returns the existing finding)."""
-    from supervision import services
-    from supervision.models import CAVendor
 
     breaches = list(breaches)
     if not breaches:
@@ -89,7 +88,6 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
 def blocking_cases(vendor) -> list:
     """Open rectification cases about a fee breach of ``vendor``: while one is open, no new
     filing of the vendor is accepted unless an administrator overrides with a reason."""
-    from supervision.models import RectificationCase
 
     return list(
         RectificationCase.objects.of_party(vendor)
@@ -101,7 +99,6 @@ def blocking_cases(vendor) -> list:
 
 def vendors_with_open_findings(vendor_ids) -> set[int]:
     """Vendors with a fee finding still open or in rectification."""
-    from supervision.models import Finding
 
     return set(
         Finding.objects.filter(
@@ -114,6 +111,5 @@ def vendors_with_open_findings(vendor_ids) -> set[int]:
 
 def fulfil_fee_reduction(vendor, evidence: str, by=None) -> int:
     """Mark the vendor's fee-reduction duty fulfilled (its tariffs in force are all compliant)."""
-    from supervision import services
 
     return services.fulfil_obligations(party=vendor, kind="fee_reduction", evidence=evidence, by=by)

@@ -4,8 +4,15 @@ demonstration story of Henan 2019 (示例 amounts)."""
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
+from fees import findings
+from fees.benchmarks import compute_benchmarks
+from fees.breaches import RuleBook, line_facts
+from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
+from portal.accounts.models import User
 from portal.seeding import DEMO_MARK, Log, ensure_schedules, upsert
-from supervision.models import CAVendor
+from supervision.models import CAVendor, Directive
 
 HENAN = "410000"
 HENAN_DIRECTIVE = "豫公管办〔2019〕23号"
@@ -37,8 +44,6 @@ SCHEDULES = {
 
 
 def load_facts(log: Log) -> int:
-    from fees.models import FeeItem, FeePolicy, ProductKind
-    from supervision.models import Directive
 
     directive = Directive.objects.get(number=HENAN_DIRECTIVE)
     written = 0
@@ -96,7 +101,6 @@ def demo_amount(base: Decimal, vendor_index: int, city_index: int, line_index: i
 
 
 def _filing(vendor, region: str, date: datetime.date, status: str, lines: dict, user, note: str) -> tuple:
-    from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
 
     products = {p.code: p.pk for p in ProductKind.objects.all()}
     items = {i.code: i.pk for i in FeeItem.objects.all()}
@@ -115,13 +119,6 @@ def _filing(vendor, region: str, date: datetime.date, status: str, lines: dict, 
 
 
 def load_demo(log: Log, password: str) -> int:
-    from django.utils import timezone
-
-    from fees import findings
-    from fees.benchmarks import compute_benchmarks
-    from fees.breaches import RuleBook, line_facts
-    from fees.models import Benchmark, FeeFiling, FeeFilingLine
-    from portal.accounts.models import User
 
     province_user = User.objects.get(username="province")
     vendors = {v.short_name: v for v in CAVendor.objects.filter(short_name__in=DEMO_CITIES)}
@@ -183,7 +180,6 @@ def load_demo(log: Log, password: str) -> int:
 
 
 def _codes_of(benchmark) -> dict:
-    from fees.models import FeeItem, ProductKind
 
     products = dict(ProductKind.objects.values_list("pk", "code"))
     items = dict(FeeItem.objects.values_list("pk", "code"))

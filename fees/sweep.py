@@ -5,7 +5,9 @@ fee-reduction duty fulfilled."""
 import datetime
 from dataclasses import dataclass, field
 
+from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,8 @@ from fees.breaches import Breach, RuleBook, tariff_facts
 from fees.models import FeePolicy
 from fees.regions import RegionTree
 from fees.tariffs import lines_in_force
+from portal.celery import optional_date
+from supervision.models import CAVendor
 
 
 @dataclass
@@ -62,8 +66,6 @@ def sweep(today: datetime.date | None = None, *, vendors=None, user=None) -> Swe
     breaching = {b.vendor_id for b in breaches} | findings.vendors_with_open_findings(lines_per_vendor)
     result.compliant_vendors = sorted(v for v in lines_per_vendor if v not in breaching)
     if result.compliant_vendors:
-        from supervision.models import CAVendor
-
         with translation.override(settings.LANGUAGE_CODE):
             for vendor in CAVendor.objects.filter(pk__in=result.compliant_vendors):
                 evidence = _(
@@ -72,3 +74,16 @@ def sweep(today: datetime.date | None = None, *, vendors=None, user=None) -> Swe
                 ) % {"date": today.isoformat(), "n": lines_per_vendor[vendor.pk]}
                 result.fulfilled += findings.fulfil_fee_reduction(vendor, evidence, by=user)
     return result
+
+
+@shared_task(name="fees.tasks.sweep_fee_rules")
+def sweep_fee_rules(on_date: str | None = None) -> dict:
+    """Evaluate every tariff in force against the rules; each breach is raised once."""
+    return sweep(optional_date(on_date)).as_dict()
+
+
+@shared_task(name="fees.tasks.check_vendor_compliance")
+def check_vendor_compliance(vendor_id: int, user_id: int | None = None) -> dict:
+    """After an acceptance: the same sweep for one vendor."""
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return sweep(vendors=[vendor_id], user=user).as_dict()

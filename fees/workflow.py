@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fees import findings
 from fees.breaches import Breach, RuleBook, filing_line_facts
 from fees.models import FeeFiling, FeeFilingLine
+from fees.sweep import check_vendor_compliance
 
 
 class Blocked(ValidationError):
@@ -117,8 +118,6 @@ def accept(filing: FeeFiling, user, override_reason: str = "") -> FeeFiling:
 
 
 def _after_acceptance(vendor_id: int, user_id: int) -> None:
-    from fees.tasks import check_vendor_compliance
-
     check_vendor_compliance.delay(vendor_id, user_id)
 
 

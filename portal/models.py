@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 from simple_history.models import HistoricalRecords
 
+from portal.accounts.scope import Scope
+
 
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows who may see its rows.
@@ -15,7 +17,6 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     def visible_to(self, user):
-        from portal.accounts.scope import Scope
 
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()

@@ -20,6 +20,12 @@ Log = Callable[[str], None]
 M = TypeVar("M", bound=models.Model)
 
 
+def platform_name(operator: str, kind: str) -> str:
+    """Platform names are not in the notices: "<operator>交易平台" for a public-resource trading
+    platform (kind "public"), "<operator>招标采购平台" for an enterprise's bidding platform."""
+    return f"{operator}{'交易平台' if kind == 'public' else '招标采购平台'}"
+
+
 def read_csv(name: str) -> list[dict[str, str]]:
     with open(DATA_DIR / name, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.navigation import NavItem
+from supervision.views.tasks import unread_count
 
 
 def registry_items(user) -> list[NavItem]:
@@ -24,7 +25,6 @@ def registry_items(user) -> list[NavItem]:
 
 
 def deadline_items(user) -> list[NavItem]:
-    from supervision.views.tasks import unread_count
 
     children = [
         NavItem(_("My tasks"), reverse("supervision:my_tasks"), "bi-list-check"),

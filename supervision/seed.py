@@ -1,7 +1,7 @@
 """Facts of the registry (from portal/data) and the demonstration registry of Henan."""
 
 from portal.accounts.models import Role, User
-from portal.seeding import DEMO_MARK, Log, read_csv, upsert
+from portal.seeding import DEMO_MARK, Log, platform_name, read_csv, upsert
 from supervision import seed_deadlines
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 
@@ -18,11 +18,6 @@ FACT_AUTHORITIES = [
     ("河南省公共资源交易中心", Authority.Kind.TRADING_CENTER, HENAN),
     ("濮阳市公共资源交易中心", Authority.Kind.TRADING_CENTER, "410900"),
 ]
-
-
-def platform_name(operator: str, kind: str) -> str:
-    """Platform names are not in the notice: "<operator>交易平台" or "<operator>招标采购平台"."""
-    return f"{operator}{'交易平台' if kind == Platform.Kind.PUBLIC else '招标采购平台'}"
 
 
 def load_facts(log: Log) -> int:

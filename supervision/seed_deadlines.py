@@ -2,8 +2,9 @@
 
 import datetime
 
-from portal.seeding import DATA_DIR, Log, ensure_schedules, read_csv, upsert
+from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, read_csv, upsert
 from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
+from supervision.services import raise_finding
 
 PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
 PUYANG_NOTICE = "濮公共交易〔2019〕3号"
@@ -136,8 +137,6 @@ def load_policy() -> int:
 
 def load_demo(log: Log, password: str) -> int:
     """Contacts of the provincial office (they receive the copies) and two findings, all marked 示例."""
-    from portal.seeding import DEMO_MARK
-    from supervision.services import raise_finding
 
     written = 0
     office = Authority.objects.get(name="河南省公共资源交易管理委员会办公室")

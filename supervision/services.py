@@ -7,9 +7,11 @@ is idempotent and safe under concurrent calls: uniqueness is enforced by the dat
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from supervision.engine.notify import party_recipients, write
 from supervision.models import Finding, Obligation, party_field, party_lookup
 
 
@@ -136,10 +138,6 @@ def notify_about_obligation(*, obligation: Obligation, stage: str, subject: str,
     """Message every recipient of the obligation's party (contacts, shared mailbox, portal users) once
     for this stage, through the reminder engine's channels; for deadlines with stages of their own
     (a CA certificate's 365/180/90/30 days). Returns how many notifications were written now."""
-    from django.conf import settings
-
-    from supervision.engine.notify import party_recipients, write
-
     return len(
         write(
             topic=f"obligation:{obligation.pk}",

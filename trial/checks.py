@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime
 
+from celery import shared_task
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from portal.celery import optional_date
 from supervision.models import Finding, Obligation, Platform
 from supervision.services import raise_finding
 from trial.models import DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
@@ -78,3 +80,9 @@ def run_checks(today: datetime.date | None = None) -> dict:
     for platform in Platform.objects.filter(decryption_incidents__isnull=False, remedy_plan__isnull=True).distinct():
         incidents += incident_finding(platform)[1]
     return {"today": today.isoformat(), "coverage_findings": coverage, "incident_findings": incidents}
+
+
+@shared_task(name="trial.checks")
+def trial_checks(today: str | None = None) -> dict:
+    """The 2023 trial's rules: pilot-city coverage on the administrators' date, incidents without a plan."""
+    return run_checks(optional_date(today))

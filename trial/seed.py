@@ -4,7 +4,7 @@ participants' duties as obligations. The daily check of the trial's own rules is
 
 import datetime
 
-from portal.seeding import DATA_DIR, Log, ensure_schedules, read_csv, upsert
+from portal.seeding import DATA_DIR, Log, ensure_schedules, platform_name, read_csv, upsert
 from supervision.models import Authority, BusinessDomain, Directive, Platform
 from trial.models import ReportingPeriod, TrialParticipant, TrialRound
 from trial.rounds import sync_round
@@ -64,8 +64,6 @@ def load_round(directive: Directive) -> tuple[TrialRound, int]:
 
 
 def load_participants(trial_round: TrialRound) -> int:
-    from supervision.seed import platform_name
-
     written = 0
     for row in read_csv("trial-platforms.csv"):
         platform = Platform.objects.get(name=platform_name(row["operator"], row["kind"]))

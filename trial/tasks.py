@@ -1,15 +1,5 @@
-"""Beat entry points of the 2023 trial."""
+"""Celery tasks of the 2023 trial, each defined where its work is done; beat finds them here."""
 
-from __future__ import annotations
+from trial.checks import trial_checks
 
-import datetime
-
-from celery import shared_task
-
-from trial.checks import run_checks
-
-
-@shared_task(name="trial.checks")
-def trial_checks(today: str | None = None) -> dict:
-    """The 2023 trial's rules: pilot-city coverage on the administrators' date, incidents without a plan."""
-    return run_checks(datetime.date.fromisoformat(today) if today else None)
+__all__ = ["trial_checks"]

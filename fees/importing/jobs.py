@@ -9,6 +9,7 @@ import logging
 from collections import Counter
 
 import tablib
+from celery import shared_task
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -17,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.results import Result
+from openpyxl import load_workbook
 
 from fees import workflow
 from fees.importing.columns import label
 from fees.importing.resource import FilingLineResource
 from fees.importing.xlsx import SheetError, read_sheet
 from fees.models import FeeImport
+from supervision.models import CAVendor
 
 logger = logging.getLogger(__name__)
 SYNC_MAX_ROWS = 300  # larger sheets go to Celery
@@ -51,8 +54,6 @@ def progress_of(job: FeeImport) -> dict:
 
 def estimated_rows(job: FeeImport) -> int:
     """A cheap guess of the row count (the sheet's stated dimension) to choose request or Celery."""
-    from openpyxl import load_workbook
-
     try:
         with job.file.open("rb") as handle:
             workbook = load_workbook(handle, read_only=True)
@@ -69,8 +70,6 @@ def start(job: FeeImport, phase: str) -> None:
     """Run the phase now (small sheets) or hand it to Celery after the current transaction."""
     rows = job.total_rows if phase == WRITE else estimated_rows(job)
     if rows > SYNC_MAX_ROWS:
-        from fees.tasks import run_import
-
         report_progress(job.pk, "reading", 0, rows)
         transaction.on_commit(lambda: run_import.delay(job.pk, phase))
     else:
@@ -85,6 +84,12 @@ def run(import_id: int, phase: str) -> str:
         logger.exception("fee import %s failed in phase %s", import_id, phase)
         message = _("The import stopped on an unexpected error; nothing was written. Please tell the administrators.")
         return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": message}])
+
+
+@shared_task(name="fees.tasks.run_import", acks_late=True)
+def run_import(import_id: int, phase: str) -> str:
+    """Check (dry run) or write an uploaded sheet; large sheets come here instead of the request."""
+    return run(import_id, phase)
 
 
 def _read(job: FeeImport):
@@ -171,9 +176,6 @@ def _import(job: FeeImport, dataset, dry_run: bool, phase: str):
 
 def _summary(resource: FilingLineResource, dataset) -> dict:
     counts = Counter(key for key, _product, _item in resource.seen)
-    names = {}
-    from supervision.models import CAVendor
-
     names = dict(CAVendor.objects.filter(pk__in={k[0] for k in counts}).values_list("pk", "short_name"))
     filings = [
         {

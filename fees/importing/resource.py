@@ -23,6 +23,7 @@ from fees.models.filings import effective_date_error
 from fees.money import parse_amount
 from fees.regions import RegionTree
 from portal.accounts.scope import Scope
+from supervision.models import CAVendor
 
 BATCH = 2000
 DATE_PATTERNS = [
@@ -196,7 +197,6 @@ class FilingLineResource(resources.ModelResource):
     # --- the filing columns --------------------------------------------------------------------
 
     def _load_context(self) -> None:
-        from supervision.models import CAVendor
 
         self.tree = RegionTree()
         self.scope = Scope.of(self.user) if self.user and not self.user.is_superuser else None

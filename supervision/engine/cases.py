@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,12 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.engine import notify
+from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
+from supervision.engine.pdf import render_pdf
 from supervision.engine.recipients import Directory
 from supervision.models import (
+    Authority,
     CaseEvent,
     CaseResponse,
     Finding,
+    Notification,
     RectificationCase,
     ReminderPolicy,
     ResponseFile,
@@ -79,8 +85,6 @@ def open_case(
 
 
 def _enqueue_notice(case_id: int) -> None:
-    from supervision.tasks import issue_case_notice
-
     issue_case_notice.delay(case_id)
 
 
@@ -126,10 +130,6 @@ def notice_context(case) -> dict:
 
 def issuer_name(case) -> str:
     """The authority in whose name the notice goes out: the opener's region's office."""
-    from django.conf import settings
-
-    from supervision.models import Authority
-
     region = case.opened_by.region_id if case.opened_by and case.opened_by.region_id else None
     if region:
         offices = Authority.objects.filter(region_id=region).order_by("kind", "pk")
@@ -141,8 +141,6 @@ def issuer_name(case) -> str:
 
 def issue_notice(case_id: int) -> RectificationCase:
     """Generate the rectification notice (PDF) once and send it; the case becomes *notified*."""
-    from supervision.engine.pdf import render_pdf
-
     case = RectificationCase.objects.get(pk=case_id)
     if not case.notice_pdf:
         pdf = render_pdf("supervision/pdf/case_notice.html", notice_context(case))
@@ -251,8 +249,6 @@ def _case_reminder(sweep, case, stage: str) -> None:
     field_name = party_field(case.party)
     link = _case_link(case)
     now = timezone.now()
-    from supervision.models import Notification
-
     rows = []
     for recipient in directory.recipients(field_name, case.party.pk):
         subject, body = texts.reminder(
@@ -284,3 +280,10 @@ def _case_reminder(sweep, case, stage: str) -> None:
         )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     sweep.result.notifications += len(rows)
+
+
+@shared_task(name="supervision.issue_case_notice")
+def issue_case_notice(case_id: int) -> str:
+    case = issue_notice(case_id)
+    deliver_due(only_ids=list(Notification.objects.filter(case=case, stage="notice").values_list("pk", flat=True)))
+    return case.status

@@ -3,6 +3,7 @@ A city administrator may draft one, which is then a *proposal* that only the pro
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role
 from supervision.engine.messages import Texts, render
+from supervision.engine.pdf import render_pdf as to_pdf
 from supervision.models import CaseEvent, Criticism, RectificationCase
 
 C = Criticism.Status
@@ -92,15 +94,11 @@ def publish(criticism: Criticism, *, by) -> Criticism:
 
 
 def _enqueue_pdf(criticism_id: int) -> None:
-    from supervision.tasks import render_criticism_pdf
-
     render_criticism_pdf.delay(criticism_id)
 
 
 def render_pdf(criticism_id: int) -> Criticism:
     """The published notice as a PDF (once)."""
-    from supervision.engine.pdf import render_pdf as to_pdf
-
     criticism = Criticism.objects.get(pk=criticism_id)
     if criticism.status != C.PUBLISHED or criticism.pdf:
         return criticism
@@ -115,3 +113,8 @@ def render_pdf(criticism_id: int) -> Criticism:
     criticism.pdf.save(f"criticism-{criticism.pk}.pdf", ContentFile(pdf), save=False)
     Criticism.objects.filter(pk=criticism.pk).update(pdf=criticism.pdf.name)
     return criticism
+
+
+@shared_task(name="supervision.render_criticism_pdf")
+def render_criticism_pdf(criticism_id: int) -> str:
+    return render_pdf(criticism_id).pdf.name

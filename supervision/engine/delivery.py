@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -159,3 +160,9 @@ def deliver_due(now=None, batch: int = BATCH, only_ids=None) -> dict[str, int]:
         totals["sent"] += sent
         totals["failed"] += failed
         last = ids[-1]
+
+
+@shared_task(name="supervision.deliver_notifications")
+def deliver_notifications(ids: list[int] | None = None) -> dict:
+    """Send the given pending notifications, or (no ids) every one that is due, failed ones included."""
+    return deliver_due(only_ids=ids)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime
 
+from celery import shared_task
 from django.utils import timezone
 
 from portal.accounts.models import Role
 from portal.accounts.scope import Scope
+from portal.celery import optional_date
 from supervision.engine import notify
+from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
 from supervision.engine.recipients import Recipient
 from supervision.models import Authority, Finding, Obligation, RectificationCase, Region
@@ -79,4 +82,11 @@ def send_digests(today: datetime.date | None = None) -> int:
                 link=context["base_url"],
             )
         )
+    return written
+
+
+@shared_task(name="supervision.weekly_digest")
+def weekly_digest(today: str | None = None) -> int:
+    written = send_digests(optional_date(today))
+    deliver_due()
     return written

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from supervision.models import Obligation
+
 MESSAGE_LANGUAGE = "zh-hans"
 
 
@@ -56,8 +58,6 @@ class Texts:
             )
             self.case_title = _("Rectification case %(number)s: %(title)s")
             self.kind_case = _("Rectification (整改)")
-            from supervision.models import Obligation
-
             self.kinds = {value: str(label) for value, label in Obligation.Kind.choices}
         self.obligation_url = url_pattern("supervision:obligation_detail")
         self.case_url = url_pattern("supervision:case_detail")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from supervision.engine.delivery import deliver_notifications
 from supervision.engine.recipients import Directory, Recipient
-from supervision.models import Notification
+from supervision.models import Notification, party_field
 
 
 def write(
@@ -58,12 +59,8 @@ def write(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from supervision.tasks import deliver_notifications
-
     deliver_notifications.delay(ids)
 
 
 def party_recipients(party) -> list[Recipient]:
-    from supervision.models import party_field
-
     return Directory().recipients(party_field(party), party.pk)

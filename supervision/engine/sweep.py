@@ -16,9 +16,11 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from portal.celery import optional_date
 from supervision.engine import cases as case_flow
 from supervision.engine import writer
 from supervision.engine.delivery import deliver_due, send_claimed
@@ -255,4 +257,19 @@ def run_sweep(today: datetime.date | None = None, deliver: bool = True, batch: i
     return Sweep(today=today, batch=batch).run(deliver=deliver)
 
 
-__all__ = ["RectificationCase", "Sweep", "SweepResult", "run_sweep"]
+@shared_task(name="supervision.daily_sweep")
+def daily_sweep(today: str | None = None) -> dict:
+    """Reminders, overdue flips and findings, case escalation; then delivery."""
+    result = run_sweep(today=optional_date(today))
+    return {
+        "today": result.today.isoformat(),
+        "obligations": result.obligations,
+        "batches": result.batches,
+        "flipped": result.flipped,
+        "notifications": result.notifications,
+        "escalated": result.escalated,
+        **{f"delivery_{k}": v for k, v in result.delivery.items()},
+    }
+
+
+__all__ = ["RectificationCase", "Sweep", "SweepResult", "daily_sweep", "run_sweep"]

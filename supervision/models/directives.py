@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.accounts.scope import Scope
 from portal.models import BaseModel, ScopedQuerySet
 
 
@@ -103,7 +104,6 @@ class Directive(BaseModel):
 
 
 def _issuer_in_scope(user, directive) -> bool:
-    from portal.accounts.scope import Scope
 
     scope = Scope.of(user)
     return scope is not None and directive.issuer_id is not None and scope.covers_region(directive.issuer.region)

@@ -8,15 +8,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scope import Scope
 from portal.models import ScopedQuerySet
 from supervision import conf
+from supervision.models.registry import Authority, CAVendor, Platform
 
 PARTY_FIELDS = ("vendor", "platform", "authority")
 
 
 def party_field(party) -> str:
     """The name of the foreign key that holds ``party`` ("vendor", "platform" or "authority")."""
-    from supervision.models.registry import Authority, CAVendor, Platform
 
     for model, name in ((CAVendor, "vendor"), (Platform, "platform"), (Authority, "authority")):
         if isinstance(party, model):
@@ -146,7 +147,6 @@ def party_covered_by(scope, party) -> bool:
 @rules.predicate
 def party_in_scope(user, obj) -> bool:
     """The object's party is one the user's scope covers (admins: their region; others: their own)."""
-    from portal.accounts.scope import Scope
 
     if obj is None or not user.is_authenticated:
         return False

@@ -10,9 +10,8 @@ from django.core.management import CommandError, call_command
 
 from portal.accounts.models import Role, User
 from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD as DEMO_PASSWORD
-from portal.seeding import read_csv
+from portal.seeding import platform_name, read_csv
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
-from supervision.seed import platform_name
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.accounts.scope import Scope
 from portal.models import BaseModel, ScopedQuerySet
 
 NATIONAL_PLATFORM = "中国招标投标公共服务平台"
@@ -39,7 +40,6 @@ def platform_scope_q(scope, path: str = "platform", vendors: Q | None = None) ->
 
 def platform_covered(user, platform) -> bool:
     """The same rule as ``platform_scope_q`` for one platform (writes: vendors never)."""
-    from portal.accounts.scope import Scope
 
     if platform is None or not user.is_authenticated or not user.is_active:
         return False
