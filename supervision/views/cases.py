@@ -56,6 +56,7 @@ class CaseBoard(LoginRequiredMixin, View):
 
 
 class CaseDetail(CaseViews, ObjectDetailView):
+    template_name = "supervision/case_detail.html"  # the model is RectificationCase, the page is "case"
     fields = [
         Column("number", _("case number")),
         Column("title", _("title")),
