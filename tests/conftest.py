@@ -1,9 +1,19 @@
-"""Shared fixtures: the seeded registry and one persona per role (the demo users plus anonymous)."""
+"""Shared fixtures: the seeded registry and one persona per role (the demo users plus anonymous).
+
+Each test database (one per xdist worker) is built from the models, not by running the migrations
+(``--nomigrations`` in pyproject.toml; ``makemigrations --check`` guards against drift), seeded once,
+and copied into snapshot tables. A transactional or live-server test ends with Django emptying the
+database; the next test that needs the registry gets it back from the snapshot in a fraction of a
+second instead of seeding again.
+"""
 
 import os
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import override_settings
 
 from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD
@@ -32,20 +42,58 @@ def _fast_and_local(settings, tmp_path):
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 
+class Snapshot:
+    """A copy of every table of the database in the same database (``snapshot__<table>``), made with
+    plain SQL (``CREATE TABLE … AS SELECT``, ``INSERT … SELECT``), so it works alike on SQLite and
+    PostgreSQL and never goes through the ORM."""
+
+    PREFIX = "snapshot__"
+
+    def __init__(self) -> None:
+        self.tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+    def copy(self, table: str) -> str:
+        return connection.ops.quote_name(f"{self.PREFIX}{table}")
+
+    def take(self) -> None:
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.copy(table)}")
+                cursor.execute(f"CREATE TABLE {self.copy(table)} AS SELECT * FROM {connection.ops.quote_name(table)}")
+
+    def restore(self) -> None:
+        """Empty every table and copy the snapshot back (foreign keys are checked at commit)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sql_flush(no_style(), self.tables, allow_cascade=True):
+                    cursor.execute(sql)
+                for table in self.tables:
+                    cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} SELECT * FROM {self.copy(table)}")
+                models = apps.get_models(include_auto_created=True)
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+        ContentType.objects.clear_cache()  # the flush's post_migrate made content types with other ids
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the facts and the demo data once per test database."""
+    """Load the facts and the demo data once per test database and snapshot them."""
     with django_db_blocker.unblock():
         seed_demo()
+        snapshot = Snapshot()
+        snapshot.take()
+    return snapshot
 
 
 @pytest.fixture
-def registry(db):
-    """The seeded registry; seeded again if a transactional test emptied the database."""
+def registry(db, django_db_setup):
+    """The seeded registry; restored from the snapshot if a transactional test emptied the database."""
     from portal.accounts.models import User
 
     if not User.objects.filter(username="province").exists():
-        seed_demo()
+        django_db_setup.restore()
 
 
 @pytest.fixture
