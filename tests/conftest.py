@@ -7,14 +7,20 @@ database; the next test that needs the registry gets it back from the snapshot i
 second instead of seeding again.
 """
 
+import copy
+import itertools
 import os
+from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD
 
@@ -33,10 +39,41 @@ def seed_demo() -> None:
         call_command("seed", "--demo", "--password", DEMO_PASSWORD, verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def _media_roots(tmp_path_factory):
+    """A fresh media folder per test, made only when a test stores a file (most store none)."""
+    base = tmp_path_factory.mktemp("media")
+    return (base / str(n) for n in itertools.count())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_built_once():
+    """drf-spectacular builds the OpenAPI schema again on every request, seconds each time; the tests
+    ask for it a dozen times. Build it once per worker for each user and language, and hand out
+    copies: the code does not change during a run."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    build = SchemaGenerator.get_schema
+    built = {}
+
+    def get_schema(self, request=None, public=False):
+        user = getattr(request, "user", None)
+        key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), getattr(user, "pk", 0))
+        if self.patterns is not None:
+            return build(self, request=request, public=public)
+        if key not in built:
+            built[key] = build(self, request=request, public=public)
+        return copy.deepcopy(built[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SchemaGenerator, "get_schema", get_schema)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_local(settings, tmp_path):
+def _fast_and_local(settings, _media_roots):
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = next(_media_roots)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -106,6 +143,30 @@ def personas(registry) -> dict:
     return users
 
 
+def log_in(client, user) -> None:
+    """What ``client.force_login(user)`` leaves behind, a saved session of the user and its cookie,
+    without ``login()``'s signals (last_login and its history row, django-axes' access log), which
+    cost more than the request that follows. Logging in itself is tested through the log-in form."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in django_settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    name = django_settings.SESSION_COOKIE_NAME
+    client.cookies[name] = session.session_key
+    client.cookies[name].update(
+        {
+            "max-age": None,
+            "path": "/",
+            "domain": django_settings.SESSION_COOKIE_DOMAIN,
+            "secure": django_settings.SESSION_COOKIE_SECURE or None,
+            "expires": None,
+        }
+    )
+
+
 @pytest.fixture
 def client_for(client, personas):
     """client_for("puyang") → a test client logged in as that persona (anonymous: logged out)."""
@@ -114,7 +175,7 @@ def client_for(client, personas):
     def make(name: str) -> Client:
         new = Client()
         if personas[name] is not None:
-            new.force_login(personas[name])
+            log_in(new, personas[name])
         return new
 
     return make
