@@ -26,8 +26,10 @@ lint: setup
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: each xdist worker (and each Python the
+# tests start) would otherwise compile the project and rewrite the tests again, seconds per process.
 test: setup chromium lint
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Zero-setup smoke test: migrate and seed a fresh SQLite file, open one page per role.
 smoke: setup

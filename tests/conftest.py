@@ -1,10 +1,26 @@
-"""Shared fixtures: the seeded registry and one persona per role (the demo users plus anonymous)."""
+"""Shared fixtures: the seeded registry and one persona per role (the demo users plus anonymous).
 
+Each test database (one per xdist worker) is built from the models, not by running the migrations
+(``--nomigrations`` in pyproject.toml; ``makemigrations --check`` guards against drift), seeded once,
+and copied into snapshot tables. A transactional or live-server test ends with Django emptying the
+database; the next test that needs the registry gets it back from the snapshot in a fraction of a
+second instead of seeding again.
+"""
+
+import copy
+import itertools
 import os
+from importlib import import_module
 
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 
 from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD
 
@@ -23,29 +39,98 @@ def seed_demo() -> None:
         call_command("seed", "--demo", "--password", DEMO_PASSWORD, verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def _media_roots(tmp_path_factory):
+    """A fresh media folder per test, made only when a test stores a file (most store none)."""
+    base = tmp_path_factory.mktemp("media")
+    return (base / str(n) for n in itertools.count())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_built_once():
+    """drf-spectacular builds the OpenAPI schema again on every request, seconds each time; the tests
+    ask for it a dozen times. Build it once per worker for each user and language, and hand out
+    copies: the code does not change during a run."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    build = SchemaGenerator.get_schema
+    built = {}
+
+    def get_schema(self, request=None, public=False):
+        user = getattr(request, "user", None)
+        key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), getattr(user, "pk", 0))
+        if self.patterns is not None:
+            return build(self, request=request, public=public)
+        if key not in built:
+            built[key] = build(self, request=request, public=public)
+        return copy.deepcopy(built[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SchemaGenerator, "get_schema", get_schema)
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_local(settings, tmp_path):
+def _fast_and_local(settings, _media_roots):
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = next(_media_roots)
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 
+class Snapshot:
+    """A copy of every table of the database in the same database (``snapshot__<table>``), made with
+    plain SQL (``CREATE TABLE … AS SELECT``, ``INSERT … SELECT``), so it works alike on SQLite and
+    PostgreSQL and never goes through the ORM."""
+
+    PREFIX = "snapshot__"
+
+    def __init__(self) -> None:
+        self.tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+    def copy(self, table: str) -> str:
+        return connection.ops.quote_name(f"{self.PREFIX}{table}")
+
+    def take(self) -> None:
+        with connection.cursor() as cursor:
+            for table in self.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.copy(table)}")
+                cursor.execute(f"CREATE TABLE {self.copy(table)} AS SELECT * FROM {connection.ops.quote_name(table)}")
+
+    def restore(self) -> None:
+        """Empty every table and copy the snapshot back (foreign keys are checked at commit)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sql_flush(no_style(), self.tables, allow_cascade=True):
+                    cursor.execute(sql)
+                for table in self.tables:
+                    cursor.execute(f"INSERT INTO {connection.ops.quote_name(table)} SELECT * FROM {self.copy(table)}")
+                models = apps.get_models(include_auto_created=True)
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+        ContentType.objects.clear_cache()  # the flush's post_migrate made content types with other ids
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the facts and the demo data once per test database."""
+    """Load the facts and the demo data once per test database and snapshot them."""
     with django_db_blocker.unblock():
         seed_demo()
+        snapshot = Snapshot()
+        snapshot.take()
+    return snapshot
 
 
 @pytest.fixture
-def registry(db):
-    """The seeded registry; seeded again if a transactional test emptied the database."""
+def registry(db, django_db_setup):
+    """The seeded registry; restored from the snapshot if a transactional test emptied the database."""
     from portal.accounts.models import User
 
     if not User.objects.filter(username="province").exists():
-        seed_demo()
+        django_db_setup.restore()
 
 
 @pytest.fixture
@@ -58,6 +143,30 @@ def personas(registry) -> dict:
     return users
 
 
+def log_in(client, user) -> None:
+    """What ``client.force_login(user)`` leaves behind, a saved session of the user and its cookie,
+    without ``login()``'s signals (last_login and its history row, django-axes' access log), which
+    cost more than the request that follows. Logging in itself is tested through the log-in form."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in django_settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    name = django_settings.SESSION_COOKIE_NAME
+    client.cookies[name] = session.session_key
+    client.cookies[name].update(
+        {
+            "max-age": None,
+            "path": "/",
+            "domain": django_settings.SESSION_COOKIE_DOMAIN,
+            "secure": django_settings.SESSION_COOKIE_SECURE or None,
+            "expires": None,
+        }
+    )
+
+
 @pytest.fixture
 def client_for(client, personas):
     """client_for("puyang") → a test client logged in as that persona (anonymous: logged out)."""
@@ -66,7 +175,7 @@ def client_for(client, personas):
     def make(name: str) -> Client:
         new = Client()
         if personas[name] is not None:
-            new.force_login(personas[name])
+            log_in(new, personas[name])
         return new
 
     return make
