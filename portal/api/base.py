@@ -4,7 +4,7 @@ from copy import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -12,10 +12,18 @@ from rest_framework.metadata import SimpleMetadata
 from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
+from portal.api.fields import ScopedFileField
+
 
 class ModelCleanSerializer(serializers.ModelSerializer):
     """Runs the model's own ``full_clean`` (field rules, ``clean()``, constraints) so the API
-    refuses exactly what the web forms refuse, with the same messages."""
+    refuses exactly what the web forms refuse, with the same messages. A model's file is read as
+    the address of its scoped download view."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FileField: ScopedFileField,
+    }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

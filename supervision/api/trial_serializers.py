@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
+from portal.api.fields import ScopedFileField
 from supervision.models import (
     Agreement,
     AgreementParty,
@@ -238,6 +239,8 @@ class NationalTableSerializer(serializers.Serializer):
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
+    attachment = ScopedFileField(read_only=True)
+
     class Meta:
         model = Feedback
         fields = [
@@ -247,6 +250,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "platform",
             "vendor",
             "description",
+            "attachment",
             "attachment_name",
             "contact",
             "status",
