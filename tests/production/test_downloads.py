@@ -162,7 +162,10 @@ def test_case_files_and_notice(api_for, client_for, personas, szca_obligation_fi
     from supervision.models import CAVendor, Finding
 
     finding = Finding.objects.create(
-        vendor=CAVendor.objects.get(short_name="SZCA"), kind=Finding.Kind.OVERCHARGE, summary="测试", dedup_key="dl-test"
+        vendor=CAVendor.objects.get(short_name="SZCA"),
+        kind=Finding.Kind.OVERCHARGE,
+        summary="测试",
+        dedup_key="dl-test",
     )
     case = case_flow.open_case(findings=[finding], by=personas["province"])
     case.notice_pdf.save(f"{case.number}.pdf", ContentFile(PDF))
