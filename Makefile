@@ -1,10 +1,11 @@
 # make run  - set up and run the portal with demo data, a Celery worker and beat
 # make test - set up and run ruff, the migration check and the whole test suite
+# make prod-smoke - run the portal as in production (DEBUG off, gunicorn) and check it answers
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup smoke messages bench lint chromium
+.PHONY: run test setup smoke prod-smoke messages bench lint chromium
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,11 @@ test: setup chromium lint
 # Zero-setup smoke test: migrate and seed a fresh SQLite file, open one page per role.
 smoke: setup
 	bash scripts/smoke.sh
+
+# Production smoke test: DEBUG off, collectstatic, gunicorn on loopback; home, login, public, logged-in
+# pages, API, PDF, static file and 404 checked. Uses DATABASE_URL and REDIS_URL when set.
+prod-smoke: setup
+	bash scripts/prod_smoke.sh
 
 # Regenerate and compile the Chinese catalogs (the project's locale/ and each app's <app>/locale/).
 messages: setup

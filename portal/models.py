@@ -32,6 +32,17 @@ class ScopedQuerySet(models.QuerySet):
         raise NotImplementedError
 
 
+class ParentScopedQuerySet(models.QuerySet):
+    """Rows seen through the row they belong to (a file of an obligation): a row is visible to whoever
+    may see its ``parent`` foreign key's target."""
+
+    parent = ""
+
+    def visible_to(self, user):
+        related = self.model._meta.get_field(self.parent).related_model
+        return self.filter(**{f"{self.parent}__in": related.objects.visible_to(user)})
+
+
 class BaseModel(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)

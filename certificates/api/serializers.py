@@ -12,6 +12,7 @@ from certificates.models import (
     TrustListEntry,
 )
 from portal.api.base import ModelCleanSerializer
+from portal.api.fields import ScopedFileField
 from supervision.models import CAVendor
 
 
@@ -131,6 +132,8 @@ class RecognitionEventSerializer(serializers.ModelSerializer):
 
 
 class RecognitionEvidenceSerializer(serializers.ModelSerializer):
+    file = ScopedFileField(read_only=True)
+
     class Meta:
         model = RecognitionEvidence
         fields = ["id", "kind", "file", "original_name", "size", "created"]

@@ -4,17 +4,26 @@ from copy import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
+
+from portal.api.fields import ScopedFileField
 
 
 class ModelCleanSerializer(serializers.ModelSerializer):
     """Runs the model's own ``full_clean`` (field rules, ``clean()``, constraints) so the API
-    refuses exactly what the web forms refuse, with the same messages."""
+    refuses exactly what the web forms refuse, with the same messages. A model's file is read as
+    the address of its scoped download view."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FileField: ScopedFileField,
+    }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -34,11 +43,27 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class ScopedMetadata(SimpleMetadata):
+    """The OPTIONS answer: describes POST and PUT only to a user the model's rules let add or change."""
+
+    def determine_actions(self, request, view):
+        actions = super().determine_actions(request, view)
+        model = view.get_queryset().model
+        if "POST" in actions and not request.user.has_perm(model.get_perm("add")):
+            del actions["POST"]
+        if "PUT" in actions and not request.user.has_perm(model.get_perm("change"), view.get_object()):
+            del actions["PUT"]
+        return actions
+
+
 class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
     """A viewset over ``queryset.visible_to(user)``; writes must leave the object inside the
     user's scope (checked after saving, inside the transaction, so a refused write leaves nothing)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # OPTIONS is DRF's "metadata" action: it writes nothing, and ScopedMetadata asks the rules itself.
+    permission_type_map = {**AutoPermissionViewSetMixin.permission_type_map, "metadata": None}
+    metadata_class = ScopedMetadata
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)

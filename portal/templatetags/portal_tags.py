@@ -7,9 +7,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from portal.downloads import download_url as scoped_download_url
 from portal.forms import bootstrap_class
 
 register = template.Library()
+
+
+@register.filter
+def download_url(field_file) -> str:
+    """``{{ row.file|download_url }}``: the scoped address of an uploaded file (never ``/media/``)."""
+    return scoped_download_url(field_file)
 
 
 def resolve(obj, accessor: str):

@@ -3,14 +3,17 @@
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
+from portal.api.fields import ScopedFileField
 from supervision.models import (
     CaseEvent,
     CaseResponse,
     Criticism,
     Directive,
+    DirectiveAttachment,
     Finding,
     Notification,
     Obligation,
+    ObligationFile,
     RectificationCase,
     ReminderPolicy,
     ResponseFile,
@@ -35,7 +38,17 @@ class PartyValidationMixin:
         return super().validate(attrs)
 
 
+class DirectiveAttachmentSerializer(serializers.ModelSerializer):
+    file = ScopedFileField(read_only=True)
+
+    class Meta:
+        model = DirectiveAttachment
+        fields = ["id", "title", "file"]
+
+
 class DirectiveSerializer(ModelCleanSerializer):
+    attachments = DirectiveAttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = Directive
         fields = [
@@ -48,6 +61,7 @@ class DirectiveSerializer(ModelCleanSerializer):
             "forwards",
             "addressed_vendors",
             "text",
+            "attachments",
             "is_demo",
             "created",
             "updated",
@@ -55,7 +69,17 @@ class DirectiveSerializer(ModelCleanSerializer):
         read_only_fields = ["is_demo"]
 
 
+class ObligationFileSerializer(serializers.ModelSerializer):
+    file = ScopedFileField(read_only=True)
+
+    class Meta:
+        model = ObligationFile
+        fields = ["id", "original_name", "size", "file"]
+
+
 class ObligationSerializer(PartyValidationMixin, ModelCleanSerializer):
+    files = ObligationFileSerializer(many=True, read_only=True)
+
     class Meta:
         model = Obligation
         fields = [
@@ -74,6 +98,7 @@ class ObligationSerializer(PartyValidationMixin, ModelCleanSerializer):
             "fulfilled_by",
             "evidence",
             "evidence_url",
+            "files",
             "waived_reason",
             "created",
             "updated",
@@ -132,9 +157,11 @@ class FindingSerializer(PartyValidationMixin, ModelCleanSerializer):
 
 
 class ResponseFileSerializer(serializers.ModelSerializer):
+    file = ScopedFileField(read_only=True)
+
     class Meta:
         model = ResponseFile
-        fields = ["id", "original_name", "size"]
+        fields = ["id", "original_name", "size", "file"]
 
 
 class CaseResponseSerializer(serializers.ModelSerializer):
@@ -203,6 +230,8 @@ class CaseDecisionSerializer(serializers.Serializer):
 
 
 class CriticismSerializer(serializers.ModelSerializer):
+    pdf = ScopedFileField(read_only=True)
+
     class Meta:
         model = Criticism
         fields = [
@@ -217,6 +246,7 @@ class CriticismSerializer(serializers.ModelSerializer):
             "approved_by",
             "approved_at",
             "published_at",
+            "pdf",
             "created",
         ]
         read_only_fields = ["status", "cases", "region", "drafted_by", "approved_by", "approved_at", "published_at"]

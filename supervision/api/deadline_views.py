@@ -48,13 +48,13 @@ def action_map(**extra) -> dict:
 
 
 class DirectiveViewSet(ScopedModelViewSet):
-    queryset = Directive.objects.select_related("issuer").prefetch_related("addressed_vendors")
+    queryset = Directive.objects.select_related("issuer").prefetch_related("addressed_vendors", "attachments")
     serializer_class = s.DirectiveSerializer
     filterset_class = filters.DirectiveFilterSet
 
 
 class ObligationViewSet(ScopedModelViewSet):
-    queryset = Obligation.objects.select_related(*PARTY, "directive")
+    queryset = Obligation.objects.select_related(*PARTY, "directive").prefetch_related("files")
     serializer_class = s.ObligationSerializer
     filterset_class = filters.ObligationFilterSet
     permission_type_map = action_map(fulfil="fulfil", waive="change", campaign="add")

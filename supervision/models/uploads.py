@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import ParentScopedQuerySet
 from supervision import conf
 
 # extension → test of the first bytes (and, for Office files, of the ZIP's contents)
@@ -102,6 +103,11 @@ class ObligationFile(UploadedFile):
         "supervision.Obligation", on_delete=models.CASCADE, related_name="files", verbose_name=_("obligation")
     )
 
+    class QuerySet(ParentScopedQuerySet):
+        parent = "obligation"
+
+    objects = QuerySet.as_manager()
+
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
@@ -112,6 +118,11 @@ class ResponseFile(UploadedFile):
     response = models.ForeignKey(
         "supervision.CaseResponse", on_delete=models.CASCADE, related_name="files", verbose_name=_("response")
     )
+
+    class QuerySet(ParentScopedQuerySet):
+        parent = "response"
+
+    objects = QuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response file")

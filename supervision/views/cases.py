@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
 from portal.crud import Column, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.downloads import file_response
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
@@ -168,9 +168,7 @@ class CaseReturn(ObjectActionView):
 
 
 def _file(field, filename: str):
-    if not field:
-        raise Http404
-    return FileResponse(field.open("rb"), as_attachment=False, filename=filename)
+    return file_response(field, filename, as_attachment=False)
 
 
 def case_notice(request, pk):

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -54,12 +54,17 @@ def my_tasks(request):
 
 
 def _month(value: str | None) -> datetime.date:
+    """The first day of ``YYYY-MM``; this month when the value is missing or malformed. A year at the
+    very edge of the calendar (0001, 9999) has no previous or next month to link to: 400."""
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return datetime.date(year, month, 1)
+        first = datetime.date(year, month, 1)
     except (ValueError, TypeError):
         return today.replace(day=1)
+    if not datetime.MINYEAR < year < datetime.MAXYEAR:
+        raise BadRequest("month out of range")
+    return first
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
+from portal.api.fields import ScopedFileField
 from supervision.models import CAVendor, Platform
 from trial.models import (
     Agreement,
@@ -237,6 +238,8 @@ class NationalTableSerializer(serializers.Serializer):
 
 
 class FeedbackSerializer(serializers.ModelSerializer):
+    attachment = ScopedFileField(read_only=True)
+
     class Meta:
         model = Feedback
         fields = [
@@ -246,6 +249,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
             "platform",
             "vendor",
             "description",
+            "attachment",
             "attachment_name",
             "contact",
             "status",
