@@ -33,6 +33,13 @@ def history_entries(obj, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
             for change in delta.changes:
                 field_obj = obj._meta.get_field(change.field)
-                entry.changes.append((str(field_obj.verbose_name), change.old, change.new))
+                labels = dict(field_obj.flatchoices) if field_obj.choices else {}
+                entry.changes.append(
+                    (
+                        str(field_obj.verbose_name),
+                        labels.get(change.old, change.old),
+                        labels.get(change.new, change.new),
+                    )
+                )
         entries.append(entry)
     return entries[:limit]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import replace
 
 from celery import shared_task
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision import conf
 from supervision.engine import notify
 from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
@@ -92,15 +94,25 @@ def _case_link(case) -> str:
     return absolute(case.get_absolute_url())
 
 
-def _tell(case, stage: str, template: str, extra: dict | None = None, attachment: str = "", only_copies=False):
+def case_region(case) -> str:
+    """The region whose administrators decide on the case: the opener's, else the province's."""
+    opener = case.opened_by
+    return opener.region_id if opener is not None and opener.region_id else conf.supervising_province()
+
+
+def _tell(case, stage: str, template: str, extra: dict | None = None, attachment: str = "", to_authority=False):
+    """Message the party (its contacts and users, with copies to its supervising authority) or, with
+    ``to_authority``, the administrators who decide on the case (inbox) and the authority's mailbox."""
     texts = Texts()
     context = {"case": case, "party": case.party, "due": texts.format_date(case.due_date), "link": _case_link(case)}
     context |= extra or {}
     subject = render("supervision/messages/case_subject.txt", context | {"stage": stage}).strip()
     body = render(template, context)
-    recipients = Directory().recipients(party_field(case.party), case.party.pk)
-    if only_copies:
-        recipients = [r for r in recipients if r.is_copy]
+    directory = Directory()
+    recipients = directory.recipients(party_field(case.party), case.party.pk)
+    if to_authority:
+        mailboxes = [replace(r, is_copy=False) for r in recipients if r.is_copy]
+        recipients = directory.administrators(case_region(case)) + mailboxes
     return notify.write(
         topic=f"case:{case.pk}",
         stage=stage,
@@ -181,7 +193,7 @@ def respond(case: RectificationCase, *, text: str, files=(), by) -> CaseResponse
         locked.rounds += 1
         locked.save(update_fields=["status", "rounds", "updated"])
         CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.RESPONDED, actor=by, text=response.text)
-        _tell(locked, f"response{locked.rounds}", "supervision/messages/case_response.txt", only_copies=True)
+        _tell(locked, f"response{locked.rounds}", "supervision/messages/case_response.txt", to_authority=True)
     case.refresh_from_db()
     return response
 

@@ -99,6 +99,13 @@ class Directory:
         return (shared or contacts or [None])[0]
 
     # --- recipients --------------------------------------------------------------------------
+    def administrators(self, region_code: str | None) -> list[Recipient]:
+        """The portal users (inbox) who administer a region: those who decide on its cases."""
+        return [
+            Recipient("inbox", str(user["pk"]), user["name"] or user["username"], user_id=user["pk"])
+            for user in self.users.get(("region", region_code), [])
+        ]
+
     def recipients(self, field: str, pk: int) -> list[Recipient]:
         """Every contact and portal user of the party, and the copies; each address once."""
         key = (field, pk)

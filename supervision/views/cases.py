@@ -13,7 +13,7 @@ from portal.downloads import file_response
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
-from supervision.models import CaseResponse, Criticism, RectificationCase, ResponseFile
+from supervision.models import CaseEvent, CaseResponse, Criticism, RectificationCase, ResponseFile
 from supervision.views.actions import ObjectActionView, error_text
 
 PARTY = ("vendor", "platform", "authority")
@@ -84,16 +84,34 @@ class CaseDetail(CaseViews, ObjectDetailView):
         return context
 
 
+MESSAGE_STAGES = {
+    "notice": _("rectification notice"),
+    "response": _("response awaiting verification"),
+    "returned": _("returned for more"),
+    "closed": _("verified and closed"),
+    "escalated": _("escalated"),
+}
+
+
+def message_stage(stage: str) -> str:
+    """What a case message was about ("response2" → "response awaiting verification"); reminders keep
+    their stage code (d7: seven days before the date)."""
+    return str(MESSAGE_STAGES.get(stage.rstrip("0123456789"), stage))
+
+
 def timeline(case) -> list[dict]:
     """Events, responses (with files) and notifications of a case, in time order."""
-    entries = [{"when": e.created, "kind": "event", "event": e} for e in case.events.select_related("actor")]
+    # A response is shown once, with its files: its "responded" event would repeat its text.
+    events = case.events.exclude(kind=CaseEvent.Kind.RESPONDED).select_related("actor")
+    entries = [{"when": e.created, "kind": "event", "event": e} for e in events]
     for response in case.responses.select_related("submitted_by").prefetch_related("files"):
         entries.append({"when": response.created, "kind": "response", "response": response})
     sent = case.notifications.filter(is_copy=False).order_by("created")
     groups: dict[tuple, dict] = {}
     for n in sent:
         group = groups.setdefault(
-            (n.topic, n.stage), {"when": n.created, "kind": "notifications", "stage": n.stage, "rows": []}
+            (n.topic, n.stage),
+            {"when": n.created, "kind": "notifications", "stage": message_stage(n.stage), "rows": []},
         )
         group["rows"].append(n)
     entries.extend(groups.values())
