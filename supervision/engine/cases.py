@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision import conf
-from supervision.engine import notify
+from supervision.engine import documents, notify
 from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
 from supervision.engine.pdf import render_pdf
@@ -127,33 +127,66 @@ def _tell(case, stage: str, template: str, extra: dict | None = None, attachment
     )
 
 
+def notice_rows(case, today: datetime.date) -> list[dict]:
+    """Each finding of the notice with the directive its duty comes from and, for a missed deadline,
+    how many days late it is on the day of issue."""
+    rows = []
+    for finding in case.findings.select_related("obligation__directive").order_by("pk"):
+        obligation = finding.obligation
+        late = None
+        if finding.kind == Finding.Kind.OVERDUE and obligation is not None and obligation.due_date:
+            late = max((today - obligation.due_date).days, 0)
+        directive = obligation.directive if obligation is not None else None
+        rows.append({"finding": finding, "directive": directive, "days_late": late})
+    return rows
+
+
 def notice_context(case) -> dict:
     texts = Texts()
+    today = timezone.localdate()
     return {
         "case": case,
         "party": case.party,
-        "findings": list(case.findings.order_by("pk")),
+        "rows": notice_rows(case, today),
         "due": texts.format_date(case.due_date),
-        "issued": texts.format_date(timezone.localdate()),
+        "issued": texts.format_date(today),
         "link": _case_link(case),
         "issuer": issuer_name(case),
     }
 
 
+def issuing_authority(case) -> Authority | None:
+    """The authority in whose name the notice goes out: the office of the case's region (the opener's)."""
+    if case.issuing_authority_id:
+        return case.issuing_authority
+    offices = Authority.objects.filter(region_id=case_region(case)).order_by("kind", "pk")
+    return offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
+
+
 def issuer_name(case) -> str:
-    """The authority in whose name the notice goes out: the opener's region's office."""
-    region = case.opened_by.region_id if case.opened_by and case.opened_by.region_id else None
-    if region:
-        offices = Authority.objects.filter(region_id=region).order_by("kind", "pk")
-        office = offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
-        if office is not None:
-            return office.name
-    return str(settings.PORTAL_NAME)
+    authority = issuing_authority(case)
+    return authority.name if authority is not None else str(settings.PORTAL_NAME)
+
+
+def number_notice(case_id: int) -> RectificationCase:
+    """Give the case's notice its document number (文号) once, in its issuing authority's sequence."""
+    with transaction.atomic():
+        case = RectificationCase.objects.select_for_update().get(pk=case_id)
+        if case.document_number:
+            return case
+        authority = issuing_authority(case)
+        year = timezone.localdate().year
+        case.document_number = documents.next_number(authority, year) if authority is not None else case.number
+        case.issuing_authority = authority
+        RectificationCase.objects.filter(pk=case.pk).update(
+            document_number=case.document_number, issuing_authority=authority
+        )
+    return case
 
 
 def issue_notice(case_id: int) -> RectificationCase:
-    """Generate the rectification notice (PDF) once and send it; the case becomes *notified*."""
-    case = RectificationCase.objects.get(pk=case_id)
+    """Number and generate the rectification notice (PDF) once and send it; the case becomes *notified*."""
+    case = number_notice(case_id)
     if not case.notice_pdf:
         pdf = render_pdf("supervision/pdf/case_notice.html", notice_context(case))
         case.notice_pdf.save(f"{case.number}.pdf", ContentFile(pdf), save=False)

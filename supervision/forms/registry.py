@@ -14,7 +14,7 @@ class RegionForm(ScopedModelForm):
 class AuthorityForm(ScopedModelForm):
     class Meta(ScopedModelForm.Meta):
         model = Authority
-        fields = ["name", "kind", "region", "website", "notes"]
+        fields = ["name", "kind", "region", "website", "document_prefix", "notes"]
 
 
 class PlatformForm(ScopedModelForm):

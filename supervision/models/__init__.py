@@ -3,6 +3,7 @@
 from supervision.models.cases import CaseEvent, CaseResponse, RectificationCase
 from supervision.models.criticism import Criticism
 from supervision.models.directives import Directive, DirectiveAttachment
+from supervision.models.documents import DocumentSequence
 from supervision.models.findings import Finding
 from supervision.models.obligations import Obligation
 from supervision.models.party import PARTY_FIELDS, PartyModel, party_field, party_lookup
@@ -21,6 +22,7 @@ __all__ = [
     "Criticism",
     "Directive",
     "DirectiveAttachment",
+    "DocumentSequence",
     "Finding",
     "Notification",
     "Obligation",

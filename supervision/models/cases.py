@@ -36,6 +36,15 @@ class RectificationCase(PartyModel, BaseModel):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
     )
+    document_number = models.CharField(_("document number (文号)"), max_length=60, blank=True)
+    issuing_authority = models.ForeignKey(
+        "supervision.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing authority"),
+    )
     notice_pdf = models.FileField(_("rectification notice (PDF)"), upload_to="cases/notices/", blank=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

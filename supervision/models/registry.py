@@ -118,6 +118,15 @@ class Authority(BaseModel):
         Region, to_field="code", on_delete=models.PROTECT, related_name="authorities", verbose_name=_("region")
     )
     website = models.URLField(_("website"), blank=True)
+    document_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "The start of the numbers of the documents it issues, e.g. 豫公管办 for 豫公管办〔2026〕3号. "
+            "Empty: taken from the number of its latest directive, else its name."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demonstration data (示例)"), default=False)
 
