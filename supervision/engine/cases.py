@@ -52,6 +52,26 @@ def open_case(
     """Open one case for one party's findings; the notice is generated and sent after commit."""
     today = today or timezone.localdate()
     findings = list(findings)
+    case = draft_case(findings=findings, by=by, due_date=due_date, title=title, facts=facts, today=today)
+    with transaction.atomic():
+        case.save()
+        case.number = f"ZG{today.year}-{case.pk:04d}"
+        case.save(update_fields=["number"])
+        case.findings.set(findings)
+        Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=by, text=case.facts)
+        transaction.on_commit(lambda: _enqueue_notice(case.pk))
+    return case
+
+
+def default_facts(findings) -> str:
+    return "\n".join(f"{i}. {f.summary}" for i, f in enumerate(findings, 1))
+
+
+def draft_case(*, findings, by, due_date=None, title: str = "", facts: str = "", today=None) -> RectificationCase:
+    """The case these findings would open, checked but not saved (``open_case`` saves it; the preview
+    of the notice renders it)."""
+    today = today or timezone.localdate()
     if not findings:
         raise ValidationError(_("Choose at least one finding."))
     parties = {(f.party_kind, f.party.pk) for f in findings}
@@ -69,21 +89,22 @@ def open_case(
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     party = findings[0].party
     title = title.strip() or _("Rectification of %(party)s") % {"party": party}
-    facts = facts.strip() or "\n".join(f"{i}. {f.summary}" for i, f in enumerate(findings, 1))
-    with transaction.atomic():
-        case = RectificationCase(
-            number=f"tmp-{uuid.uuid4().hex}", title=title[:200], facts=facts, due_date=due_date, opened_by=by
-        )
-        case.is_demo = any(f.is_demo for f in findings)
-        case.set_party(party)
-        case.save()
-        case.number = f"ZG{today.year}-{case.pk:04d}"
-        case.save(update_fields=["number"])
-        case.findings.set(findings)
-        Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
-        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=by, text=facts)
-        transaction.on_commit(lambda: _enqueue_notice(case.pk))
+    facts = facts.strip() or default_facts(findings)
+    case = RectificationCase(
+        number=f"tmp-{uuid.uuid4().hex}", title=title[:200], facts=facts, due_date=due_date, opened_by=by
+    )
+    case.is_demo = any(f.is_demo for f in findings)
+    case.set_party(party)
     return case
+
+
+def preview_notice(*, findings, by, due_date=None, title: str = "", facts: str = "") -> bytes:
+    """The notice these findings would produce, as a PDF marked as a preview; nothing is saved."""
+    findings = list(findings)
+    case = draft_case(findings=findings, by=by, due_date=due_date, title=title, facts=facts)
+    case.number = ""
+    case.document_number = _("(number given on issue)")
+    return render_pdf("supervision/pdf/case_notice.html", notice_context(case, findings=findings, preview=True))
 
 
 def _enqueue_notice(case_id: int) -> None:
@@ -127,11 +148,11 @@ def _tell(case, stage: str, template: str, extra: dict | None = None, attachment
     )
 
 
-def notice_rows(case, today: datetime.date) -> list[dict]:
+def notice_rows(findings, today: datetime.date) -> list[dict]:
     """Each finding of the notice with the directive its duty comes from and, for a missed deadline,
     how many days late it is on the day of issue."""
     rows = []
-    for finding in case.findings.select_related("obligation__directive").order_by("pk"):
+    for finding in findings:
         obligation = finding.obligation
         late = None
         if finding.kind == Finding.Kind.OVERDUE and obligation is not None and obligation.due_date:
@@ -141,16 +162,21 @@ def notice_rows(case, today: datetime.date) -> list[dict]:
     return rows
 
 
-def notice_context(case) -> dict:
+def notice_context(case, findings=None, preview: bool = False) -> dict:
     texts = Texts()
     today = timezone.localdate()
+    if findings is None:
+        findings = list(case.findings.select_related("obligation__directive").order_by("pk"))
     return {
         "case": case,
         "party": case.party,
-        "rows": notice_rows(case, today),
+        "rows": notice_rows(findings, today),
+        # The findings are listed with their basis: the facts are printed only when they say more.
+        "facts": "" if case.facts.strip() == default_facts(findings) else case.facts,
+        "preview": preview,
         "due": texts.format_date(case.due_date),
         "issued": texts.format_date(today),
-        "link": _case_link(case),
+        "link": _case_link(case) if case.pk else _("the case's page, given on issue"),
         "issuer": issuer_name(case),
     }
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -139,6 +140,21 @@ class CaseOpen(LoginRequiredMixin, FormView):
         for finding in findings:
             if not self.request.user.has_perm(finding.get_perm("change"), finding):
                 raise PermissionDenied
+        if "preview" in self.request.POST:
+            try:
+                pdf = case_flow.preview_notice(
+                    findings=findings,
+                    by=self.request.user,
+                    due_date=data["due_date"],
+                    title=data["title"],
+                    facts=data["facts"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, error_text(exc))
+                return self.form_invalid(form)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+            return response
         try:
             case = case_flow.open_case(
                 findings=findings,

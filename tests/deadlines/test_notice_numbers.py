@@ -113,3 +113,24 @@ def test_notices_issued_at_the_same_moment_never_share_a_number(registry):
         thread.join()
     assert errors == []
     assert sorted(numbers) == [f"豫公管办〔2031〕{n}号" for n in range(1, 5)]
+
+
+def test_the_province_previews_the_notice_before_issuing_it(client_for, szca):
+    finding = finding_of(szca, "n:preview")
+    page = client_for("province").get(f"/registry/cases/new/?finding={finding.pk}")
+    html = page.content.decode()
+    assert 'data-testid="preview-notice"' in html and 'data-testid="issue-notice"' in html
+    due = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    response = client_for("province").post(
+        "/registry/cases/new/", {"findings": [finding.pk], "due_date": due, "title": "", "facts": "", "preview": "1"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "问题 n:preview" in text and "文号" in text  # the number is given on issue
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN and not finding.cases.exists()  # nothing was saved
+
+
+def test_a_vendor_has_no_case_form_to_preview(client_for, szca):
+    finding = finding_of(szca, "n:vendor")
+    assert client_for("szca").get(f"/registry/cases/new/?finding={finding.pk}").status_code == 403
