@@ -80,10 +80,12 @@ class FeeItem(BaseModel):
                 name="feeitem_prohibited_names_directive", condition=Q(prohibited=False) | Q(forbidden_by__isnull=False)
             ),
         ]
+        # Fee items and which of them are prohibited are the province's rules (豫公管办〔2019〕23号 三):
+        # a city proposes, the provincial office decides.
         rules_permissions = {
             "view": p.rules.always_allow,
-            "add": p.is_superuser | p.is_admin,
-            "change": p.is_superuser | p.is_admin,
+            "add": p.is_superuser | p.is_provincial_admin,
+            "change": p.is_superuser | p.is_provincial_admin,
             "delete": p.is_superuser,
         }
 
