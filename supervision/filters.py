@@ -146,7 +146,11 @@ class CriticismFilterSet(SearchFilterSet):
 
 class NotificationFilterSet(SearchFilterSet):
     search_fields = ("subject", "recipient", "recipient_name")
+    # By number, not a list of every obligation and case: the list would name duties and cases outside
+    # the user's scope, and a national table's worth of them would make the page megabytes long.
+    obligation = django_filters.NumberFilter(field_name="obligation_id", label=_("obligation number"))
+    case = django_filters.NumberFilter(field_name="case_id", label=_("case number (id)"))
 
     class Meta:
         model = Notification
-        fields = ["status", "channel", "stage", "is_copy", "obligation", "case"]
+        fields = ["status", "channel", "stage", "is_copy"]

@@ -1,5 +1,7 @@
 """Serializers of the deadlines engine (validation through the models' own ``clean``)."""
 
+import uuid
+
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
@@ -154,6 +156,11 @@ class FindingSerializer(PartyValidationMixin, ModelCleanSerializer):
             "updated",
         ]
         read_only_fields = ["status", "dedup_key", "obligation", "raised_by", "is_demo"]
+
+    def validate(self, attrs):
+        if self.instance is None:  # a finding recorded by a person: its own key, never a rule's
+            attrs["dedup_key"] = f"manual:{uuid.uuid4().hex}"
+        return super().validate(attrs)
 
 
 class ResponseFileSerializer(serializers.ModelSerializer):

@@ -2,7 +2,6 @@
 (Bootstrap's table rules once painted every cell white)."""
 
 import pytest
-
 from e2e.steps import expect, log_in
 
 pytestmark = pytest.mark.e2e
