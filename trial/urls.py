@@ -14,7 +14,7 @@ app_name = "trial"
 urlpatterns = [
     path("", views.overview, name="overview"),
     *crud("rounds", "round", views.RoundList, views.RoundDetail, views.RoundCreate, views.RoundUpdate),
-    path("rounds/<int:pk>/sync/", views.round_sync, name="round_sync"),
+    path("rounds/<int:pk>/sync/", views.RoundSync.as_view(), name="round_sync"),
     *crud("periods", "period", views.PeriodList, views.PeriodDetail, views.PeriodCreate, views.PeriodUpdate),
     *crud(
         "participants",
@@ -46,7 +46,7 @@ urlpatterns = [
         records.AgreementUpdate,
     ),
     path("agreements/<int:pk>/parties/", records.AgreementPartyAdd.as_view(), name="agreement_party_add"),
-    path("agreements/parties/<int:pk>/delete/", records.agreement_party_delete, name="agreement_party_delete"),
+    path("agreements/parties/<int:pk>/delete/", records.AgreementPartyDelete.as_view(), name="agreement_party_delete"),
     path("agreements/<int:pk>/scan/", records.agreement_scan, name="agreement_scan"),
     *crud("plans", "remedyplan", records.PlanList, records.PlanDetail, records.PlanCreate, records.PlanUpdate),
     path("plans/<int:pk>/document/", records.plan_document, name="remedyplan_document"),
@@ -61,7 +61,7 @@ urlpatterns = [
     # --- usage statistics ---
     path("usage/", usage.ReportList.as_view(), name="usagereport_list"),
     path("usage/<int:pk>/", usage.ReportDetail.as_view(), name="usagereport_detail"),
-    path("usage/<int:pk>/delete/", usage.report_delete, name="usagereport_delete"),
+    path("usage/<int:pk>/delete/", usage.ReportDelete.as_view(), name="usagereport_delete"),
     path("usage/new/", usage.report_submit, name="usage_submit"),
     path("usage/import/", usage.report_import, name="usage_import"),
     path("usage/template.xlsx", usage.report_template, name="usage_template"),

@@ -2,16 +2,14 @@
 administrators' list, detail and review."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from fees import complaints, filters, forms
 from fees.models import FeeComplaint
 from fees.ratelimit import hit
+from portal.actions import ObjectActionView
 from portal.crud import Column, ObjectDetailView, ObjectListView
 
 MAX_BODY = 16 * 1024
@@ -124,18 +122,16 @@ class ComplaintDetail(ComplaintViews, ObjectDetailView):
         return context
 
 
-@login_required
-@require_POST
-def complaint_review(request, pk: int):
-    complaint = get_object_or_404(
-        FeeComplaint.objects.visible_to(request.user).select_related("platform__region"), pk=pk
-    )
-    if not request.user.has_perm("fees.change_feecomplaint", complaint):
-        raise PermissionDenied
-    form = forms.ComplaintReviewForm(request.POST)
-    if form.is_valid():
-        complaints.review(complaint, request.user, form.cleaned_data["decision"], form.cleaned_data["note"])
-        messages.success(request, _("The decision was recorded; the complainant sees it under the tracking number."))
-    else:
-        messages.error(request, _("Choose a decision and explain it."))
-    return redirect(complaint)
+class ComplaintReview(ObjectActionView):
+    model = FeeComplaint
+    select_related = ("platform__region",)
+    form_class = forms.ComplaintReviewForm
+    success_message = gettext_lazy("The decision was recorded; the complainant sees it under the tracking number.")
+
+    def form_invalid(self, complaint, form):
+        messages.error(self.request, _("Choose a decision and explain it."))
+        return self.respond(complaint)
+
+    def act(self, complaint, data):
+        complaints.review(complaint, self.request.user, data["decision"], data["note"])
+        return complaint

@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
+from portal.actions import ObjectActionView, error_text
 from portal.crud import Column, ObjectDetailView, ObjectListView, ObjectUpdateView
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
 from supervision.models import CaseResponse, Criticism, RectificationCase, ResponseFile
-from supervision.views.actions import ObjectActionView, error_text
 
 PARTY = ("vendor", "platform", "authority")
 

@@ -9,11 +9,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from portal.actions import ObjectActionView, error_text
 from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from supervision import filters, forms
 from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
-from supervision.views.actions import ObjectActionView, error_text
 
 PARTY = ("vendor", "platform", "authority")
 

@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.actions import ObjectActionView
 from portal.crud import Column, ObjectDetailView, ObjectListView
-from supervision.views.actions import ObjectActionView
 from trial import feedback as feedback_flow
 from trial import filters, forms, xlsx
 from trial.models import Feedback

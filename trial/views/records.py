@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from portal.actions import ObjectActionView
 from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from supervision.models import Obligation
-from supervision.views.actions import ObjectActionView
 from trial import filters, forms, workflow
 from trial.models import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
 from trial.views.rounds import TrialMixin
@@ -76,30 +73,31 @@ class AgreementUpdate(AgreementViews, ObjectUpdateView):
 
 class AgreementPartyAdd(ObjectActionView):
     model = Agreement
+    form_class = forms.AgreementPartyForm
     success_message = gettext_lazy("Party added.")
 
-    def post(self, request, pk):
-        agreement = self.get_object()
-        form = forms.AgreementPartyForm(request.POST, user=request.user)
+    def get_form(self, agreement):
+        form = self.form_class(self.request.POST, user=self.request.user)
         form.instance.agreement = agreement
-        if form.is_valid():
-            form.save()
-            messages.success(request, self.success_message)
-        else:
-            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-        return redirect(agreement.get_absolute_url())
+        return form
+
+    def form_invalid(self, agreement, form):
+        messages.error(self.request, " ".join(m for errors in form.errors.values() for m in errors))
+        return self.respond(agreement)
+
+    def act(self, agreement, data):
+        self.form.save()
+        return agreement
 
 
-@login_required
-@require_POST
-def agreement_party_delete(request, pk):
-    party = get_object_or_404(AgreementParty.objects.visible_to(request.user).select_related("agreement"), pk=pk)
-    if not request.user.has_perm(AgreementParty.get_perm("change"), party):
-        raise PermissionDenied
-    agreement = party.agreement
-    party.delete()
-    messages.success(request, _("Party removed."))
-    return redirect(agreement.get_absolute_url())
+class AgreementPartyDelete(ObjectActionView):
+    model = AgreementParty
+    select_related = ("agreement",)
+    success_message = gettext_lazy("Party removed.")
+
+    def act(self, party, data):
+        party.delete()
+        return party.agreement
 
 
 def download(field_file, name: str):

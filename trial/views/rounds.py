@@ -9,15 +9,14 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from portal.actions import ObjectActionView
 from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from supervision.models import BusinessDomain, Obligation, Platform
-from supervision.views.actions import ObjectActionView
 from trial import filters, forms, rounds, workflow
 from trial.models import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
 
@@ -149,17 +148,16 @@ class RoundUpdate(RoundViews, ObjectUpdateView):
     pass
 
 
-@login_required
-@require_POST
-def round_sync(request, pk):
-    trial_round = get_object_or_404(TrialRound.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm(TrialRound.get_perm("change"), trial_round):
-        raise PermissionDenied
-    created = rounds.sync_round(trial_round, request.user)
-    messages.success(
-        request, _("%(count)d obligations created; dates and fulfilments brought up to date.") % {"count": created}
-    )
-    return redirect(trial_round.get_absolute_url())
+class RoundSync(ObjectActionView):
+    model = TrialRound
+
+    def act(self, trial_round, data):
+        created = rounds.sync_round(trial_round, self.request.user)
+        messages.success(
+            self.request,
+            _("%(count)d obligations created; dates and fulfilments brought up to date.") % {"count": created},
+        )
+        return trial_round
 
 
 class PeriodViews(TrialMixin):
