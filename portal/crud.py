@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -127,7 +127,11 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
 class ObjectEditMixin(ScopedMixin):
     """Create and update: the form sees only what the user may pick, and the saved object must
-    still be one the user may change (so nobody moves an object out of their own scope)."""
+    still be one the user may change (so nobody moves an object out of their own scope).
+
+    ``after_save(obj)`` runs in the same transaction as the save: what must happen with it (a
+    record's obligations) happens or the save is undone; its ``ValidationError`` is shown on the form.
+    """
 
     template_name = "crud/object_form.html"
 
@@ -140,10 +144,18 @@ class ObjectEditMixin(ScopedMixin):
         if not self.request.user.has_perm(self.model.get_perm("change"), form.instance):
             form.add_error(None, _("You may only record this for an organisation or region in your own scope."))
             return self.form_invalid(form)
-        with transaction.atomic():
-            response = super().form_valid(form)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+                self.after_save(self.object)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
         return response
+
+    def after_save(self, obj) -> None:
+        """What must happen with a create or update (inside its transaction); nothing by default."""
 
 
 class ObjectCreateView(ObjectEditMixin, CreateView):

@@ -1,8 +1,12 @@
-"""Base classes of the REST API: scoped viewsets and serializers that apply model validation."""
+"""Base classes of the REST API: scoped viewsets, serializers that apply model validation, and the
+translation of a workflow step's Django errors into the API's 400 and 403."""
 
+from collections.abc import Callable
 from copy import copy
+from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,6 +14,23 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
+
+T = TypeVar("T")
+
+
+def as_api_error(exc: DjangoValidationError | DjangoPermissionDenied) -> Exception:
+    """A Django ``ValidationError`` as a 400 and a ``PermissionDenied`` as a 403, with the same messages."""
+    if isinstance(exc, DjangoPermissionDenied):
+        return PermissionDenied(str(exc) or None)
+    return serializers.ValidationError(serializers.as_serializer_error(exc))
+
+
+def run(step: Callable[[], T]) -> T:
+    """Run a workflow step (the same function the pages call); its Django errors become API errors."""
+    try:
+        return step()
+    except (DjangoValidationError, DjangoPermissionDenied) as exc:
+        raise as_api_error(exc) from exc
 
 
 class ModelCleanSerializer(serializers.ModelSerializer):
@@ -36,7 +57,11 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
 class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
     """A viewset over ``queryset.visible_to(user)``; writes must leave the object inside the
-    user's scope (checked after saving, inside the transaction, so a refused write leaves nothing)."""
+    user's scope (checked after saving, inside the transaction, so a refused write leaves nothing).
+
+    ``after_save(instance)`` runs after the scope check, in the same transaction as the save: a
+    follow-up that fails (a record's obligations) rolls the save back with it.
+    """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
@@ -54,6 +79,9 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
                 target.queryset = queryset.visible_to(self.request.user)
         return serializer
 
+    def after_save(self, instance) -> None:
+        """What must happen with a create or update (inside its transaction); nothing by default."""
+
     def _save_in_scope(self, serializer):
         model = self.queryset.model
         try:
@@ -63,6 +91,9 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
                     raise PermissionDenied(
                         _("You may only record this for an organisation or region in your own scope.")
                     )
+                self.after_save(instance)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise as_api_error(exc) from exc
         except IntegrityError as exc:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("This conflicts with an existing record.")]}
@@ -82,3 +113,8 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("This record is still in use by other records and cannot be deleted.")]}
             ) from exc
+
+
+def action_map(**extra: str | None) -> dict:
+    """The viewsets' rules permission per action, with the permissions of extra actions."""
+    return {**ScopedModelViewSet.permission_type_map, **extra}

@@ -22,7 +22,7 @@ from trial.models import Announcement, Coverage, ReportingPeriod, TrialParticipa
 
 
 class TrialMixin:
-    """Generic pages whose URLs live in the "trial" namespace; ``after_save`` runs the workflow hook."""
+    """Generic pages whose URLs live in the "trial" namespace."""
 
     template_base = ""
 
@@ -30,15 +30,6 @@ class TrialMixin:
         context = super().get_context_data(**kwargs)
         context["url_prefix"] = f"trial:{self.url_name}"
         return context
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if response.status_code == 302 and getattr(self, "object", None) is not None:
-            self.after_save(self.object)
-        return response
-
-    def after_save(self, obj) -> None:
-        pass
 
 
 def pick_round(request) -> TrialRound | None:
