@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fees.importing.xlsx import MAX_BYTES
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeItem, ProductKind
 from fees.money import parse_amount
 from portal.forms import ScopedModelForm
+from portal.uploads import FileRule
 from supervision.models import Platform, Region
 
 
@@ -112,29 +114,22 @@ class AcceptForm(forms.Form):
     )
 
 
+# A fee sheet to import: an Excel 2007+ workbook (the import job opens it and reports its damage row by row).
+IMPORT_FILE = FileRule(types=("xlsx",), max_bytes=MAX_BYTES, allow_empty=False, check_package=False)
+
+
 class ImportForm(forms.ModelForm):
     class Meta:
         model = FeeImport
         fields = ["file", "submit_after"]
         widgets = {
-            "file": forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+            "file": forms.ClearableFileInput(attrs={"accept": IMPORT_FILE.accept(), "class": "form-control"}),
             "submit_after": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
 
     def clean_file(self):
-        from fees.importing.xlsx import MAX_BYTES
-
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Please upload an .xlsx file (Excel 2007 or later)."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                _("This is not an xlsx file (Excel 2007 or later). Please save the sheet as .xlsx.")
-            )
+        IMPORT_FILE.validate(upload)
         return upload
 
 
