@@ -1,29 +1,14 @@
 from django.urls import path
 
 from fees.views import catalogue, complaints, filings, imports, lines, tariffs
-from portal.crud import crud_urls as crud
 
 app_name = "fees"
 
 urlpatterns = [
-    *crud(
-        "items",
-        "feeitem",
-        catalogue.FeeItemList,
-        catalogue.FeeItemDetail,
-        catalogue.FeeItemCreate,
-        catalogue.FeeItemUpdate,
-    ),
-    *crud(
-        "products",
-        "productkind",
-        catalogue.ProductKindList,
-        catalogue.ProductKindDetail,
-        catalogue.ProductKindCreate,
-        catalogue.ProductKindUpdate,
-    ),
+    *catalogue.FeeItemViews.urls("items", "feeitem"),
+    *catalogue.ProductKindViews.urls("products", "productkind"),
     path("filings/export.xlsx", filings.export, name="feefiling_export"),
-    *crud("filings", "feefiling", filings.FilingList, filings.FilingDetail, filings.FilingCreate, filings.FilingUpdate),
+    *filings.FilingViews.urls("filings", "feefiling", detail=filings.FilingDetail, create=filings.FilingCreate),
     path("filings/<int:pk>/submit/", filings.FilingSubmit.as_view(), name="feefiling_submit"),
     path("filings/<int:pk>/accept/", filings.FilingAccept.as_view(), name="feefiling_accept"),
     path("filings/<int:pk>/return/", filings.FilingReturn.as_view(), name="feefiling_return"),

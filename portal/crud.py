@@ -135,6 +135,10 @@ class ObjectEditMixin(ScopedMixin):
 
     template_name = "crud/object_form.html"
 
+    def get_form_class(self):
+        # ``fields`` of a model's views are the detail page's rows, not a ModelForm's fields.
+        return self.form_class
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
@@ -181,3 +185,49 @@ def crud_urls(prefix: str, name: str, list_view, detail_view, create_view, updat
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
         path(f"{prefix}/<int:pk>/edit/", update_view.as_view(), name=f"{name}_edit"),
     ]
+
+
+class ModelViews:
+    """The list, detail, create and update pages of one model, declared once.
+
+    A subclass names what the four pages share (``model``, ``form_class``, ``filterset_class``,
+    ``select_related``, ``prefetch_related``) and what they show (``columns`` of the list, ``fields``
+    and ``related`` of the detail page). It is also the mixin of its views: a method defined on it
+    (``after_save``, ``get_initial``, ``url_name``) applies to all four. ``urls(prefix, name)`` builds
+    the views that add nothing of their own with ``type()`` and takes those that do by keyword
+    (``detail=DirectiveDetail``), like NetBox's ``get_model_urls``.
+    """
+
+    KINDS = {"list": ObjectListView, "detail": ObjectDetailView, "create": ObjectCreateView, "update": ObjectUpdateView}
+    SUFFIXES = {"list": "List", "detail": "Detail", "create": "Create", "update": "Update"}
+
+    model = None
+    form_class = None
+    filterset_class = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    columns: list[Column] = []
+    fields: list[Column] = []
+    related: list[Related] = []
+
+    @classmethod
+    def view(cls, kind: str) -> type:
+        """The generic view of ``kind`` ("list", "detail", "create", "update") for this model."""
+        built = cls.__dict__.get("_built")
+        if built is None:
+            built = {}
+            cls._built = built
+        if kind not in built:
+            name = f"{cls.__name__.removesuffix('Views')}{cls.SUFFIXES[kind]}"
+            built[kind] = type(name, (cls, cls.KINDS[kind]), {"__module__": cls.__module__, "__qualname__": name})
+        return built[kind]
+
+    @classmethod
+    def urls(cls, prefix: str, name: str, **views: type) -> list:
+        """``<name>_list``, ``<name>_add``, ``<name>_detail`` and ``<name>_edit`` under ``prefix``;
+        ``list=``, ``detail=``, ``create=``, ``update=`` name views that add behaviour of their own."""
+        unknown = set(views) - set(cls.KINDS)
+        if unknown:
+            raise TypeError(f"unknown views: {', '.join(sorted(unknown))}")
+        chosen = {kind: views.get(kind) or cls.view(kind) for kind in cls.KINDS}
+        return crud_urls(prefix, name, chosen["list"], chosen["detail"], chosen["create"], chosen["update"])

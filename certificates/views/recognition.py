@@ -9,17 +9,14 @@ from django.utils.translation import gettext_lazy
 from certificates import filters, forms, matrix, workflow
 from certificates.models import RecognitionRecord, RecognitionStatus
 from portal.actions import ObjectActionView
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 
 
-class RecognitionViews:
+class RecognitionViews(ModelViews):
     model = RecognitionRecord
     form_class = forms.RecognitionRecordForm
     filterset_class = filters.RecognitionRecordFilterSet
     select_related = ("vendor", "platform", "platform__region", "other_vendor")
-
-
-class RecognitionList(RecognitionViews, ObjectListView):
     columns = [
         Column("vendor.short_name", gettext_lazy("CA vendor")),
         Column("platform.name", gettext_lazy("platform"), link=False),
@@ -30,9 +27,6 @@ class RecognitionList(RecognitionViews, ObjectListView):
         Column("confirmed_by_platform", gettext_lazy("confirmed by the platform")),
         Column("status_changed_at", gettext_lazy("status changed at")),
     ]
-
-
-class RecognitionDetail(RecognitionViews, ObjectDetailView):
     fields = [
         Column("vendor", gettext_lazy("CA vendor"), link=True),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -47,6 +41,8 @@ class RecognitionDetail(RecognitionViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+
+class RecognitionDetail(RecognitionViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object

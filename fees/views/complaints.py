@@ -10,7 +10,7 @@ from fees import complaints, filters, forms
 from fees.models import FeeComplaint
 from fees.ratelimit import hit
 from portal.actions import ObjectActionView
-from portal.crud import Column, ObjectDetailView, ObjectListView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 
 MAX_BODY = 16 * 1024
 COMPLAINTS_PER_HOUR = 5
@@ -66,17 +66,10 @@ def complaint_track(request):
     return render(request, "fees/complaint_track.html", {"form": form, "complaint": complaint, "searched": searched})
 
 
-class ComplaintViews:
+class ComplaintViews(ModelViews):
     model = FeeComplaint
     filterset_class = filters.FeeComplaintFilterSet
     select_related = ("vendor", "platform", "product", "item")
-
-    @property
-    def url_name(self) -> str:
-        return "feecomplaint"
-
-
-class ComplaintList(ComplaintViews, ObjectListView):
     columns = [
         Column("tracking_number", gettext_lazy("tracking number"), link=True),
         Column("created", gettext_lazy("received")),
@@ -86,15 +79,6 @@ class ComplaintList(ComplaintViews, ObjectListView):
         Column("amount", gettext_lazy("amount charged (yuan)")),
         Column("get_status_display", gettext_lazy("status")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # complaints come from the public form
-        return context
-
-
-class ComplaintDetail(ComplaintViews, ObjectDetailView):
-    template_name = "fees/feecomplaint_detail.html"
     fields = [
         Column("tracking_number", gettext_lazy("tracking number")),
         Column("get_status_display", gettext_lazy("status")),
@@ -110,6 +94,21 @@ class ComplaintDetail(ComplaintViews, ObjectDetailView):
         Column("description", gettext_lazy("what happened")),
         Column("outcome", gettext_lazy("outcome")),
     ]
+
+    @property
+    def url_name(self) -> str:
+        return "feecomplaint"
+
+
+class ComplaintList(ComplaintViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # complaints come from the public form
+        return context
+
+
+class ComplaintDetail(ComplaintViews, ObjectDetailView):
+    template_name = "fees/feecomplaint_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,18 +17,15 @@ from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine
 from fees.regions import RegionTree
 from portal.actions import ObjectActionView
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 from supervision.models import CAVendor
 
 
-class FilingViews:
+class FilingViews(ModelViews):
     model = FeeFiling
     form_class = forms.FeeFilingForm
     filterset_class = filters.FeeFilingFilterSet
     select_related = ("vendor", "region")
-
-
-class FilingList(FilingViews, ObjectListView):
     columns = [
         Column("pk", gettext_lazy("number"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
@@ -44,10 +41,6 @@ class FilingCreate(FilingViews, ObjectCreateView):
     def form_valid(self, form):
         form.instance.created_by = self.request.user
         return super().form_valid(form)
-
-
-class FilingUpdate(FilingViews, ObjectUpdateView):
-    pass
 
 
 def line_rows(filing: FeeFiling, lines, tree: RegionTree | None = None) -> list[dict]:

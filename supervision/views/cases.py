@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from portal.actions import ObjectActionView, error_text
-from portal.crud import Column, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
@@ -19,17 +19,10 @@ from supervision.models import CaseResponse, Criticism, RectificationCase, Respo
 PARTY = ("vendor", "platform", "authority")
 
 
-class CaseViews:
+class CaseViews(ModelViews):
     model = RectificationCase
     filterset_class = filters.CaseFilterSet
     select_related = PARTY
-
-    @property
-    def url_name(self) -> str:
-        return "case"
-
-
-class CaseList(CaseViews, ObjectListView):
     columns = [
         Column("number", _("case number"), link=True),
         Column("title", _("title"), link=True),
@@ -37,7 +30,23 @@ class CaseList(CaseViews, ObjectListView):
         Column("get_status_display", _("status")),
         Column("due_date", _("due date")),
     ]
+    fields = [
+        Column("number", _("case number")),
+        Column("title", _("title")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_status_display", _("status")),
+        Column("due_date", _("due date")),
+        Column("facts", _("facts and requirements")),
+        Column("findings.all", _("findings")),
+        Column("opened_by", _("opened by")),
+    ]
 
+    @property
+    def url_name(self) -> str:
+        return "case"
+
+
+class CaseList(CaseViews, ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = False  # cases are opened from findings
@@ -56,17 +65,6 @@ class CaseBoard(LoginRequiredMixin, View):
 
 
 class CaseDetail(CaseViews, ObjectDetailView):
-    fields = [
-        Column("number", _("case number")),
-        Column("title", _("title")),
-        Column("party", _("responsible party"), link=True),
-        Column("get_status_display", _("status")),
-        Column("due_date", _("due date")),
-        Column("facts", _("facts and requirements")),
-        Column("findings.all", _("findings")),
-        Column("opened_by", _("opened by")),
-    ]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, case = self.request.user, self.object
@@ -188,29 +186,17 @@ def response_file(request, pk):
 
 
 # --- public criticism ------------------------------------------------------------------------
-class CriticismViews:
+class CriticismViews(ModelViews):
     model = Criticism
     form_class = forms.CriticismForm
     filterset_class = filters.CriticismFilterSet
     select_related = ("region", "drafted_by", "approved_by")
-
-
-class CriticismList(CriticismViews, ObjectListView):
     columns = [
         Column("title", _("title"), link=True),
         Column("get_status_display", _("status")),
         Column("region", _("drafted in")),
         Column("published_at", _("published at")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # drafted from escalated cases
-        context["can_draft"] = self.request.user.has_perm(Criticism.get_perm("add"))
-        return context
-
-
-class CriticismDetail(CriticismViews, ObjectDetailView):
     fields = [
         Column("title", _("title")),
         Column("number", _("document number")),
@@ -222,6 +208,16 @@ class CriticismDetail(CriticismViews, ObjectDetailView):
         Column("published_at", _("published at")),
     ]
 
+
+class CriticismList(CriticismViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # drafted from escalated cases
+        context["can_draft"] = self.request.user.has_perm(Criticism.get_perm("add"))
+        return context
+
+
+class CriticismDetail(CriticismViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, criticism = self.request.user, self.object
@@ -229,10 +225,6 @@ class CriticismDetail(CriticismViews, ObjectDetailView):
         context["can_approve"] = may_publish and criticism.status in (Criticism.Status.DRAFT, Criticism.Status.PROPOSED)
         context["can_publish"] = may_publish and criticism.status == Criticism.Status.APPROVED
         return context
-
-
-class CriticismUpdate(CriticismViews, ObjectUpdateView):
-    pass
 
 
 class CriticismDraft(LoginRequiredMixin, FormView):

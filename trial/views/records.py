@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 
 from portal.actions import ObjectActionView
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from supervision.models import Obligation
 from trial import filters, forms, workflow
 from trial.models import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
@@ -20,17 +20,11 @@ from trial.views.rounds import TrialMixin
 # --- agreements ------------------------------------------------------------------------------------
 
 
-class AgreementViews(TrialMixin):
+class AgreementViews(TrialMixin, ModelViews):
     model = Agreement
     form_class = forms.AgreementForm
     filterset_class = filters.AgreementFilterSet
     select_related = ("platform",)
-
-    def after_save(self, obj) -> None:
-        workflow.agreement_saved(obj, self.request.user)
-
-
-class AgreementList(AgreementViews, ObjectListView):
     columns = [
         Column("title", gettext_lazy("title"), link=True),
         Column("get_kind_display", gettext_lazy("kind")),
@@ -38,10 +32,6 @@ class AgreementList(AgreementViews, ObjectListView):
         Column("signed_on", gettext_lazy("signed on")),
         Column("term_end", gettext_lazy("term ends")),
     ]
-
-
-class AgreementDetail(AgreementViews, ObjectDetailView):
-    template_name = "trial/agreement_detail.html"
     fields = [
         Column("get_kind_display", gettext_lazy("kind")),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -53,6 +43,13 @@ class AgreementDetail(AgreementViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+    def after_save(self, obj) -> None:
+        workflow.agreement_saved(obj, self.request.user)
+
+
+class AgreementDetail(AgreementViews, ObjectDetailView):
+    template_name = "trial/agreement_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parties"] = AgreementParty.objects.filter(agreement=self.object).select_related("vendor")
@@ -61,14 +58,6 @@ class AgreementDetail(AgreementViews, ObjectDetailView):
             kind=Obligation.Kind.AGREEMENT_RENEWAL, key=f"agreement:{self.object.pk}"
         )
         return context
-
-
-class AgreementCreate(AgreementViews, ObjectCreateView):
-    pass
-
-
-class AgreementUpdate(AgreementViews, ObjectUpdateView):
-    pass
 
 
 class AgreementPartyAdd(ObjectActionView):
@@ -119,39 +108,25 @@ def agreement_scan(request, pk):
 # --- remedy plans and incidents --------------------------------------------------------------------
 
 
-class PlanViews(TrialMixin):
+class PlanViews(TrialMixin, ModelViews):
     model = RemedyPlan
     form_class = forms.RemedyPlanForm
     filterset_class = filters.RemedyPlanFilterSet
     select_related = ("platform", "agreement")
-
-    def after_save(self, obj) -> None:
-        workflow.plan_saved(obj, self.request.user)
-
-
-class PlanList(PlanViews, ObjectListView):
     columns = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("get_kind_display", gettext_lazy("kind")),
         Column("effective_from", gettext_lazy("in force from")),
         Column("agreement", gettext_lazy("agreement")),
     ]
-
-
-class PlanDetail(PlanViews, ObjectDetailView):
     fields = [
-        *PlanList.columns,
+        *columns,
         Column("description", gettext_lazy("description")),
         Column("document", gettext_lazy("document")),
     ]
 
-
-class PlanCreate(PlanViews, ObjectCreateView):
-    pass
-
-
-class PlanUpdate(PlanViews, ObjectUpdateView):
-    pass
+    def after_save(self, obj) -> None:
+        workflow.plan_saved(obj, self.request.user)
 
 
 @login_required
@@ -160,22 +135,11 @@ def plan_document(request, pk):
     return download(plan.document, plan.document.name.rsplit("/", 1)[-1] if plan.document else "")
 
 
-class IncidentViews(TrialMixin):
+class IncidentViews(TrialMixin, ModelViews):
     model = DecryptionIncident
     form_class = forms.IncidentForm
     filterset_class = filters.IncidentFilterSet
     select_related = ("platform", "vendor")
-
-    @property
-    def url_name(self) -> str:
-        return "incident"
-
-    def after_save(self, obj) -> None:
-        workflow.incident_saved(obj, self.request.user)
-
-
-class IncidentList(IncidentViews, ObjectListView):
-    template_name = "trial/incident_list.html"
     columns = [
         Column("occurred_on", gettext_lazy("date"), link=True),
         Column("platform", gettext_lazy("platform")),
@@ -185,16 +149,6 @@ class IncidentList(IncidentViews, ObjectListView):
         Column("get_cause_display", gettext_lazy("cause")),
         Column("get_outcome_display", gettext_lazy("outcome")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows = context["filter"].qs.order_by()
-        context["by_platform"] = rows.values("platform__name").annotate(n=Count("pk")).order_by("-n", "platform__name")
-        context["by_vendor"] = rows.values("vendor__name").annotate(n=Count("pk")).order_by("-n", "vendor__name")
-        return context
-
-
-class IncidentDetail(IncidentViews, ObjectDetailView):
     fields = [
         Column("occurred_on", gettext_lazy("date")),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -209,10 +163,20 @@ class IncidentDetail(IncidentViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+    @property
+    def url_name(self) -> str:
+        return "incident"
 
-class IncidentCreate(IncidentViews, ObjectCreateView):
-    pass
+    def after_save(self, obj) -> None:
+        workflow.incident_saved(obj, self.request.user)
 
 
-class IncidentUpdate(IncidentViews, ObjectUpdateView):
-    pass
+class IncidentList(IncidentViews, ObjectListView):
+    template_name = "trial/incident_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["filter"].qs.order_by()
+        context["by_platform"] = rows.values("platform__name").annotate(n=Count("pk")).order_by("-n", "platform__name")
+        context["by_vendor"] = rows.values("vendor__name").annotate(n=Count("pk")).order_by("-n", "vendor__name")
+        return context

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.actions import ObjectActionView, error_text
-from portal.crud import Column, ObjectDetailView, ObjectListView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from supervision.models import CAVendor
 from trial import filters, forms, rounds, usage, xlsx
 from trial.models import TrialRound, UsageLine, UsageReport
@@ -37,13 +37,10 @@ def _can_report(user) -> bool:
 # --- reports ---------------------------------------------------------------------------------------
 
 
-class ReportViews(TrialMixin):
+class ReportViews(TrialMixin, ModelViews):
     model = UsageReport
     filterset_class = filters.UsageReportFilterSet
     select_related = ("platform", "period", "period__round", "submitted_by")
-
-
-class ReportList(ReportViews, ObjectListView):
     columns = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("period", gettext_lazy("reporting period")),
@@ -53,16 +50,6 @@ class ReportList(ReportViews, ObjectListView):
         Column("is_late", gettext_lazy("reported late")),
         Column("get_via_display", gettext_lazy("submitted via")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # reports are submitted through their own pages
-        context["can_report"] = _can_report(self.request.user)
-        return context
-
-
-class ReportDetail(ReportViews, ObjectDetailView):
-    template_name = "trial/usagereport_detail.html"
     fields = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("period", gettext_lazy("reporting period")),
@@ -74,6 +61,18 @@ class ReportDetail(ReportViews, ObjectDetailView):
         Column("is_late", gettext_lazy("reported late")),
         Column("notes", gettext_lazy("notes")),
     ]
+
+
+class ReportList(ReportViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # reports are submitted through their own pages
+        context["can_report"] = _can_report(self.request.user)
+        return context
+
+
+class ReportDetail(ReportViews, ObjectDetailView):
+    template_name = "trial/usagereport_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
