@@ -1,9 +1,13 @@
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fees.importing.xlsx import MAX_BYTES
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeItem, ProductKind
+from fees.models.filings import EARLIEST_EFFECTIVE_DATE
 from fees.money import parse_amount
+from portal.accounts.scope import Scope
 from portal.forms import ScopedModelForm
 from portal.uploads import FileRule
 from supervision.models import Platform, Region
@@ -55,8 +59,6 @@ class FeeFilingForm(ScopedModelForm):
             self.fields["vendor"].disabled = True
             self.instance.vendor_id = user.vendor_id
         if user.is_administrator and not user.is_superuser:
-            from portal.accounts.scope import Scope
-
             scope = Scope.of(user)
             if scope is not None:
                 self.fields["region"].queryset = Region.objects.filter(_region_scope(scope))
@@ -69,8 +71,6 @@ class FeeFilingForm(ScopedModelForm):
 
 def _region_scope(scope):
     """Regions (themselves, not rows with a region) an administrator supervises."""
-    from django.db.models import Q
-
     code = scope.region_code
     if scope.region_level == "province":
         return Q(code=code) | Q(parent=code) | Q(parent__parent=code)
@@ -169,10 +169,6 @@ class ComplaintForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control")
 
     def clean_charged_on(self):
-        from django.utils import timezone
-
-        from fees.models.filings import EARLIEST_EFFECTIVE_DATE
-
         value = self.cleaned_data["charged_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))

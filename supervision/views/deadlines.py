@@ -1,5 +1,7 @@
 """Pages of directives, obligations (with campaigns, fulfilment, waiver) and findings."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -199,8 +201,6 @@ class FindingDetail(FindingViews, ObjectDetailView):
 
 class FindingCreate(FindingViews, ObjectCreateView):
     def form_valid(self, form):
-        import uuid
-
         form.instance.raised_by = self.request.user
         form.instance.dedup_key = f"manual:{uuid.uuid4().hex}"
         return super().form_valid(form)
