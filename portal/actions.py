@@ -25,8 +25,9 @@ class ObjectActionView(LoginRequiredMixin, View):
 
     ``permission`` is a rules permission name (``"change"``, ``"delete"``, ``"approve"`` …) checked
     against the object, or ``None`` when ``act`` checks it itself (a workflow that locks the row
-    first). Override ``succeeded`` for a message that depends on the result, ``form_invalid`` for
-    a message of its own, and ``respond`` for a response other than a redirect (HTMX).
+    first). ``invalid_message`` replaces the fields' errors of an invalid form with one message.
+    Override ``succeeded`` for a message that depends on the result, ``form_invalid`` for another
+    way of reporting errors, and ``respond`` for a response other than a redirect (HTMX).
     """
 
     model = None
@@ -34,6 +35,7 @@ class ObjectActionView(LoginRequiredMixin, View):
     form_class = None
     select_related: tuple[str, ...] = ()
     success_message = ""
+    invalid_message = ""  # one message for an invalid form, instead of each field's errors
     http_method_names = ["post"]
 
     def get_queryset(self):
@@ -68,6 +70,9 @@ class ObjectActionView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def form_invalid(self, obj, form):
+        if self.invalid_message:
+            messages.error(self.request, self.invalid_message)
+            return self.respond(obj)
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(self.request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))

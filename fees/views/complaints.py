@@ -1,7 +1,6 @@
 """Complaints: the public form and tracking page (no login, rate-limited, size-limited), and the
 administrators' list, detail and review."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -126,10 +125,7 @@ class ComplaintReview(ObjectActionView):
     select_related = ("platform__region",)
     form_class = forms.ComplaintReviewForm
     success_message = gettext_lazy("The decision was recorded; the complainant sees it under the tracking number.")
-
-    def form_invalid(self, complaint, form):
-        messages.error(self.request, _("Choose a decision and explain it."))
-        return self.respond(complaint)
+    invalid_message = gettext_lazy("Choose a decision and explain it.")
 
     def act(self, complaint, data):
         complaints.review(complaint, self.request.user, data["decision"], data["note"])

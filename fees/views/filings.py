@@ -133,10 +133,7 @@ class FilingAccept(FilingAction):
 class FilingReturn(FilingAction):
     form_class = forms.ReturnForm
     success_message = gettext_lazy("Returned to the vendor with your reason.")
-
-    def form_invalid(self, filing, form):
-        messages.error(self.request, _("Say why the filing is returned."))
-        return self.respond(filing)
+    invalid_message = gettext_lazy("Say why the filing is returned.")
 
     def act(self, filing, data):
         workflow.return_(filing, self.request.user, data["reason"])
