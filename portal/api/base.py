@@ -57,11 +57,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
 class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
     """A viewset over ``queryset.visible_to(user)``; writes must leave the object inside the
-    user's scope (checked after saving, inside the transaction, so a refused write leaves nothing).
-
-    ``after_save(instance)`` runs after the scope check, in the same transaction as the save: a
-    follow-up that fails (a record's obligations) rolls the save back with it.
-    """
+    user's scope (checked after saving, inside the transaction, so a refused write leaves nothing)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
@@ -80,7 +76,8 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
         return serializer
 
     def after_save(self, instance) -> None:
-        """What must happen with a create or update (inside its transaction); nothing by default."""
+        """What must happen with a create or update, after the scope check and in the same transaction
+        as the save: a follow-up that fails (a record's obligations) rolls the save back with it."""
 
     def _save_in_scope(self, serializer):
         model = self.queryset.model
