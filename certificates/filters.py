@@ -14,7 +14,7 @@ from certificates.models import (
     SharedApp,
     TrustListEntry,
 )
-from supervision.filters import SearchFilterSet
+from portal.filters import SearchFilterSet
 
 
 def region_tree_q(code: str, path: str = "platform__region") -> Q:

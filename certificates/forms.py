@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Product, RecognitionEvidence, RecognitionRecord, SharedApp, TrustListEntry
-from certificates.uploads import read_certificate_upload
+from certificates.uploads import read_certificate_upload, validate_evidence
 from portal.forms import ScopedModelForm
 from supervision.models import CAVendor
 
@@ -113,8 +113,6 @@ class TransitionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        from certificates.uploads import validate_evidence
-
         for name in ("test_report", "sample_signed"):
             if data.get(name):
                 try:

@@ -2,65 +2,26 @@
 
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.x509 import MAX_UPLOAD_BYTES, CertificateError, ParsedCertificate, load_certificates
+from portal.uploads import FileRule
 
-EVIDENCE_MAX_BYTES_DEFAULT = 10 * 1024 * 1024
-
-_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-# extension → test of the first bytes; OFD (GB/T 33190) is a ZIP package, signatures are DER or PEM.
-EVIDENCE_SIGNATURES = {
-    "pdf": lambda head: head.startswith(b"%PDF-"),
-    "ofd": lambda head: head.startswith(_ZIP),
-    "docx": lambda head: head.startswith(_ZIP),
-    "xlsx": lambda head: head.startswith(_ZIP),
-    "zip": lambda head: head.startswith(_ZIP),
-    "png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
-    "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "p7s": lambda head: head[:1] == b"\x30" or head.startswith(b"-----BEGIN"),
-    "p7m": lambda head: head[:1] == b"\x30" or head.startswith(b"-----BEGIN"),
-    "sig": lambda head: head[:1] == b"\x30" or head.startswith(b"-----BEGIN") or head[:1].isalnum(),
-    "xml": lambda head: head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"),
-}
-
-
-def evidence_max_bytes() -> int:
-    return getattr(settings, "CERTIFICATES_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES_DEFAULT)
+# Test reports and sample signed files: OFD (GB/T 33190) is a ZIP package, signatures are DER or PEM.
+EVIDENCE = FileRule(
+    types=("pdf", "ofd", "docx", "xlsx", "zip", "png", "jpg", "jpeg", "p7s", "p7m", "sig", "xml"),
+    max_bytes=10 * 1024 * 1024,
+    size_setting="CERTIFICATES_EVIDENCE_MAX_BYTES",
+    allow_empty=False,
+)
 
 
 def validate_evidence(upload) -> None:
-    """Refuse evidence that is too big, of a type not accepted, or whose content does not match its name."""
-    name = PurePath(getattr(upload, "name", "") or "").name
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in EVIDENCE_SIGNATURES:
-        raise ValidationError(
-            _("“%(name)s”: files of type “%(ext)s” are not accepted as evidence (allowed: %(allowed)s).")
-            % {"name": name, "ext": extension or "?", "allowed": ", ".join(EVIDENCE_SIGNATURES)},
-            code="file_type",
-        )
-    limit = evidence_max_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.")
-            % {"name": name, "size": upload.size / 1048576, "limit": limit / 1048576},
-            code="file_size",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(position)
-    if not EVIDENCE_SIGNATURES[extension](head):
-        raise ValidationError(
-            _("“%(name)s”: the content is not a valid %(ext)s file.") % {"name": name, "ext": extension},
-            code="file_content",
-        )
+    """Refuse evidence that is too big, empty, of a type not accepted, or whose content does not match its
+    name (the validator named by the models' migrations)."""
+    EVIDENCE.validate(upload)
 
 
 # The library's error codes, each with the message users read (translated by the catalog).

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from certificates.views import imports, matrix, recognition, registry
-from portal.crud import crud_urls as crud
 
 app_name = "certificates"
 
@@ -9,32 +8,17 @@ urlpatterns = [
     path("certificates/", registry.CertificateList.as_view(), name="certificate_list"),
     path("certificates/upload/", registry.CertificateUpload.as_view(), name="certificate_add"),
     path("certificates/<int:pk>/", registry.CertificateDetail.as_view(), name="certificate_detail"),
-    *crud(
-        "products",
-        "product",
-        registry.ProductList,
-        registry.ProductDetail,
-        registry.ProductCreate,
-        registry.ProductUpdate,
-    ),
-    *crud(
-        "shared-apps",
-        "sharedapp",
-        registry.SharedAppList,
-        registry.SharedAppDetail,
-        registry.SharedAppCreate,
-        registry.SharedAppUpdate,
-    ),
-    *crud(
+    *registry.ProductViews.urls("products", "product"),
+    *registry.SharedAppViews.urls("shared-apps", "sharedapp"),
+    *registry.TrustListViews.urls(
         "trust-lists",
         "trustlistentry",
-        registry.TrustListList,
-        registry.TrustListDetail,
-        registry.TrustListCreate,
-        registry.TrustListUpdate,
+        list=registry.TrustListList,
+        detail=registry.TrustListDetail,
+        create=registry.TrustListCreate,
     ),
     path("trust-lists/<int:pk>/delete/", registry.TrustListDelete.as_view(), name="trustlistentry_delete"),
-    path("recognition/", recognition.RecognitionList.as_view(), name="recognitionrecord_list"),
+    path("recognition/", recognition.RecognitionViews.view("list").as_view(), name="recognitionrecord_list"),
     path("recognition/new/", recognition.RecognitionCreate.as_view(), name="recognitionrecord_add"),
     path("recognition/<int:pk>/", recognition.RecognitionDetail.as_view(), name="recognitionrecord_detail"),
     path("recognition/<int:pk>/step/", recognition.RecognitionStep.as_view(), name="recognitionrecord_step"),

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
-from supervision.filters import SearchFilterSet
+from portal.filters import SearchFilterSet
 from supervision.models import CAVendor
 
 

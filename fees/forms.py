@@ -1,9 +1,15 @@
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fees.importing.xlsx import MAX_BYTES
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeItem, ProductKind
+from fees.models.filings import EARLIEST_EFFECTIVE_DATE
 from fees.money import parse_amount
+from portal.accounts.scope import Scope
 from portal.forms import ScopedModelForm
+from portal.uploads import FileRule
 from supervision.models import Platform, Region
 
 
@@ -53,8 +59,6 @@ class FeeFilingForm(ScopedModelForm):
             self.fields["vendor"].disabled = True
             self.instance.vendor_id = user.vendor_id
         if user.is_administrator and not user.is_superuser:
-            from portal.accounts.scope import Scope
-
             scope = Scope.of(user)
             if scope is not None:
                 self.fields["region"].queryset = Region.objects.filter(_region_scope(scope))
@@ -67,8 +71,6 @@ class FeeFilingForm(ScopedModelForm):
 
 def _region_scope(scope):
     """Regions (themselves, not rows with a region) an administrator supervises."""
-    from django.db.models import Q
-
     code = scope.region_code
     if scope.region_level == "province":
         return Q(code=code) | Q(parent=code) | Q(parent__parent=code)
@@ -112,29 +114,22 @@ class AcceptForm(forms.Form):
     )
 
 
+# A fee sheet to import: an Excel 2007+ workbook (the import job opens it and reports its damage row by row).
+IMPORT_FILE = FileRule(types=("xlsx",), max_bytes=MAX_BYTES, allow_empty=False, check_package=False)
+
+
 class ImportForm(forms.ModelForm):
     class Meta:
         model = FeeImport
         fields = ["file", "submit_after"]
         widgets = {
-            "file": forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+            "file": forms.ClearableFileInput(attrs={"accept": IMPORT_FILE.accept(), "class": "form-control"}),
             "submit_after": forms.CheckboxInput(attrs={"class": "form-check-input"}),
         }
 
     def clean_file(self):
-        from fees.importing.xlsx import MAX_BYTES
-
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Please upload an .xlsx file (Excel 2007 or later)."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                _("This is not an xlsx file (Excel 2007 or later). Please save the sheet as .xlsx.")
-            )
+        IMPORT_FILE.validate(upload)
         return upload
 
 
@@ -174,10 +169,6 @@ class ComplaintForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control")
 
     def clean_charged_on(self):
-        from django.utils import timezone
-
-        from fees.models.filings import EARLIEST_EFFECTIVE_DATE
-
         value = self.cleaned_data["charged_on"]
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))

@@ -1,33 +1,18 @@
 from django.urls import path
 
 from fees.views import catalogue, complaints, filings, imports, lines, tariffs
-from portal.crud import crud_urls as crud
 
 app_name = "fees"
 
 urlpatterns = [
-    *crud(
-        "items",
-        "feeitem",
-        catalogue.FeeItemList,
-        catalogue.FeeItemDetail,
-        catalogue.FeeItemCreate,
-        catalogue.FeeItemUpdate,
-    ),
-    *crud(
-        "products",
-        "productkind",
-        catalogue.ProductKindList,
-        catalogue.ProductKindDetail,
-        catalogue.ProductKindCreate,
-        catalogue.ProductKindUpdate,
-    ),
+    *catalogue.FeeItemViews.urls("items", "feeitem"),
+    *catalogue.ProductKindViews.urls("products", "productkind"),
     path("filings/export.xlsx", filings.export, name="feefiling_export"),
-    *crud("filings", "feefiling", filings.FilingList, filings.FilingDetail, filings.FilingCreate, filings.FilingUpdate),
-    path("filings/<int:pk>/submit/", filings.submit, name="feefiling_submit"),
-    path("filings/<int:pk>/accept/", filings.accept, name="feefiling_accept"),
-    path("filings/<int:pk>/return/", filings.return_filing, name="feefiling_return"),
-    path("filings/<int:pk>/delete/", filings.delete, name="feefiling_delete"),
+    *filings.FilingViews.urls("filings", "feefiling", detail=filings.FilingDetail, create=filings.FilingCreate),
+    path("filings/<int:pk>/submit/", filings.FilingSubmit.as_view(), name="feefiling_submit"),
+    path("filings/<int:pk>/accept/", filings.FilingAccept.as_view(), name="feefiling_accept"),
+    path("filings/<int:pk>/return/", filings.FilingReturn.as_view(), name="feefiling_return"),
+    path("filings/<int:pk>/delete/", filings.FilingDelete.as_view(), name="feefiling_delete"),
     path("filings/<int:pk>/lines/", lines.lines_block, name="feefiling_lines"),
     path("filings/<int:pk>/lines/add/", lines.add_line, name="feefilingline_add"),
     path("filings/<int:pk>/lines/<int:line_pk>/edit/", lines.edit_line, name="feefilingline_edit"),
@@ -50,5 +35,5 @@ urlpatterns = [
     path("complaints/track/", complaints.complaint_track, name="complaint_track"),
     path("complaints/", complaints.ComplaintList.as_view(), name="feecomplaint_list"),
     path("complaints/<int:pk>/", complaints.ComplaintDetail.as_view(), name="feecomplaint_detail"),
-    path("complaints/<int:pk>/review/", complaints.complaint_review, name="feecomplaint_review"),
+    path("complaints/<int:pk>/review/", complaints.ComplaintReview.as_view(), name="feecomplaint_review"),
 ]

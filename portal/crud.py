@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -127,9 +127,17 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
 class ObjectEditMixin(ScopedMixin):
     """Create and update: the form sees only what the user may pick, and the saved object must
-    still be one the user may change (so nobody moves an object out of their own scope)."""
+    still be one the user may change (so nobody moves an object out of their own scope).
+
+    ``after_save(obj)`` runs in the same transaction as the save: what must happen with it (a
+    record's obligations) happens or the save is undone; its ``ValidationError`` is shown on the form.
+    """
 
     template_name = "crud/object_form.html"
+
+    def get_form_class(self):
+        # ``fields`` of a model's views are the detail page's rows, not a ModelForm's fields.
+        return self.form_class
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -140,10 +148,18 @@ class ObjectEditMixin(ScopedMixin):
         if not self.request.user.has_perm(self.model.get_perm("change"), form.instance):
             form.add_error(None, _("You may only record this for an organisation or region in your own scope."))
             return self.form_invalid(form)
-        with transaction.atomic():
-            response = super().form_valid(form)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+                self.after_save(self.object)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Saved: %(object)s") % {"object": self.object})
         return response
+
+    def after_save(self, obj) -> None:
+        """What must happen with a create or update (inside its transaction); nothing by default."""
 
 
 class ObjectCreateView(ObjectEditMixin, CreateView):
@@ -169,3 +185,49 @@ def crud_urls(prefix: str, name: str, list_view, detail_view, create_view, updat
         path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
         path(f"{prefix}/<int:pk>/edit/", update_view.as_view(), name=f"{name}_edit"),
     ]
+
+
+class ModelViews:
+    """The list, detail, create and update pages of one model, declared once.
+
+    A subclass names what the four pages share (``model``, ``form_class``, ``filterset_class``,
+    ``select_related``, ``prefetch_related``) and what they show (``columns`` of the list, ``fields``
+    and ``related`` of the detail page). It is also the mixin of its views: a method defined on it
+    (``after_save``, ``get_initial``, ``url_name``) applies to all four. ``urls(prefix, name)`` builds
+    the views that add nothing of their own with ``type()`` and takes those that do by keyword
+    (``detail=DirectiveDetail``), like NetBox's ``get_model_urls``.
+    """
+
+    KINDS = {"list": ObjectListView, "detail": ObjectDetailView, "create": ObjectCreateView, "update": ObjectUpdateView}
+    SUFFIXES = {"list": "List", "detail": "Detail", "create": "Create", "update": "Update"}
+
+    model = None
+    form_class = None
+    filterset_class = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    columns: list[Column] = []
+    fields: list[Column] = []
+    related: list[Related] = []
+
+    @classmethod
+    def view(cls, kind: str) -> type:
+        """The generic view of ``kind`` ("list", "detail", "create", "update") for this model."""
+        built = cls.__dict__.get("_built")
+        if built is None:
+            built = {}
+            cls._built = built
+        if kind not in built:
+            name = f"{cls.__name__.removesuffix('Views')}{cls.SUFFIXES[kind]}"
+            built[kind] = type(name, (cls, cls.KINDS[kind]), {"__module__": cls.__module__, "__qualname__": name})
+        return built[kind]
+
+    @classmethod
+    def urls(cls, prefix: str, name: str, **views: type) -> list:
+        """``<name>_list``, ``<name>_add``, ``<name>_detail`` and ``<name>_edit`` under ``prefix``;
+        ``list=``, ``detail=``, ``create=``, ``update=`` name views that add behaviour of their own."""
+        unknown = set(views) - set(cls.KINDS)
+        if unknown:
+            raise TypeError(f"unknown views: {', '.join(sorted(unknown))}")
+        chosen = {kind: views.get(kind) or cls.view(kind) for kind in cls.KINDS}
+        return crud_urls(prefix, name, chosen["list"], chosen["detail"], chosen["create"], chosen["update"])

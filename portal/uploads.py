@@ -43,6 +43,10 @@ SIGNATURES: dict[str, Callable[[bytes], bool]] = {
 OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
+def _setting(name: str):
+    return getattr(settings, name, None) if name else None
+
+
 def file_name(upload) -> str:
     return PurePath(getattr(upload, "name", "") or "").name
 
@@ -51,8 +55,9 @@ def extension_of(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def content_matches(upload, extension: str) -> bool:
-    """Whether the file's bytes are a file of that type; the read position is left where it was."""
+def content_matches(upload, extension: str, package: bool = True) -> bool:
+    """Whether the file's bytes are a file of that type (with ``package``, an Office file's ZIP must hold
+    its main part); the read position is left where it was."""
     check = SIGNATURES.get(extension)
     if check is None:
         return False
@@ -60,7 +65,7 @@ def content_matches(upload, extension: str) -> bool:
     try:
         upload.seek(0)
         ok = check(upload.read(16))
-        if ok and extension in OFFICE_MARKERS:
+        if ok and package and extension in OFFICE_MARKERS:
             upload.seek(0)
             try:
                 with zipfile.ZipFile(upload) as archive:
@@ -77,7 +82,8 @@ class FileRule:
     """Accepted types and size limit of one kind of upload.
 
     ``types`` and ``max_bytes`` are the defaults; the settings named by ``types_setting`` and
-    ``size_setting`` override them.
+    ``size_setting`` override them. ``check_package`` opens an Office file's ZIP to find its main
+    part; it is off where a later step opens the file anyway and reports what is wrong with it.
     """
 
     types: tuple[str, ...]
@@ -85,13 +91,14 @@ class FileRule:
     types_setting: str = ""
     size_setting: str = ""
     allow_empty: bool = True
+    check_package: bool = True
 
     def accepted_types(self) -> list[str]:
-        configured: Iterable[str] = getattr(settings, self.types_setting, None) or self.types
+        configured: Iterable[str] = _setting(self.types_setting) or self.types
         return [extension.lower().lstrip(".") for extension in configured]
 
     def limit(self) -> int:
-        return int(getattr(settings, self.size_setting, None) or self.max_bytes)
+        return int(_setting(self.size_setting) or self.max_bytes)
 
     def help_text(self) -> str:
         return _("%(types)s, at most %(size)s MB.") % {
@@ -126,7 +133,7 @@ class FileRule:
             )
         if upload.size == 0 and not self.allow_empty:
             raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="file_empty")
-        if not content_matches(upload, extension):
+        if not content_matches(upload, extension, package=self.check_package):
             raise ValidationError(
                 _("“%(name)s”: the content is not a valid %(ext)s file.") % {"name": name, "ext": extension},
                 code="file_content",

@@ -1,9 +1,9 @@
 """FilterSets shared by the web lists and the API."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import SearchFilterSet
 from supervision.models import (
     Authority,
     BusinessDomain,
@@ -18,22 +18,6 @@ from supervision.models import (
     RectificationCase,
     Region,
 )
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet with a free-text ``q`` over ``search_fields``."""
-
-    search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
 
 
 class RegionFilterSet(SearchFilterSet):

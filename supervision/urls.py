@@ -1,6 +1,5 @@
 from django.urls import path
 
-from portal.crud import crud_urls as crud
 from supervision.views import cases, deadlines, tasks
 from supervision.views import registry as views
 
@@ -8,48 +7,20 @@ app_name = "supervision"
 
 
 urlpatterns = [
-    *crud("regions", "region", views.RegionList, views.RegionDetail, views.RegionCreate, views.RegionUpdate),
-    *crud(
-        "authorities",
-        "authority",
-        views.AuthorityList,
-        views.AuthorityDetail,
-        views.AuthorityCreate,
-        views.AuthorityUpdate,
-    ),
-    *crud(
-        "platforms", "platform", views.PlatformList, views.PlatformDetail, views.PlatformCreate, views.PlatformUpdate
-    ),
-    *crud("vendors", "vendor", views.VendorList, views.VendorDetail, views.VendorCreate, views.VendorUpdate),
-    *crud("contacts", "contact", views.ContactList, views.ContactDetail, views.ContactCreate, views.ContactUpdate),
+    *views.RegionViews.urls("regions", "region"),
+    *views.AuthorityViews.urls("authorities", "authority"),
+    *views.PlatformViews.urls("platforms", "platform"),
+    *views.VendorViews.urls("vendors", "vendor"),
+    *views.ContactViews.urls("contacts", "contact"),
     # --- the deadlines engine ---
-    *crud(
-        "directives",
-        "directive",
-        deadlines.DirectiveList,
-        deadlines.DirectiveDetail,
-        deadlines.DirectiveCreate,
-        deadlines.DirectiveUpdate,
-    ),
-    *crud(
-        "obligations",
-        "obligation",
-        deadlines.ObligationList,
-        deadlines.ObligationDetail,
-        deadlines.ObligationCreate,
-        deadlines.ObligationUpdate,
+    *deadlines.DirectiveViews.urls("directives", "directive", detail=deadlines.DirectiveDetail),
+    *deadlines.ObligationViews.urls(
+        "obligations", "obligation", detail=deadlines.ObligationDetail, create=deadlines.ObligationCreate
     ),
     path("obligations/campaign/", deadlines.CampaignCreate.as_view(), name="obligation_campaign"),
     path("obligations/<int:pk>/fulfil/", deadlines.ObligationFulfil.as_view(), name="obligation_fulfil"),
     path("obligations/<int:pk>/waive/", deadlines.ObligationWaive.as_view(), name="obligation_waive"),
-    *crud(
-        "findings",
-        "finding",
-        deadlines.FindingList,
-        deadlines.FindingDetail,
-        deadlines.FindingCreate,
-        deadlines.FindingUpdate,
-    ),
+    *deadlines.FindingViews.urls("findings", "finding", detail=deadlines.FindingDetail, create=deadlines.FindingCreate),
     path("findings/<int:pk>/dismiss/", deadlines.FindingDismiss.as_view(), name="finding_dismiss"),
     path("cases/", cases.CaseList.as_view(), name="case_list"),
     path("cases/board/", cases.CaseBoard.as_view(), name="case_board"),
@@ -63,7 +34,7 @@ urlpatterns = [
     path("criticism/", cases.CriticismList.as_view(), name="criticism_list"),
     path("criticism/new/", cases.CriticismDraft.as_view(), name="criticism_add"),
     path("criticism/<int:pk>/", cases.CriticismDetail.as_view(), name="criticism_detail"),
-    path("criticism/<int:pk>/edit/", cases.CriticismUpdate.as_view(), name="criticism_edit"),
+    path("criticism/<int:pk>/edit/", cases.CriticismViews.view("update").as_view(), name="criticism_edit"),
     path("criticism/<int:pk>/approve/", cases.CriticismApprove.as_view(), name="criticism_approve"),
     path("criticism/<int:pk>/publish/", cases.CriticismPublish.as_view(), name="criticism_publish"),
     path("public/criticism/", cases.public_criticism_list, name="public_criticism_list"),

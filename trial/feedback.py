@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.uploads import FileRule
 from supervision.models import Finding
-from supervision.models.uploads import SIGNATURES
 from supervision.services import raise_finding
 from trial.models import Feedback
 
@@ -34,18 +34,19 @@ def rate() -> tuple[int, int]:
     return tuple(_setting("TRIAL_FEEDBACK_RATE", (5, 3600)))
 
 
-def attachment_types() -> list[str]:
-    return list(_setting("TRIAL_FEEDBACK_ATTACHMENT_TYPES", ["pdf", "jpg", "jpeg", "png"]))
-
-
-def attachment_max_bytes() -> int:
-    return int(_setting("TRIAL_FEEDBACK_ATTACHMENT_MAX_BYTES", 2 * 1024 * 1024))
+# The bidder's optional attachment: a scan or a photo.
+ATTACHMENT = FileRule(
+    types=("pdf", "jpg", "jpeg", "png"),
+    max_bytes=2 * 1024 * 1024,
+    types_setting="TRIAL_FEEDBACK_ATTACHMENT_TYPES",
+    size_setting="TRIAL_FEEDBACK_ATTACHMENT_MAX_BYTES",
+)
 
 
 def attachment_help() -> str:
     return _("Optional. %(types)s, at most %(size).0f MB.") % {
-        "types": ", ".join(attachment_types()),
-        "size": attachment_max_bytes() / 1048576,
+        "types": ", ".join(ATTACHMENT.accepted_types()),
+        "size": ATTACHMENT.limit() / 1048576,
     }
 
 
@@ -82,28 +83,7 @@ def validate_description(text: str) -> None:
 
 
 def validate_attachment(upload) -> None:
-    name = PurePath(getattr(upload, "name", "") or "").name
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    allowed = attachment_types()
-    if extension not in allowed:
-        raise ValidationError(
-            _("“%(name)s”: files of type “%(ext)s” are not accepted (allowed: %(allowed)s).")
-            % {"name": name, "ext": extension or "?", "allowed": ", ".join(allowed)}
-        )
-    limit = attachment_max_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"name": name, "size": upload.size / 1048576, "limit": limit / 1048576}
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    check = SIGNATURES.get(extension)
-    if check is None or not check(head):
-        raise ValidationError(
-            _("“%(name)s”: the content is not a valid %(ext)s file.") % {"name": name, "ext": extension}
-        )
+    ATTACHMENT.validate(upload)
 
 
 def submit(form, address: str) -> Feedback:

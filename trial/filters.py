@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from supervision.filters import SearchFilterSet
+from portal.filters import SearchFilterSet
 from trial.models import (
     Agreement,
     Announcement,

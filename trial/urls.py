@@ -3,7 +3,6 @@ the portal's (``trial.public``), the public feedback form and status page are he
 
 from django.urls import path
 
-from portal.crud import crud_urls as crud
 from trial.views import feedback as feedback
 from trial.views import records as records
 from trial.views import rounds as views
@@ -13,55 +12,29 @@ app_name = "trial"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    *crud("rounds", "round", views.RoundList, views.RoundDetail, views.RoundCreate, views.RoundUpdate),
-    path("rounds/<int:pk>/sync/", views.round_sync, name="round_sync"),
-    *crud("periods", "period", views.PeriodList, views.PeriodDetail, views.PeriodCreate, views.PeriodUpdate),
-    *crud(
-        "participants",
-        "participant",
-        views.ParticipantList,
-        views.ParticipantDetail,
-        views.ParticipantCreate,
-        views.ParticipantUpdate,
-    ),
-    *crud(
-        "announcements",
-        "announcement",
-        views.AnnouncementList,
-        views.AnnouncementDetail,
-        views.AnnouncementCreate,
-        views.AnnouncementUpdate,
+    *views.RoundViews.urls("rounds", "round", detail=views.RoundDetail),
+    path("rounds/<int:pk>/sync/", views.RoundSync.as_view(), name="round_sync"),
+    *views.PeriodViews.urls("periods", "period"),
+    *views.ParticipantViews.urls("participants", "participant"),
+    *views.AnnouncementViews.urls(
+        "announcements", "announcement", detail=views.AnnouncementDetail, update=views.AnnouncementUpdate
     ),
     path("announcements/<int:pk>/approve/", views.AnnouncementApprove.as_view(), name="announcement_approve"),
     path("announcements/<int:pk>/publish/", views.AnnouncementPublish.as_view(), name="announcement_publish"),
     path("announcements/<int:pk>/return/", views.AnnouncementReturn.as_view(), name="announcement_return"),
     path("coverage/overview/", views.coverage_overview, name="coverage_overview"),
-    *crud("coverage", "coverage", views.CoverageList, views.CoverageDetail, views.CoverageCreate, views.CoverageUpdate),
-    *crud(
-        "agreements",
-        "agreement",
-        records.AgreementList,
-        records.AgreementDetail,
-        records.AgreementCreate,
-        records.AgreementUpdate,
-    ),
+    *views.CoverageViews.urls("coverage", "coverage"),
+    *records.AgreementViews.urls("agreements", "agreement", detail=records.AgreementDetail),
     path("agreements/<int:pk>/parties/", records.AgreementPartyAdd.as_view(), name="agreement_party_add"),
-    path("agreements/parties/<int:pk>/delete/", records.agreement_party_delete, name="agreement_party_delete"),
+    path("agreements/parties/<int:pk>/delete/", records.AgreementPartyDelete.as_view(), name="agreement_party_delete"),
     path("agreements/<int:pk>/scan/", records.agreement_scan, name="agreement_scan"),
-    *crud("plans", "remedyplan", records.PlanList, records.PlanDetail, records.PlanCreate, records.PlanUpdate),
+    *records.PlanViews.urls("plans", "remedyplan"),
     path("plans/<int:pk>/document/", records.plan_document, name="remedyplan_document"),
-    *crud(
-        "incidents",
-        "incident",
-        records.IncidentList,
-        records.IncidentDetail,
-        records.IncidentCreate,
-        records.IncidentUpdate,
-    ),
+    *records.IncidentViews.urls("incidents", "incident", list=records.IncidentList),
     # --- usage statistics ---
     path("usage/", usage.ReportList.as_view(), name="usagereport_list"),
     path("usage/<int:pk>/", usage.ReportDetail.as_view(), name="usagereport_detail"),
-    path("usage/<int:pk>/delete/", usage.report_delete, name="usagereport_delete"),
+    path("usage/<int:pk>/delete/", usage.ReportDelete.as_view(), name="usagereport_delete"),
     path("usage/new/", usage.report_submit, name="usage_submit"),
     path("usage/import/", usage.report_import, name="usage_import"),
     path("usage/template.xlsx", usage.report_template, name="usage_template"),

@@ -15,7 +15,7 @@ from certificates import filters, matrix, services, workflow
 from certificates.api import serializers
 from certificates.models import CACertificate, Product, RecognitionRecord, SharedApp, TrustListEntry
 from certificates.uploads import read_certificate_upload
-from portal.api.base import ScopedModelViewSet
+from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision.models import CAVendor
 
 
@@ -38,10 +38,7 @@ class CACertificateViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         upload = serializers.CertificateUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        try:
-            vendor = services.upload_vendor(request.user, upload.validated_data.get("vendor"))
-        except DjangoValidationError as exc:
-            raise ValidationError(drf_serializers.as_serializer_error(exc)) from exc
+        vendor = run(lambda: services.upload_vendor(request.user, upload.validated_data.get("vendor")))
         try:
             parsed = read_certificate_upload(upload.validated_data["file"])
         except DjangoValidationError as exc:
@@ -113,12 +110,8 @@ class RecognitionRecordViewSet(ScopedModelViewSet):
     filterset_class = filters.RecognitionRecordFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    permission_type_map = {
-        **ScopedModelViewSet.permission_type_map,
-        "transition": None,  # the workflow decides, with a reason
-        "confirm": None,
-        "events": "view",
-    }
+    # the workflow decides on transitions and confirmations, with a reason
+    permission_type_map = action_map(transition=None, confirm=None, events="view")
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
@@ -146,10 +139,7 @@ class RecognitionRecordViewSet(ScopedModelViewSet):
         candidate = RecognitionRecord(**data)
         if not self.request.user.has_perm(RecognitionRecord.get_perm("change"), candidate):
             raise PermissionDenied(_("You may only record this for an organisation or region in your own scope."))
-        try:
-            serializer.instance = workflow.create_record(user=self.request.user, via="api", **data)
-        except DjangoValidationError as exc:
-            raise ValidationError(drf_serializers.as_serializer_error(exc)) from exc
+        serializer.instance = run(lambda: workflow.create_record(user=self.request.user, via="api", **data))
 
     def _record(self):
         return self.get_object()

@@ -1,32 +1,22 @@
 """Recognition records: list, detail with the workflow's steps, creation, and the step itself."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from certificates import filters, forms, matrix, workflow
 from certificates.models import RecognitionRecord, RecognitionStatus
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 
 
-def error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return " ".join(message for items in exc.message_dict.values() for message in items)
-    return " ".join(exc.messages)
-
-
-class RecognitionViews:
+class RecognitionViews(ModelViews):
     model = RecognitionRecord
     form_class = forms.RecognitionRecordForm
     filterset_class = filters.RecognitionRecordFilterSet
     select_related = ("vendor", "platform", "platform__region", "other_vendor")
-
-
-class RecognitionList(RecognitionViews, ObjectListView):
     columns = [
         Column("vendor.short_name", gettext_lazy("CA vendor")),
         Column("platform.name", gettext_lazy("platform"), link=False),
@@ -37,9 +27,6 @@ class RecognitionList(RecognitionViews, ObjectListView):
         Column("confirmed_by_platform", gettext_lazy("confirmed by the platform")),
         Column("status_changed_at", gettext_lazy("status changed at")),
     ]
-
-
-class RecognitionDetail(RecognitionViews, ObjectDetailView):
     fields = [
         Column("vendor", gettext_lazy("CA vendor"), link=True),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -54,6 +41,8 @@ class RecognitionDetail(RecognitionViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+
+class RecognitionDetail(RecognitionViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
@@ -81,30 +70,30 @@ class RecognitionCreate(RecognitionViews, ObjectCreateView):
         return redirect(self.object.get_absolute_url())
 
 
-class RecognitionStep(LoginRequiredMixin, View):
+class RecognitionStep(ObjectActionView):
     """POST one step of the workflow (``to_status``; ``confirm`` for the platform's confirmation)."""
 
-    http_method_names = ["post"]
+    model = RecognitionRecord
+    permission = None  # the workflow checks the step against the user
+    select_related = ("vendor", "platform", "platform__region")
+    form_class = forms.TransitionForm
+    success_message = gettext_lazy("Recorded.")
 
-    def post(self, request, pk):
-        record = get_object_or_404(
-            RecognitionRecord.objects.visible_to(request.user).select_related("vendor", "platform", "platform__region"),
-            pk=pk,
-        )
-        form = forms.TransitionForm(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
-            return redirect(record.get_absolute_url())
-        target = form.cleaned_data["to_status"]
-        note = form.cleaned_data["note"]
-        try:
-            if target == "confirm":
-                workflow.confirm(record, user=request.user, note=note, via="web")
-            else:
-                workflow.transition(record, target, user=request.user, note=note, evidence=form.evidence(), via="web")
-        except ValidationError as exc:
-            messages.error(request, error_text(exc))
-            return redirect(record.get_absolute_url())
-        messages.success(request, _("Recorded."))
-        return redirect(record.get_absolute_url())
+    def form_invalid(self, record, form):
+        for errors in form.errors.values():
+            messages.error(self.request, " ".join(errors))
+        return self.respond(record)
+
+    def act(self, record, data):
+        if data["to_status"] == "confirm":
+            workflow.confirm(record, user=self.request.user, note=data["note"], via="web")
+        else:
+            workflow.transition(
+                record,
+                data["to_status"],
+                user=self.request.user,
+                note=data["note"],
+                evidence=self.form.evidence(),
+                via="web",
+            )
+        return record

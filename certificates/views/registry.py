@@ -13,21 +13,14 @@ from django.views.generic import FormView
 
 from certificates import filters, forms, services
 from certificates.models import CACertificate, Product, SharedApp, TrustListEntry
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView, ObjectListView
 
 
 # --- CA certificates -----------------------------------------------------------------------------
-class CertificateViews:
+class CertificateViews(ModelViews):
     model = CACertificate
     filterset_class = filters.CACertificateFilterSet
     select_related = ("vendor",)
-
-    @property
-    def url_name(self) -> str:
-        return "certificate"
-
-
-class CertificateList(CertificateViews, ObjectListView):
     columns = [
         Column("subject_cn", gettext_lazy("common name"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
@@ -37,12 +30,6 @@ class CertificateList(CertificateViews, ObjectListView):
         Column("not_after", gettext_lazy("valid until")),
         Column("get_chain_status_display", gettext_lazy("chain status")),
     ]
-
-    def get_queryset(self):
-        return super().get_queryset().defer("der", "spki_der")
-
-
-class CertificateDetail(CertificateViews, ObjectDetailView):
     fields = [
         Column("vendor", gettext_lazy("CA vendor"), link=True),
         Column("get_role_display", pgettext_lazy("certificate", "role")),
@@ -65,6 +52,17 @@ class CertificateDetail(CertificateViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+    @property
+    def url_name(self) -> str:
+        return "certificate"
+
+
+class CertificateList(CertificateViews, ObjectListView):
+    def get_queryset(self):
+        return super().get_queryset().defer("der", "spki_der")
+
+
+class CertificateDetail(CertificateViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["chain"] = self.object.chain()
@@ -128,14 +126,11 @@ class CertificateUpload(LoginRequiredMixin, FormView):
 
 
 # --- products and shared APPs -------------------------------------------------------------------
-class ProductViews:
+class ProductViews(ModelViews):
     model = Product
     form_class = forms.ProductForm
     filterset_class = filters.ProductFilterSet
     select_related = ("vendor",)
-
-
-class ProductList(ProductViews, ObjectListView):
     columns = [
         Column("name", gettext_lazy("name"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
@@ -143,9 +138,6 @@ class ProductList(ProductViews, ObjectListView):
         Column("get_carrier_display", gettext_lazy("carrier")),
         Column("active", gettext_lazy("on offer")),
     ]
-
-
-class ProductDetail(ProductViews, ObjectDetailView):
     fields = [
         Column("vendor", gettext_lazy("CA vendor"), link=True),
         Column("name", gettext_lazy("name")),
@@ -156,22 +148,11 @@ class ProductDetail(ProductViews, ObjectDetailView):
     ]
 
 
-class ProductCreate(ProductViews, ObjectCreateView):
-    pass
-
-
-class ProductUpdate(ProductViews, ObjectUpdateView):
-    pass
-
-
-class SharedAppViews:
+class SharedAppViews(ModelViews):
     model = SharedApp
     form_class = forms.SharedAppForm
     filterset_class = filters.SharedAppFilterSet
     select_related = ("vendor",)
-
-
-class SharedAppList(SharedAppViews, ObjectListView):
     columns = [
         Column("name", gettext_lazy("name"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
@@ -179,9 +160,6 @@ class SharedAppList(SharedAppViews, ObjectListView):
         Column("operating_systems", gettext_lazy("operating systems")),
         Column("active", gettext_lazy("on offer")),
     ]
-
-
-class SharedAppDetail(SharedAppViews, ObjectDetailView):
     fields = [
         Column("vendor", gettext_lazy("CA vendor"), link=True),
         Column("name", gettext_lazy("name")),
@@ -193,23 +171,12 @@ class SharedAppDetail(SharedAppViews, ObjectDetailView):
     ]
 
 
-class SharedAppCreate(SharedAppViews, ObjectCreateView):
-    pass
-
-
-class SharedAppUpdate(SharedAppViews, ObjectUpdateView):
-    pass
-
-
 # --- trust lists ---------------------------------------------------------------------------------
-class TrustListViews:
+class TrustListViews(ModelViews):
     model = TrustListEntry
     form_class = forms.TrustListEntryForm
     filterset_class = filters.TrustListEntryFilterSet
     select_related = ("platform", "certificate", "certificate__vendor")
-
-
-class TrustListList(TrustListViews, ObjectListView):
     columns = [
         Column("platform.name", gettext_lazy("platform")),
         Column("certificate", gettext_lazy("CA certificate"), link=True),
@@ -217,12 +184,6 @@ class TrustListList(TrustListViews, ObjectListView):
         Column("certificate.get_chain_status_display", gettext_lazy("chain status")),
         Column("note", gettext_lazy("notes")),
     ]
-
-    def get_queryset(self):
-        return super().get_queryset().defer("certificate__der", "certificate__spki_der")
-
-
-class TrustListDetail(TrustListViews, ObjectDetailView):
     fields = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("certificate", gettext_lazy("CA certificate"), link=True),
@@ -232,6 +193,13 @@ class TrustListDetail(TrustListViews, ObjectDetailView):
         Column("added_by", gettext_lazy("added by")),
     ]
 
+
+class TrustListList(TrustListViews, ObjectListView):
+    def get_queryset(self):
+        return super().get_queryset().defer("certificate__der", "certificate__spki_der")
+
+
+class TrustListDetail(TrustListViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_delete"] = self.request.user.has_perm(TrustListEntry.get_perm("delete"), self.object)
@@ -245,10 +213,6 @@ class TrustListCreate(TrustListViews, ObjectCreateView):
         if self.object is not None and self.object.pk:
             services.trust_list_changed(self.object.platform, self.request.user)
         return response
-
-
-class TrustListUpdate(TrustListViews, ObjectUpdateView):
-    pass
 
 
 class TrustListDelete(LoginRequiredMixin, View):

@@ -1,11 +1,9 @@
 import datetime
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from fees import benchmarks, filters, workflow
@@ -13,7 +11,7 @@ from fees.api import serializers as s
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from fees.regions import RegionTree
 from fees.tariffs import tariff_in_force
-from portal.api.base import ScopedModelViewSet
+from portal.api.base import ScopedModelViewSet, action_map, run
 
 
 class ProductKindViewSet(ScopedModelViewSet):
@@ -28,22 +26,11 @@ class FeeItemViewSet(ScopedModelViewSet):
     filterset_class = filters.FeeItemFilterSet
 
 
-def _as_api_error(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc) or None)
-    return ValidationError(serializers.as_serializer_error(exc))
-
-
 class FeeFilingViewSet(ScopedModelViewSet):
     queryset = FeeFiling.objects.select_related("vendor", "region").prefetch_related("lines")
     serializer_class = s.FeeFilingSerializer
     filterset_class = filters.FeeFilingFilterSet
-    permission_type_map = {
-        **ScopedModelViewSet.permission_type_map,
-        "submit": "change",
-        "accept": "review",
-        "return_": "review",
-    }
+    permission_type_map = action_map(submit="change", accept="review", return_="review")
 
     def perform_create(self, serializer):
         serializer.validated_data["created_by"] = self.request.user
@@ -53,10 +40,7 @@ class FeeFilingViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for review; the rules run and each breach is raised once as a finding."""
-        try:
-            breaches = workflow.submit(self.get_object(), request.user)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_api_error(exc) from exc
+        breaches = run(lambda: workflow.submit(self.get_object(), request.user))
         return Response(s.BreachSerializer(breaches, many=True).data)
 
     @extend_schema(request=s.AcceptSerializer, responses={200: s.FeeFilingSerializer})
@@ -64,10 +48,9 @@ class FeeFilingViewSet(ScopedModelViewSet):
     def accept(self, request, pk=None):
         data = s.AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            filing = workflow.accept(self.get_object(), request.user, data.validated_data.get("override_reason", ""))
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_api_error(exc) from exc
+        filing = run(
+            lambda: workflow.accept(self.get_object(), request.user, data.validated_data.get("override_reason", ""))
+        )
         return Response(self.get_serializer(filing).data)
 
     @extend_schema(request=s.ReturnSerializer, responses={200: s.FeeFilingSerializer})
@@ -75,10 +58,7 @@ class FeeFilingViewSet(ScopedModelViewSet):
     def return_(self, request, pk=None):
         data = s.ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            filing = workflow.return_(self.get_object(), request.user, data.validated_data["reason"])
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _as_api_error(exc) from exc
+        filing = run(lambda: workflow.return_(self.get_object(), request.user, data.validated_data["reason"]))
         return Response(self.get_serializer(filing).data)
 
 

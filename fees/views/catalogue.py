@@ -4,38 +4,21 @@ from django.utils.translation import gettext_lazy as _
 
 from fees import filters, forms
 from fees.models import FeeItem, ProductKind
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.crud import Column, ModelViews
 
 
-class ProductKindViews:
+class ProductKindViews(ModelViews):
     model = ProductKind
     form_class = forms.ProductKindForm
     filterset_class = filters.ProductKindFilterSet
-
-
-class ProductKindList(ProductKindViews, ObjectListView):
     columns = [Column("name", _("name"), link=True), Column("code", _("code")), Column("order", _("order"))]
-
-
-class ProductKindDetail(ProductKindViews, ObjectDetailView):
     fields = [Column("name", _("name")), Column("code", _("code")), Column("order", _("order"))]
 
 
-class ProductKindCreate(ProductKindViews, ObjectCreateView):
-    pass
-
-
-class ProductKindUpdate(ProductKindViews, ObjectUpdateView):
-    pass
-
-
-class FeeItemViews:
+class FeeItemViews(ModelViews):
     model = FeeItem
     form_class = forms.FeeItemForm
     filterset_class = filters.FeeItemFilterSet
-
-
-class FeeItemList(FeeItemViews, ObjectListView):
     columns = [
         Column("name", _("name"), link=True),
         Column("code", _("code")),
@@ -43,9 +26,6 @@ class FeeItemList(FeeItemViews, ObjectListView):
         Column("forbidden_by", _("forbidden by"), link=True),
         Column("one_off", _("paid once in the province")),
     ]
-
-
-class FeeItemDetail(FeeItemViews, ObjectDetailView):
     fields = [
         Column("name", _("name")),
         Column("code", _("code")),
@@ -54,11 +34,3 @@ class FeeItemDetail(FeeItemViews, ObjectDetailView):
         Column("one_off", _("paid once in the province")),
         Column("description", _("description")),
     ]
-
-
-class FeeItemCreate(FeeItemViews, ObjectCreateView):
-    pass
-
-
-class FeeItemUpdate(FeeItemViews, ObjectUpdateView):
-    pass

@@ -1,18 +1,15 @@
 """Complaints: the public form and tracking page (no login, rate-limited, size-limited), and the
 administrators' list, detail and review."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from fees import complaints, filters, forms
 from fees.models import FeeComplaint
 from fees.ratelimit import hit
-from portal.crud import Column, ObjectDetailView, ObjectListView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 
 MAX_BODY = 16 * 1024
 COMPLAINTS_PER_HOUR = 5
@@ -68,17 +65,10 @@ def complaint_track(request):
     return render(request, "fees/complaint_track.html", {"form": form, "complaint": complaint, "searched": searched})
 
 
-class ComplaintViews:
+class ComplaintViews(ModelViews):
     model = FeeComplaint
     filterset_class = filters.FeeComplaintFilterSet
     select_related = ("vendor", "platform", "product", "item")
-
-    @property
-    def url_name(self) -> str:
-        return "feecomplaint"
-
-
-class ComplaintList(ComplaintViews, ObjectListView):
     columns = [
         Column("tracking_number", gettext_lazy("tracking number"), link=True),
         Column("created", gettext_lazy("received")),
@@ -88,15 +78,6 @@ class ComplaintList(ComplaintViews, ObjectListView):
         Column("amount", gettext_lazy("amount charged (yuan)")),
         Column("get_status_display", gettext_lazy("status")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # complaints come from the public form
-        return context
-
-
-class ComplaintDetail(ComplaintViews, ObjectDetailView):
-    template_name = "fees/feecomplaint_detail.html"
     fields = [
         Column("tracking_number", gettext_lazy("tracking number")),
         Column("get_status_display", gettext_lazy("status")),
@@ -113,6 +94,21 @@ class ComplaintDetail(ComplaintViews, ObjectDetailView):
         Column("outcome", gettext_lazy("outcome")),
     ]
 
+    @property
+    def url_name(self) -> str:
+        return "feecomplaint"
+
+
+class ComplaintList(ComplaintViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # complaints come from the public form
+        return context
+
+
+class ComplaintDetail(ComplaintViews, ObjectDetailView):
+    template_name = "fees/feecomplaint_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -124,18 +120,13 @@ class ComplaintDetail(ComplaintViews, ObjectDetailView):
         return context
 
 
-@login_required
-@require_POST
-def complaint_review(request, pk: int):
-    complaint = get_object_or_404(
-        FeeComplaint.objects.visible_to(request.user).select_related("platform__region"), pk=pk
-    )
-    if not request.user.has_perm("fees.change_feecomplaint", complaint):
-        raise PermissionDenied
-    form = forms.ComplaintReviewForm(request.POST)
-    if form.is_valid():
-        complaints.review(complaint, request.user, form.cleaned_data["decision"], form.cleaned_data["note"])
-        messages.success(request, _("The decision was recorded; the complainant sees it under the tracking number."))
-    else:
-        messages.error(request, _("Choose a decision and explain it."))
-    return redirect(complaint)
+class ComplaintReview(ObjectActionView):
+    model = FeeComplaint
+    select_related = ("platform__region",)
+    form_class = forms.ComplaintReviewForm
+    success_message = gettext_lazy("The decision was recorded; the complainant sees it under the tracking number.")
+    invalid_message = gettext_lazy("Choose a decision and explain it.")
+
+    def act(self, complaint, data):
+        complaints.review(complaint, self.request.user, data["decision"], data["note"])
+        return complaint

@@ -3,13 +3,12 @@ and a vendor's filing history with the differences between versions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from fees import filters, findings, forms, versions, workflow
 from fees.benchmarks import BenchmarkCache
@@ -17,18 +16,16 @@ from fees.breaches import RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine
 from fees.regions import RegionTree
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 from supervision.models import CAVendor
 
 
-class FilingViews:
+class FilingViews(ModelViews):
     model = FeeFiling
     form_class = forms.FeeFilingForm
     filterset_class = filters.FeeFilingFilterSet
     select_related = ("vendor", "region")
-
-
-class FilingList(FilingViews, ObjectListView):
     columns = [
         Column("pk", gettext_lazy("number"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
@@ -44,10 +41,6 @@ class FilingCreate(FilingViews, ObjectCreateView):
     def form_valid(self, form):
         form.instance.created_by = self.request.user
         return super().form_valid(form)
-
-
-class FilingUpdate(FilingViews, ObjectUpdateView):
-    pass
 
 
 def line_rows(filing: FeeFiling, lines, tree: RegionTree | None = None) -> list[dict]:
@@ -104,70 +97,60 @@ class FilingDetail(FilingViews, ObjectDetailView):
         return context
 
 
-def _filing_for(request, pk: int) -> FeeFiling:
-    return get_object_or_404(FeeFiling.objects.visible_to(request.user).select_related("vendor", "region"), pk=pk)
+class FilingAction(ObjectActionView):
+    """A workflow step on one filing; the workflow checks the reviewer's permission on the locked row."""
+
+    model = FeeFiling
+    permission = None
+    select_related = ("vendor", "region")
 
 
-@login_required
-@require_POST
-def submit(request, pk: int):
-    filing = _filing_for(request, pk)
-    try:
-        breaches = workflow.submit(filing, request.user)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(filing)
-    if breaches:
-        messages.warning(
-            request,
-            _("Submitted. The rules found %(n)d breach(es); each was recorded as a finding for rectification.")
-            % {"n": len(breaches)},
-        )
-    else:
-        messages.success(request, _("Submitted for review."))
-    return redirect(filing)
+class FilingSubmit(FilingAction):
+    def act(self, filing, data):
+        self.breaches = workflow.submit(filing, self.request.user)
+        return filing
+
+    def succeeded(self, filing) -> None:
+        if self.breaches:
+            messages.warning(
+                self.request,
+                _("Submitted. The rules found %(n)d breach(es); each was recorded as a finding for rectification.")
+                % {"n": len(self.breaches)},
+            )
+        else:
+            messages.success(self.request, _("Submitted for review."))
 
 
-@login_required
-@require_POST
-def accept(request, pk: int):
-    filing = _filing_for(request, pk)
-    form = forms.AcceptForm(request.POST)
-    form.is_valid()
-    try:
-        workflow.accept(filing, request.user, form.cleaned_data.get("override_reason", ""))
-    except workflow.Blocked as exc:
-        messages.error(request, exc.messages[0])
-        return redirect(filing)
-    messages.success(request, _("Accepted: this filing is now the tariff in force from its effective date."))
-    return redirect(filing)
+class FilingAccept(FilingAction):
+    form_class = forms.AcceptForm
+    success_message = gettext_lazy("Accepted: this filing is now the tariff in force from its effective date.")
+
+    def act(self, filing, data):
+        workflow.accept(filing, self.request.user, data.get("override_reason", ""))
+        return filing
 
 
-@login_required
-@require_POST
-def return_filing(request, pk: int):
-    filing = _filing_for(request, pk)
-    form = forms.ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the filing is returned."))
-        return redirect(filing)
-    workflow.return_(filing, request.user, form.cleaned_data["reason"])
-    messages.success(request, _("Returned to the vendor with your reason."))
-    return redirect(filing)
+class FilingReturn(FilingAction):
+    form_class = forms.ReturnForm
+    success_message = gettext_lazy("Returned to the vendor with your reason.")
+    invalid_message = gettext_lazy("Say why the filing is returned.")
+
+    def act(self, filing, data):
+        workflow.return_(filing, self.request.user, data["reason"])
+        return filing
 
 
-@login_required
-@require_POST
-def delete(request, pk: int):
-    filing = _filing_for(request, pk)
-    if not request.user.has_perm("fees.delete_feefiling", filing):
-        raise PermissionDenied
-    filing._history_user = request.user
-    filing.delete()
-    messages.success(request, _("The draft filing was deleted."))
-    return redirect("fees:feefiling_list")
+class FilingDelete(FilingAction):
+    permission = "delete"
+    success_message = gettext_lazy("The draft filing was deleted.")
+
+    def act(self, filing, data):
+        filing._history_user = self.request.user
+        filing.delete()
+        return filing
+
+    def redirect_to(self, filing):
+        return reverse("fees:feefiling_list")
 
 
 def xlsx_response(dataset, name: str) -> HttpResponse:

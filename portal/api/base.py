@@ -1,8 +1,12 @@
-"""Base classes of the REST API: scoped viewsets and serializers that apply model validation."""
+"""Base classes of the REST API: scoped viewsets, serializers that apply model validation, and the
+translation of a workflow step's Django errors into the API's 400 and 403."""
 
+from collections.abc import Callable
 from copy import copy
+from typing import TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -13,6 +17,23 @@ from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
 from portal.api.fields import ScopedFileField
+
+T = TypeVar("T")
+
+
+def as_api_error(exc: DjangoValidationError | DjangoPermissionDenied) -> Exception:
+    """A Django ``ValidationError`` as a 400 and a ``PermissionDenied`` as a 403, with the same messages."""
+    if isinstance(exc, DjangoPermissionDenied):
+        return PermissionDenied(str(exc) or None)
+    return serializers.ValidationError(serializers.as_serializer_error(exc))
+
+
+def run(step: Callable[[], T]) -> T:
+    """Run a workflow step (the same function the pages call); its Django errors become API errors."""
+    try:
+        return step()
+    except (DjangoValidationError, DjangoPermissionDenied) as exc:
+        raise as_api_error(exc) from exc
 
 
 class ModelCleanSerializer(serializers.ModelSerializer):
@@ -79,6 +100,10 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
                 target.queryset = queryset.visible_to(self.request.user)
         return serializer
 
+    def after_save(self, instance) -> None:
+        """What must happen with a create or update, after the scope check and in the same transaction
+        as the save: a follow-up that fails (a record's obligations) rolls the save back with it."""
+
     def _save_in_scope(self, serializer):
         model = self.queryset.model
         try:
@@ -88,6 +113,9 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
                     raise PermissionDenied(
                         _("You may only record this for an organisation or region in your own scope.")
                     )
+                self.after_save(instance)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise as_api_error(exc) from exc
         except IntegrityError as exc:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("This conflicts with an existing record.")]}
@@ -107,3 +135,8 @@ class ScopedModelViewSet(AutoPermissionViewSetMixin, viewsets.ModelViewSet):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("This record is still in use by other records and cannot be deleted.")]}
             ) from exc
+
+
+def action_map(**extra: str | None) -> dict:
+    """The viewsets' rules permission per action, with the permissions of extra actions."""
+    return {**ScopedModelViewSet.permission_type_map, **extra}

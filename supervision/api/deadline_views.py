@@ -2,7 +2,6 @@
 
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from portal.api.base import ScopedModelViewSet
+from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision import filters
 from supervision.api import deadline_serializers as s
 from supervision.engine import cases as case_flow
@@ -29,22 +28,6 @@ from supervision.models import (
 )
 
 PARTY = ("vendor", "platform", "authority")
-
-
-def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(exc))
-
-
-def run(step):
-    """Run an engine step; its ValidationError becomes a 400 with the same message."""
-    try:
-        return step()
-    except DjangoValidationError as exc:
-        raise as_api_error(exc) from exc
-
-
-def action_map(**extra) -> dict:
-    return {**ScopedModelViewSet.permission_type_map, **extra}
 
 
 class DirectiveViewSet(ScopedModelViewSet):

@@ -1,71 +1,26 @@
-"""Uploaded evidence: size and type limits checked by extension and by content."""
+"""Uploaded evidence: the supervision's file rule (types, size, content) and the files' rows."""
 
-import zipfile
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import ParentScopedQuerySet
-from supervision import conf
+from portal.uploads import FileRule
 
-# extension → test of the first bytes (and, for Office files, of the ZIP's contents)
-SIGNATURES = {
-    "pdf": lambda head: head.startswith(b"%PDF-"),
-    "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
-    "png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
-    "docx": lambda head: head.startswith(b"PK\x03\x04"),
-    "xlsx": lambda head: head.startswith(b"PK\x03\x04"),
-    "zip": lambda head: head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"),
-}
-OFFICE_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
-
-
-def allowed_extensions() -> list[str]:
-    return conf.get("SUPERVISION_UPLOAD_EXTENSIONS", ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"])
-
-
-def max_upload_bytes() -> int:
-    return conf.get("SUPERVISION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Evidence of fulfilment and rectification responses (and the trial's agreements and plans).
+EVIDENCE = FileRule(
+    types=("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip"),
+    max_bytes=10 * 1024 * 1024,
+    types_setting="SUPERVISION_UPLOAD_EXTENSIONS",
+    size_setting="SUPERVISION_UPLOAD_MAX_BYTES",
+)
 
 
 def validate_upload(upload) -> None:
-    """Refuse a file that is too big, of a forbidden type, or whose content is not what its name says."""
-    name = getattr(upload, "name", "") or ""
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    allowed = allowed_extensions()
-    if extension not in allowed:
-        raise ValidationError(
-            _("“%(name)s”: files of type “%(ext)s” are not accepted (allowed: %(allowed)s).")
-            % {"name": PurePath(name).name, "ext": extension or "?", "allowed": ", ".join(allowed)},
-            code="file_type",
-        )
-    limit = max_upload_bytes()
-    if upload.size > limit:
-        raise ValidationError(
-            _("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.")
-            % {"name": PurePath(name).name, "size": upload.size / 1048576, "limit": limit / 1048576},
-            code="file_size",
-        )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    upload.seek(0)
-    head = upload.read(16)
-    ok = SIGNATURES[extension](head)
-    if ok and extension in OFFICE_MARKERS:
-        upload.seek(0)
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                ok = OFFICE_MARKERS[extension] in archive.namelist()
-        except zipfile.BadZipFile:
-            ok = False
-    upload.seek(position)
-    if not ok:
-        raise ValidationError(
-            _("“%(name)s”: the content is not a valid %(ext)s file.") % {"name": PurePath(name).name, "ext": extension},
-            code="file_content",
-        )
+    """Refuse a file that is too big, of a forbidden type, or whose content is not what its name says
+    (the validator named by the models' migrations)."""
+    EVIDENCE.validate(upload)
 
 
 class UploadedFile(models.Model):

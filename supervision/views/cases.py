@@ -9,28 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
 
-from portal.crud import Column, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.actions import ObjectActionView, error_text
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from portal.downloads import file_response
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
 from supervision.models import CaseEvent, CaseResponse, Criticism, RectificationCase, ResponseFile
-from supervision.views.actions import ObjectActionView, error_text
 
 PARTY = ("vendor", "platform", "authority")
 
 
-class CaseViews:
+class CaseViews(ModelViews):
     model = RectificationCase
     filterset_class = filters.CaseFilterSet
     select_related = PARTY
-
-    @property
-    def url_name(self) -> str:
-        return "case"
-
-
-class CaseList(CaseViews, ObjectListView):
     columns = [
         Column("number", _("case number"), link=True),
         Column("title", _("title"), link=True),
@@ -38,7 +31,23 @@ class CaseList(CaseViews, ObjectListView):
         Column("get_status_display", _("status")),
         Column("due_date", _("due date")),
     ]
+    fields = [
+        Column("number", _("case number")),
+        Column("title", _("title")),
+        Column("party", _("responsible party"), link=True),
+        Column("get_status_display", _("status")),
+        Column("due_date", _("due date")),
+        Column("facts", _("facts and requirements")),
+        Column("findings.all", _("findings")),
+        Column("opened_by", _("opened by")),
+    ]
 
+    @property
+    def url_name(self) -> str:
+        return "case"
+
+
+class CaseList(CaseViews, ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = False  # cases are opened from findings
@@ -58,16 +67,6 @@ class CaseBoard(LoginRequiredMixin, View):
 
 class CaseDetail(CaseViews, ObjectDetailView):
     template_name = "supervision/case_detail.html"  # the model is RectificationCase, the page is "case"
-    fields = [
-        Column("number", _("case number")),
-        Column("title", _("title")),
-        Column("party", _("responsible party"), link=True),
-        Column("get_status_display", _("status")),
-        Column("due_date", _("due date")),
-        Column("facts", _("facts and requirements")),
-        Column("findings.all", _("findings")),
-        Column("opened_by", _("opened by")),
-    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -221,29 +220,17 @@ def response_file(request, pk):
 
 
 # --- public criticism ------------------------------------------------------------------------
-class CriticismViews:
+class CriticismViews(ModelViews):
     model = Criticism
     form_class = forms.CriticismForm
     filterset_class = filters.CriticismFilterSet
     select_related = ("region", "drafted_by", "approved_by")
-
-
-class CriticismList(CriticismViews, ObjectListView):
     columns = [
         Column("title", _("title"), link=True),
         Column("get_status_display", _("status")),
         Column("region", _("drafted in")),
         Column("published_at", _("published at")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # drafted from escalated cases
-        context["can_draft"] = self.request.user.has_perm(Criticism.get_perm("add"))
-        return context
-
-
-class CriticismDetail(CriticismViews, ObjectDetailView):
     fields = [
         Column("title", _("title")),
         Column("number", _("document number")),
@@ -255,6 +242,16 @@ class CriticismDetail(CriticismViews, ObjectDetailView):
         Column("published_at", _("published at")),
     ]
 
+
+class CriticismList(CriticismViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # drafted from escalated cases
+        context["can_draft"] = self.request.user.has_perm(Criticism.get_perm("add"))
+        return context
+
+
+class CriticismDetail(CriticismViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, criticism = self.request.user, self.object
@@ -262,10 +259,6 @@ class CriticismDetail(CriticismViews, ObjectDetailView):
         context["can_approve"] = may_publish and criticism.status in (Criticism.Status.DRAFT, Criticism.Status.PROPOSED)
         context["can_publish"] = may_publish and criticism.status == Criticism.Status.APPROVED
         return context
-
-
-class CriticismUpdate(CriticismViews, ObjectUpdateView):
-    pass
 
 
 class CriticismDraft(LoginRequiredMixin, FormView):

@@ -1,5 +1,7 @@
 """Pages of directives, obligations (with campaigns, fulfilment, waiver) and findings."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,23 +11,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.actions import ObjectActionView, error_text
+from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 from supervision import filters, forms
 from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
-from supervision.views.actions import ObjectActionView, error_text
 
 PARTY = ("vendor", "platform", "authority")
 
 
-class DirectiveViews:
+class DirectiveViews(ModelViews):
     model = Directive
     form_class = forms.DirectiveForm
     filterset_class = filters.DirectiveFilterSet
     select_related = ("issuer", "forwards")
-
-
-class DirectiveList(DirectiveViews, ObjectListView):
     columns = [
         Column("number", _("document number (文号)"), link=True),
         Column("title", _("title"), link=True),
@@ -33,10 +32,6 @@ class DirectiveList(DirectiveViews, ObjectListView):
         Column("year", _("year")),
         Column("forwards", _("forwards (转发)"), link=True),
     ]
-
-
-class DirectiveDetail(DirectiveViews, ObjectDetailView):
-    prefetch_related = ("addressed_vendors", "attachments", "forwarded_by")
     fields = [
         Column("number", _("document number (文号)")),
         Column("title", _("title")),
@@ -46,6 +41,10 @@ class DirectiveDetail(DirectiveViews, ObjectDetailView):
         Column("forwards", _("forwards (转发)"), link=True),
         Column("addressed_vendors.all", _("addressed CA vendors")),
     ]
+
+
+class DirectiveDetail(DirectiveViews, ObjectDetailView):
+    prefetch_related = ("addressed_vendors", "attachments", "forwarded_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -58,22 +57,11 @@ class DirectiveDetail(DirectiveViews, ObjectDetailView):
         return context
 
 
-class DirectiveCreate(DirectiveViews, ObjectCreateView):
-    pass
-
-
-class DirectiveUpdate(DirectiveViews, ObjectUpdateView):
-    pass
-
-
-class ObligationViews:
+class ObligationViews(ModelViews):
     model = Obligation
     form_class = forms.ObligationForm
     filterset_class = filters.ObligationFilterSet
     select_related = (*PARTY, "directive")
-
-
-class ObligationList(ObligationViews, ObjectListView):
     columns = [
         Column("title", _("title"), link=True),
         Column("party", _("responsible party")),
@@ -82,9 +70,6 @@ class ObligationList(ObligationViews, ObjectListView):
         Column("get_status_display", _("status")),
         Column("directive", _("directive")),
     ]
-
-
-class ObligationDetail(ObligationViews, ObjectDetailView):
     fields = [
         Column("title", _("title")),
         Column("party", _("responsible party"), link=True),
@@ -101,6 +86,8 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         Column("campaign", _("campaign")),
     ]
 
+
+class ObligationDetail(ObligationViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, obligation = self.request.user, self.object
@@ -121,10 +108,6 @@ class ObligationCreate(ObligationViews, ObjectCreateView):
     def form_valid(self, form):
         form.instance.created_by = self.request.user
         return super().form_valid(form)
-
-
-class ObligationUpdate(ObligationViews, ObjectUpdateView):
-    pass
 
 
 class ObligationFulfil(ObjectActionView):
@@ -181,14 +164,11 @@ class CampaignCreate(LoginRequiredMixin, FormView):
         return redirect(f"{reverse('supervision:obligation_list')}?{urlencode({'campaign': created[0].campaign})}")
 
 
-class FindingViews:
+class FindingViews(ModelViews):
     model = Finding
     form_class = forms.FindingForm
     filterset_class = filters.FindingFilterSet
     select_related = (*PARTY, "obligation")
-
-
-class FindingList(FindingViews, ObjectListView):
     columns = [
         Column("summary", _("summary"), link=True),
         Column("party", _("responsible party")),
@@ -196,9 +176,6 @@ class FindingList(FindingViews, ObjectListView):
         Column("get_status_display", _("status")),
         Column("created", _("created")),
     ]
-
-
-class FindingDetail(FindingViews, ObjectDetailView):
     fields = [
         Column("summary", _("summary")),
         Column("party", _("responsible party"), link=True),
@@ -211,6 +188,8 @@ class FindingDetail(FindingViews, ObjectDetailView):
         Column("dedup_key", _("deduplication key")),
     ]
 
+
+class FindingDetail(FindingViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cases"] = self.object.cases.all()
@@ -222,15 +201,9 @@ class FindingDetail(FindingViews, ObjectDetailView):
 
 class FindingCreate(FindingViews, ObjectCreateView):
     def form_valid(self, form):
-        import uuid
-
         form.instance.raised_by = self.request.user
         form.instance.dedup_key = f"manual:{uuid.uuid4().hex}"
         return super().form_valid(form)
-
-
-class FindingUpdate(FindingViews, ObjectUpdateView):
-    pass
 
 
 class FindingDismiss(ObjectActionView):

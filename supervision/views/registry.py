@@ -2,7 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView, Related
+from portal.crud import (
+    Column,
+    ModelViews,
+    Related,
+)
 from supervision import filters, forms
 from supervision.models import Authority, CAVendor, Contact, Platform, Region
 
@@ -20,14 +24,11 @@ PLATFORM_COLUMNS = (
 )
 
 
-class RegionViews:
+class RegionViews(ModelViews):
     model = Region
     form_class = forms.RegionForm
     filterset_class = filters.RegionFilterSet
     select_related = ("parent",)
-
-
-class RegionList(RegionViews, ObjectListView):
     columns = [
         Column("code", _("code"), link=True),
         Column("name", _("name"), link=True),
@@ -35,9 +36,6 @@ class RegionList(RegionViews, ObjectListView):
         Column("parent.name", _("parent")),
         Column("province_governed", _("governed by the province")),
     ]
-
-
-class RegionDetail(RegionViews, ObjectDetailView):
     fields = [
         Column("code", _("code")),
         Column("name", _("name")),
@@ -56,31 +54,17 @@ class RegionDetail(RegionViews, ObjectDetailView):
     ]
 
 
-class RegionCreate(RegionViews, ObjectCreateView):
-    pass
-
-
-class RegionUpdate(RegionViews, ObjectUpdateView):
-    pass
-
-
-class AuthorityViews:
+class AuthorityViews(ModelViews):
     model = Authority
     form_class = forms.AuthorityForm
     filterset_class = filters.AuthorityFilterSet
     select_related = ("region",)
-
-
-class AuthorityList(AuthorityViews, ObjectListView):
     columns = [
         Column("name", _("name"), link=True),
         Column("get_kind_display", _("kind")),
         Column("region.name", _("region")),
         Column("is_demo", _("demonstration data (示例)")),
     ]
-
-
-class AuthorityDetail(AuthorityViews, ObjectDetailView):
     fields = [
         Column("name", _("name")),
         Column("get_kind_display", _("kind")),
@@ -94,23 +78,12 @@ class AuthorityDetail(AuthorityViews, ObjectDetailView):
     ]
 
 
-class AuthorityCreate(AuthorityViews, ObjectCreateView):
-    pass
-
-
-class AuthorityUpdate(AuthorityViews, ObjectUpdateView):
-    pass
-
-
-class PlatformViews:
+class PlatformViews(ModelViews):
     model = Platform
     form_class = forms.PlatformForm
     filterset_class = filters.PlatformFilterSet
     select_related = ("region", "operator_authority")
     prefetch_related = ("domains",)
-
-
-class PlatformList(PlatformViews, ObjectListView):
     columns = [
         Column("name", _("name"), link=True),
         Column("get_kind_display", _("kind")),
@@ -119,9 +92,6 @@ class PlatformList(PlatformViews, ObjectListView):
         Column("domains.all", _("business domains")),
         Column("active", _("active")),
     ]
-
-
-class PlatformDetail(PlatformViews, ObjectDetailView):
     fields = [
         Column("name", _("name")),
         Column("get_kind_display", _("kind")),
@@ -135,25 +105,10 @@ class PlatformDetail(PlatformViews, ObjectDetailView):
     related = [Related(_("Contacts"), Contact, "platform", CONTACT_COLUMNS)]
 
 
-class PlatformCreate(PlatformViews, ObjectCreateView):
-    pass
-
-
-class PlatformUpdate(PlatformViews, ObjectUpdateView):
-    pass
-
-
-class VendorViews:
+class VendorViews(ModelViews):
     model = CAVendor
     form_class = forms.CAVendorForm
     filterset_class = filters.CAVendorFilterSet
-
-    @property
-    def url_name(self) -> str:
-        return "vendor"
-
-
-class VendorList(VendorViews, ObjectListView):
     columns = [
         Column("name", _("name"), link=True),
         Column("short_name", _("short name")),
@@ -161,9 +116,6 @@ class VendorList(VendorViews, ObjectListView):
         Column("get_crypto_filing_status_display", _("cryptography filing status")),
         Column("crypto_filing_expiry", _("cryptography filing expiry")),
     ]
-
-
-class VendorDetail(VendorViews, ObjectDetailView):
     fields = [
         Column("name", _("name")),
         Column("short_name", _("short name")),
@@ -178,23 +130,16 @@ class VendorDetail(VendorViews, ObjectDetailView):
     ]
     related = [Related(_("Contacts"), Contact, "vendor", CONTACT_COLUMNS)]
 
-
-class VendorCreate(VendorViews, ObjectCreateView):
-    pass
-
-
-class VendorUpdate(VendorViews, ObjectUpdateView):
-    pass
+    @property
+    def url_name(self) -> str:
+        return "vendor"
 
 
-class ContactViews:
+class ContactViews(ModelViews):
     model = Contact
     form_class = forms.ContactForm
     filterset_class = filters.ContactFilterSet
     select_related = ("authority", "platform", "vendor")
-
-
-class ContactList(ContactViews, ObjectListView):
     columns = [
         Column("name", _("name"), link=True),
         Column("organisation", _("organisation")),
@@ -203,9 +148,6 @@ class ContactList(ContactViews, ObjectListView):
         Column("phone", _("phone")),
         Column("is_shared_mailbox", _("shared mailbox")),
     ]
-
-
-class ContactDetail(ContactViews, ObjectDetailView):
     fields = [
         Column("name", _("name")),
         Column("organisation", _("organisation"), link=True),
@@ -214,11 +156,3 @@ class ContactDetail(ContactViews, ObjectDetailView):
         Column("phone", _("phone")),
         Column("is_shared_mailbox", _("shared mailbox")),
     ]
-
-
-class ContactCreate(ContactViews, ObjectCreateView):
-    pass
-
-
-class ContactUpdate(ContactViews, ObjectUpdateView):
-    pass

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api.base import ScopedModelViewSet
+from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision.models import CAVendor
 from trial import feedback as feedback_flow
 from trial import filters, rounds, usage, workflow
@@ -30,41 +29,10 @@ from trial.models import (
     UsageReport,
 )
 
-
-def as_api_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError(serializers.as_serializer_error(exc))
-
-
-def run(step):
-    try:
-        return step()
-    except DjangoValidationError as exc:
-        raise as_api_error(exc) from exc
-
-
-def action_map(**extra) -> dict:
-    return {**ScopedModelViewSet.permission_type_map, **extra}
-
-
-class HookedViewSet(ScopedModelViewSet):
-    """Calls ``after_save(instance)`` once a create or update is saved in scope."""
-
-    def after_save(self, instance) -> None:
-        pass
-
-    def perform_create(self, serializer):
-        super().perform_create(serializer)
-        self.after_save(serializer.instance)
-
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        self.after_save(serializer.instance)
-
-
 # --- rounds --------------------------------------------------------------------------------------
 
 
-class TrialRoundViewSet(HookedViewSet):
+class TrialRoundViewSet(ScopedModelViewSet):
     queryset = TrialRound.objects.select_related("directive").prefetch_related("coverage_domains")
     serializer_class = s.TrialRoundSerializer
     filterset_class = filters.TrialRoundFilterSet
@@ -73,7 +41,7 @@ class TrialRoundViewSet(HookedViewSet):
         rounds.sync_round(instance, self.request.user)
 
 
-class ReportingPeriodViewSet(HookedViewSet):
+class ReportingPeriodViewSet(ScopedModelViewSet):
     queryset = ReportingPeriod.objects.select_related("round")
     serializer_class = s.ReportingPeriodSerializer
     filterset_class = filters.ReportingPeriodFilterSet
@@ -82,7 +50,7 @@ class ReportingPeriodViewSet(HookedViewSet):
         rounds.sync_round(instance.round, self.request.user)
 
 
-class TrialParticipantViewSet(HookedViewSet):
+class TrialParticipantViewSet(ScopedModelViewSet):
     queryset = TrialParticipant.objects.select_related("round", "platform")
     serializer_class = s.TrialParticipantSerializer
     filterset_class = filters.TrialParticipantFilterSet
@@ -124,7 +92,7 @@ class AnnouncementViewSet(ScopedModelViewSet):
 # --- coverage, agreements, plans, incidents ------------------------------------------------------
 
 
-class CoverageViewSet(HookedViewSet):
+class CoverageViewSet(ScopedModelViewSet):
     queryset = Coverage.objects.select_related("platform", "domain")
     serializer_class = s.CoverageSerializer
     filterset_class = filters.CoverageFilterSet
@@ -133,7 +101,7 @@ class CoverageViewSet(HookedViewSet):
         workflow.coverage_saved(instance, self.request.user)
 
 
-class AgreementViewSet(HookedViewSet):
+class AgreementViewSet(ScopedModelViewSet):
     queryset = Agreement.objects.select_related("platform")
     serializer_class = s.AgreementSerializer
     filterset_class = filters.AgreementFilterSet
@@ -153,7 +121,7 @@ class AgreementPartyViewSet(ScopedModelViewSet):
         return serializer
 
 
-class RemedyPlanViewSet(HookedViewSet):
+class RemedyPlanViewSet(ScopedModelViewSet):
     queryset = RemedyPlan.objects.select_related("platform", "agreement")
     serializer_class = s.RemedyPlanSerializer
     filterset_class = filters.RemedyPlanFilterSet
@@ -162,7 +130,7 @@ class RemedyPlanViewSet(HookedViewSet):
         workflow.plan_saved(instance, self.request.user)
 
 
-class IncidentViewSet(HookedViewSet):
+class IncidentViewSet(ScopedModelViewSet):
     queryset = DecryptionIncident.objects.select_related("platform", "vendor")
     serializer_class = s.IncidentSerializer
     filterset_class = filters.IncidentFilterSet

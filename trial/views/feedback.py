@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.crud import Column, ObjectDetailView, ObjectListView
-from supervision.views.actions import ObjectActionView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from trial import feedback as feedback_flow
 from trial import filters, forms, xlsx
 from trial.models import Feedback
@@ -71,13 +71,10 @@ def feedback_status(request):
 # --- feedback: triage ------------------------------------------------------------------------------
 
 
-class FeedbackViews(TrialMixin):
+class FeedbackViews(TrialMixin, ModelViews):
     model = Feedback
     filterset_class = filters.FeedbackFilterSet
     select_related = ("platform", "vendor", "finding")
-
-
-class FeedbackList(FeedbackViews, ObjectListView):
     columns = [
         Column("tracking_number", gettext_lazy("tracking number"), link=True),
         Column("created", gettext_lazy("received")),
@@ -87,15 +84,6 @@ class FeedbackList(FeedbackViews, ObjectListView):
         Column("get_status_display", gettext_lazy("status")),
         Column("national_attention", gettext_lazy("needs national attention")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False
-        return context
-
-
-class FeedbackDetail(FeedbackViews, ObjectDetailView):
-    template_name = "trial/feedback_detail.html"
     fields = [
         Column("tracking_number", gettext_lazy("tracking number")),
         Column("created", gettext_lazy("received")),
@@ -109,6 +97,17 @@ class FeedbackDetail(FeedbackViews, ObjectDetailView):
         Column("finding", gettext_lazy("finding"), link=True),
         Column("national_note", gettext_lazy("note for the national office")),
     ]
+
+
+class FeedbackList(FeedbackViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False
+        return context
+
+
+class FeedbackDetail(FeedbackViews, ObjectDetailView):
+    template_name = "trial/feedback_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from supervision.models import Obligation
-from supervision.views.actions import ObjectActionView
 from trial import filters, forms, workflow
 from trial.models import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
 from trial.views.rounds import TrialMixin
@@ -23,17 +20,11 @@ from trial.views.rounds import TrialMixin
 # --- agreements ------------------------------------------------------------------------------------
 
 
-class AgreementViews(TrialMixin):
+class AgreementViews(TrialMixin, ModelViews):
     model = Agreement
     form_class = forms.AgreementForm
     filterset_class = filters.AgreementFilterSet
     select_related = ("platform",)
-
-    def after_save(self, obj) -> None:
-        workflow.agreement_saved(obj, self.request.user)
-
-
-class AgreementList(AgreementViews, ObjectListView):
     columns = [
         Column("title", gettext_lazy("title"), link=True),
         Column("get_kind_display", gettext_lazy("kind")),
@@ -41,10 +32,6 @@ class AgreementList(AgreementViews, ObjectListView):
         Column("signed_on", gettext_lazy("signed on")),
         Column("term_end", gettext_lazy("term ends")),
     ]
-
-
-class AgreementDetail(AgreementViews, ObjectDetailView):
-    template_name = "trial/agreement_detail.html"
     fields = [
         Column("get_kind_display", gettext_lazy("kind")),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -56,6 +43,13 @@ class AgreementDetail(AgreementViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+    def after_save(self, obj) -> None:
+        workflow.agreement_saved(obj, self.request.user)
+
+
+class AgreementDetail(AgreementViews, ObjectDetailView):
+    template_name = "trial/agreement_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parties"] = AgreementParty.objects.filter(agreement=self.object).select_related("vendor")
@@ -66,40 +60,33 @@ class AgreementDetail(AgreementViews, ObjectDetailView):
         return context
 
 
-class AgreementCreate(AgreementViews, ObjectCreateView):
-    pass
-
-
-class AgreementUpdate(AgreementViews, ObjectUpdateView):
-    pass
-
-
 class AgreementPartyAdd(ObjectActionView):
     model = Agreement
+    form_class = forms.AgreementPartyForm
     success_message = gettext_lazy("Party added.")
 
-    def post(self, request, pk):
-        agreement = self.get_object()
-        form = forms.AgreementPartyForm(request.POST, user=request.user)
+    def get_form(self, agreement):
+        form = self.form_class(self.request.POST, user=self.request.user)
         form.instance.agreement = agreement
-        if form.is_valid():
-            form.save()
-            messages.success(request, self.success_message)
-        else:
-            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-        return redirect(agreement.get_absolute_url())
+        return form
+
+    def form_invalid(self, agreement, form):
+        messages.error(self.request, " ".join(m for errors in form.errors.values() for m in errors))
+        return self.respond(agreement)
+
+    def act(self, agreement, data):
+        self.form.save()
+        return agreement
 
 
-@login_required
-@require_POST
-def agreement_party_delete(request, pk):
-    party = get_object_or_404(AgreementParty.objects.visible_to(request.user).select_related("agreement"), pk=pk)
-    if not request.user.has_perm(AgreementParty.get_perm("change"), party):
-        raise PermissionDenied
-    agreement = party.agreement
-    party.delete()
-    messages.success(request, _("Party removed."))
-    return redirect(agreement.get_absolute_url())
+class AgreementPartyDelete(ObjectActionView):
+    model = AgreementParty
+    select_related = ("agreement",)
+    success_message = gettext_lazy("Party removed.")
+
+    def act(self, party, data):
+        party.delete()
+        return party.agreement
 
 
 def download(field_file, name: str):
@@ -121,39 +108,25 @@ def agreement_scan(request, pk):
 # --- remedy plans and incidents --------------------------------------------------------------------
 
 
-class PlanViews(TrialMixin):
+class PlanViews(TrialMixin, ModelViews):
     model = RemedyPlan
     form_class = forms.RemedyPlanForm
     filterset_class = filters.RemedyPlanFilterSet
     select_related = ("platform", "agreement")
-
-    def after_save(self, obj) -> None:
-        workflow.plan_saved(obj, self.request.user)
-
-
-class PlanList(PlanViews, ObjectListView):
     columns = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("get_kind_display", gettext_lazy("kind")),
         Column("effective_from", gettext_lazy("in force from")),
         Column("agreement", gettext_lazy("agreement")),
     ]
-
-
-class PlanDetail(PlanViews, ObjectDetailView):
     fields = [
-        *PlanList.columns,
+        *columns,
         Column("description", gettext_lazy("description")),
         Column("document", gettext_lazy("document")),
     ]
 
-
-class PlanCreate(PlanViews, ObjectCreateView):
-    pass
-
-
-class PlanUpdate(PlanViews, ObjectUpdateView):
-    pass
+    def after_save(self, obj) -> None:
+        workflow.plan_saved(obj, self.request.user)
 
 
 @login_required
@@ -162,22 +135,11 @@ def plan_document(request, pk):
     return download(plan.document, plan.document.name.rsplit("/", 1)[-1] if plan.document else "")
 
 
-class IncidentViews(TrialMixin):
+class IncidentViews(TrialMixin, ModelViews):
     model = DecryptionIncident
     form_class = forms.IncidentForm
     filterset_class = filters.IncidentFilterSet
     select_related = ("platform", "vendor")
-
-    @property
-    def url_name(self) -> str:
-        return "incident"
-
-    def after_save(self, obj) -> None:
-        workflow.incident_saved(obj, self.request.user)
-
-
-class IncidentList(IncidentViews, ObjectListView):
-    template_name = "trial/incident_list.html"
     columns = [
         Column("occurred_on", gettext_lazy("date"), link=True),
         Column("platform", gettext_lazy("platform")),
@@ -187,16 +149,6 @@ class IncidentList(IncidentViews, ObjectListView):
         Column("get_cause_display", gettext_lazy("cause")),
         Column("get_outcome_display", gettext_lazy("outcome")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows = context["filter"].qs.order_by()
-        context["by_platform"] = rows.values("platform__name").annotate(n=Count("pk")).order_by("-n", "platform__name")
-        context["by_vendor"] = rows.values("vendor__name").annotate(n=Count("pk")).order_by("-n", "vendor__name")
-        return context
-
-
-class IncidentDetail(IncidentViews, ObjectDetailView):
     fields = [
         Column("occurred_on", gettext_lazy("date")),
         Column("platform", gettext_lazy("platform"), link=True),
@@ -211,10 +163,20 @@ class IncidentDetail(IncidentViews, ObjectDetailView):
         Column("notes", gettext_lazy("notes")),
     ]
 
+    @property
+    def url_name(self) -> str:
+        return "incident"
 
-class IncidentCreate(IncidentViews, ObjectCreateView):
-    pass
+    def after_save(self, obj) -> None:
+        workflow.incident_saved(obj, self.request.user)
 
 
-class IncidentUpdate(IncidentViews, ObjectUpdateView):
-    pass
+class IncidentList(IncidentViews, ObjectListView):
+    template_name = "trial/incident_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["filter"].qs.order_by()
+        context["by_platform"] = rows.values("platform__name").annotate(n=Count("pk")).order_by("-n", "platform__name")
+        context["by_vendor"] = rows.values("vendor__name").annotate(n=Count("pk")).order_by("-n", "vendor__name")
+        return context

@@ -9,21 +9,20 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from portal.crud import Column, ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
+from portal.actions import ObjectActionView
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectUpdateView
 from supervision.models import BusinessDomain, Obligation, Platform
-from supervision.views.actions import ObjectActionView
 from trial import filters, forms, rounds, workflow
 from trial.models import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
 
 
 class TrialMixin:
-    """Generic pages whose URLs live in the "trial" namespace; ``after_save`` runs the workflow hook."""
+    """Generic pages whose URLs live in the "trial" namespace."""
 
     template_base = ""
 
@@ -31,15 +30,6 @@ class TrialMixin:
         context = super().get_context_data(**kwargs)
         context["url_prefix"] = f"trial:{self.url_name}"
         return context
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if response.status_code == 302 and getattr(self, "object", None) is not None:
-            self.after_save(self.object)
-        return response
-
-    def after_save(self, obj) -> None:
-        pass
 
 
 def pick_round(request) -> TrialRound | None:
@@ -96,31 +86,17 @@ def overview(request):
 # --- rounds, periods, participants -----------------------------------------------------------------
 
 
-class RoundViews(TrialMixin):
+class RoundViews(TrialMixin, ModelViews):
     model = TrialRound
     form_class = forms.TrialRoundForm
     filterset_class = filters.TrialRoundFilterSet
     select_related = ("directive",)
-
-    @property
-    def url_name(self) -> str:
-        return "round"
-
-    def after_save(self, obj) -> None:
-        rounds.sync_round(obj, self.request.user)
-
-
-class RoundList(RoundViews, ObjectListView):
     columns = [
         Column("name", gettext_lazy("name"), link=True),
         Column("code", gettext_lazy("code")),
         Column("directive", gettext_lazy("directive")),
         Column("starts_on", gettext_lazy("starts on")),
     ]
-
-
-class RoundDetail(RoundViews, ObjectDetailView):
-    template_name = "trial/round_detail.html"
     fields = [
         Column("name", gettext_lazy("name")),
         Column("code", gettext_lazy("code")),
@@ -133,6 +109,17 @@ class RoundDetail(RoundViews, ObjectDetailView):
         Column("coverage_domains.all", gettext_lazy("fields pilot cities must cover")),
     ]
 
+    @property
+    def url_name(self) -> str:
+        return "round"
+
+    def after_save(self, obj) -> None:
+        rounds.sync_round(obj, self.request.user)
+
+
+class RoundDetail(RoundViews, ObjectDetailView):
+    template_name = "trial/round_detail.html"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["periods"] = self.object.periods.all()
@@ -141,32 +128,31 @@ class RoundDetail(RoundViews, ObjectDetailView):
         return context
 
 
-class RoundCreate(RoundViews, ObjectCreateView):
-    pass
+class RoundSync(ObjectActionView):
+    model = TrialRound
+
+    def act(self, trial_round, data):
+        created = rounds.sync_round(trial_round, self.request.user)
+        messages.success(
+            self.request,
+            _("%(count)d obligations created; dates and fulfilments brought up to date.") % {"count": created},
+        )
+        return trial_round
 
 
-class RoundUpdate(RoundViews, ObjectUpdateView):
-    pass
-
-
-@login_required
-@require_POST
-def round_sync(request, pk):
-    trial_round = get_object_or_404(TrialRound.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm(TrialRound.get_perm("change"), trial_round):
-        raise PermissionDenied
-    created = rounds.sync_round(trial_round, request.user)
-    messages.success(
-        request, _("%(count)d obligations created; dates and fulfilments brought up to date.") % {"count": created}
-    )
-    return redirect(trial_round.get_absolute_url())
-
-
-class PeriodViews(TrialMixin):
+class PeriodViews(TrialMixin, ModelViews):
     model = ReportingPeriod
     form_class = forms.ReportingPeriodForm
     filterset_class = filters.ReportingPeriodFilterSet
     select_related = ("round",)
+    columns = [
+        Column("label", gettext_lazy("label"), link=True),
+        Column("round", gettext_lazy("round")),
+        Column("starts_on", gettext_lazy("period from")),
+        Column("ends_on", gettext_lazy("period to")),
+        Column("due_date", gettext_lazy("report due")),
+    ]
+    fields = columns
 
     @property
     def url_name(self) -> str:
@@ -179,33 +165,19 @@ class PeriodViews(TrialMixin):
         rounds.sync_round(obj.round, self.request.user)
 
 
-class PeriodList(PeriodViews, ObjectListView):
-    columns = [
-        Column("label", gettext_lazy("label"), link=True),
-        Column("round", gettext_lazy("round")),
-        Column("starts_on", gettext_lazy("period from")),
-        Column("ends_on", gettext_lazy("period to")),
-        Column("due_date", gettext_lazy("report due")),
-    ]
-
-
-class PeriodDetail(PeriodViews, ObjectDetailView):
-    fields = PeriodList.columns
-
-
-class PeriodCreate(PeriodViews, ObjectCreateView):
-    pass
-
-
-class PeriodUpdate(PeriodViews, ObjectUpdateView):
-    pass
-
-
-class ParticipantViews(TrialMixin):
+class ParticipantViews(TrialMixin, ModelViews):
     model = TrialParticipant
     form_class = forms.TrialParticipantForm
     filterset_class = filters.TrialParticipantFilterSet
     select_related = ("round", "platform", "platform__region")
+    columns = [
+        Column("platform", gettext_lazy("platform"), link=True),
+        Column("platform.get_kind_display", gettext_lazy("kind")),
+        Column("platform.region.name", gettext_lazy("region")),
+        Column("is_pilot_city", gettext_lazy("pilot city")),
+        Column("round", gettext_lazy("round")),
+    ]
+    fields = [*columns, Column("notes", gettext_lazy("notes"))]
 
     @property
     def url_name(self) -> str:
@@ -218,45 +190,14 @@ class ParticipantViews(TrialMixin):
         rounds.sync_participant(obj, self.request.user)
 
 
-class ParticipantList(ParticipantViews, ObjectListView):
-    columns = [
-        Column("platform", gettext_lazy("platform"), link=True),
-        Column("platform.get_kind_display", gettext_lazy("kind")),
-        Column("platform.region.name", gettext_lazy("region")),
-        Column("is_pilot_city", gettext_lazy("pilot city")),
-        Column("round", gettext_lazy("round")),
-    ]
-
-
-class ParticipantDetail(ParticipantViews, ObjectDetailView):
-    fields = [*ParticipantList.columns, Column("notes", gettext_lazy("notes"))]
-
-
-class ParticipantCreate(ParticipantViews, ObjectCreateView):
-    pass
-
-
-class ParticipantUpdate(ParticipantViews, ObjectUpdateView):
-    pass
-
-
 # --- announcements ---------------------------------------------------------------------------------
 
 
-class AnnouncementViews(TrialMixin):
+class AnnouncementViews(TrialMixin, ModelViews):
     model = Announcement
     form_class = forms.AnnouncementForm
     filterset_class = filters.AnnouncementFilterSet
     select_related = ("round", "platform")
-
-    def get_initial(self):
-        initial = {"round": TrialRound.objects.current()}
-        if self.request.user.platform_id:
-            initial["platform"] = self.request.user.platform_id
-        return initial
-
-
-class AnnouncementList(AnnouncementViews, ObjectListView):
     columns = [
         Column("title", gettext_lazy("title"), link=True),
         Column("platform", gettext_lazy("platform")),
@@ -264,11 +205,6 @@ class AnnouncementList(AnnouncementViews, ObjectListView):
         Column("get_status_display", gettext_lazy("status")),
         Column("published_at", gettext_lazy("published at")),
     ]
-
-
-class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
-    template_name = "trial/announcement_detail.html"
-    prefetch_related = ("business_types",)
     fields = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("round", gettext_lazy("round"), link=True),
@@ -282,6 +218,17 @@ class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
         Column("published_at", gettext_lazy("published at")),
     ]
 
+    def get_initial(self):
+        initial = {"round": TrialRound.objects.current()}
+        if self.request.user.platform_id:
+            initial["platform"] = self.request.user.platform_id
+        return initial
+
+
+class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
+    template_name = "trial/announcement_detail.html"
+    prefetch_related = ("business_types",)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, obj = self.request.user, self.object
@@ -293,10 +240,6 @@ class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
         )
         context["can_return"] = not draft and user.has_perm(Announcement.get_perm("approve"), obj)
         return context
-
-
-class AnnouncementCreate(AnnouncementViews, ObjectCreateView):
-    pass
 
 
 class AnnouncementUpdate(AnnouncementViews, ObjectUpdateView):
@@ -337,17 +280,11 @@ class AnnouncementReturn(ObjectActionView):
 # --- coverage --------------------------------------------------------------------------------------
 
 
-class CoverageViews(TrialMixin):
+class CoverageViews(TrialMixin, ModelViews):
     model = Coverage
     form_class = forms.CoverageForm
     filterset_class = filters.CoverageFilterSet
     select_related = ("platform", "domain")
-
-    def after_save(self, obj) -> None:
-        workflow.coverage_saved(obj, self.request.user)
-
-
-class CoverageList(CoverageViews, ObjectListView):
     columns = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("domain", gettext_lazy("business field")),
@@ -355,18 +292,10 @@ class CoverageList(CoverageViews, ObjectListView):
         Column("accepted", gettext_lazy("network-shared certificates accepted")),
         Column("since", gettext_lazy("since")),
     ]
+    fields = [*columns, Column("notes", gettext_lazy("notes"))]
 
-
-class CoverageDetail(CoverageViews, ObjectDetailView):
-    fields = [*CoverageList.columns, Column("notes", gettext_lazy("notes"))]
-
-
-class CoverageCreate(CoverageViews, ObjectCreateView):
-    pass
-
-
-class CoverageUpdate(CoverageViews, ObjectUpdateView):
-    pass
+    def after_save(self, obj) -> None:
+        workflow.coverage_saved(obj, self.request.user)
 
 
 @login_required

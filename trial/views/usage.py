@@ -10,14 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from portal.crud import Column, ObjectDetailView, ObjectListView
+from portal.actions import ObjectActionView, error_text
+from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from supervision.models import CAVendor
-from supervision.views.actions import error_text
 from trial import filters, forms, rounds, usage, xlsx
 from trial.models import TrialRound, UsageLine, UsageReport
 from trial.models.usage import COUNT_FIELDS
@@ -37,13 +37,10 @@ def _can_report(user) -> bool:
 # --- reports ---------------------------------------------------------------------------------------
 
 
-class ReportViews(TrialMixin):
+class ReportViews(TrialMixin, ModelViews):
     model = UsageReport
     filterset_class = filters.UsageReportFilterSet
     select_related = ("platform", "period", "period__round", "submitted_by")
-
-
-class ReportList(ReportViews, ObjectListView):
     columns = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("period", gettext_lazy("reporting period")),
@@ -53,16 +50,6 @@ class ReportList(ReportViews, ObjectListView):
         Column("is_late", gettext_lazy("reported late")),
         Column("get_via_display", gettext_lazy("submitted via")),
     ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_add"] = False  # reports are submitted through their own pages
-        context["can_report"] = _can_report(self.request.user)
-        return context
-
-
-class ReportDetail(ReportViews, ObjectDetailView):
-    template_name = "trial/usagereport_detail.html"
     fields = [
         Column("platform", gettext_lazy("platform"), link=True),
         Column("period", gettext_lazy("reporting period")),
@@ -74,6 +61,18 @@ class ReportDetail(ReportViews, ObjectDetailView):
         Column("is_late", gettext_lazy("reported late")),
         Column("notes", gettext_lazy("notes")),
     ]
+
+
+class ReportList(ReportViews, ObjectListView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = False  # reports are submitted through their own pages
+        context["can_report"] = _can_report(self.request.user)
+        return context
+
+
+class ReportDetail(ReportViews, ObjectDetailView):
+    template_name = "trial/usagereport_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -87,17 +86,19 @@ class ReportDetail(ReportViews, ObjectDetailView):
         return context
 
 
-@login_required
-@require_POST
-def report_delete(request, pk):
-    report = get_object_or_404(UsageReport.objects.visible_to(request.user), pk=pk)
-    if not request.user.has_perm(UsageReport.get_perm("delete"), report):
-        raise PermissionDenied
-    with transaction.atomic():
-        rounds.report_withdrawn(report, request.user)
-        report.delete()
-    messages.success(request, _("Report withdrawn; the platform can submit it again."))
-    return redirect("trial:usagereport_list")
+class ReportDelete(ObjectActionView):
+    model = UsageReport
+    permission = "delete"
+    success_message = gettext_lazy("Report withdrawn; the platform can submit it again.")
+
+    def act(self, report, data):
+        with transaction.atomic():
+            rounds.report_withdrawn(report, self.request.user)
+            report.delete()
+        return report
+
+    def redirect_to(self, report):
+        return reverse("trial:usagereport_list")
 
 
 def _lines(formset) -> list[dict]:
