@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from certificates.matrix import due_dates
 from certificates.models import (
     CACertificate,
     Product,
@@ -183,8 +184,6 @@ class RecognitionRecordSerializer(ModelCleanSerializer):
     def get_due_date(self, obj) -> str | None:
         dues = self.context.get("due_dates")
         if dues is None:
-            from certificates.matrix import due_dates
-
             dues = {(obj.vendor_id, obj.scope): due_dates([obj.vendor_id], obj.scope).get(obj.vendor_id)}
         due = dues.get((obj.vendor_id, obj.scope))
         return due.isoformat() if due else None

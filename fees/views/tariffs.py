@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
-from fees.breaches import OVERCHARGE
+from fees.breaches import OVERCHARGE, RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
 from fees.regions import RegionTree
@@ -272,7 +272,6 @@ def visible_breaches(user, tree: RegionTree | None = None) -> list:
 @login_required
 def overcharges(request):
     """Breaches among today's tariffs in force (and in filings awaiting review) that the user may see."""
-    from fees.breaches import RuleBook, line_facts
 
     tree = RegionTree()
     user = request.user

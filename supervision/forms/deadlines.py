@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.scope import Scope
 from portal.forms import ScopedModelForm
 from supervision.models import (
+    CAVendor,
     Criticism,
     Directive,
     Finding,
@@ -117,8 +119,6 @@ class CampaignForm(forms.Form):
         styled(self)
 
     def parties(self):
-        from portal.accounts.scope import Scope
-        from supervision.models import CAVendor
 
         if self.cleaned_data["target"] == "vendors":
             return list(CAVendor.objects.visible_to(self.user).order_by("pk"))
