@@ -2,6 +2,9 @@
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import locked_fields
 
 
 def formfield(db_field, **kwargs):
@@ -28,6 +31,9 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        for name in locked_fields(user, self.instance) & set(self.fields):
+            self.fields[name].disabled = True  # a posted value is ignored
+            self.fields[name].help_text = _("Changed only by an administrator of its region.")
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):

@@ -48,5 +48,18 @@ class BaseModel(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     updated = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(inherit=True)
 
+    # What identifies the record and places it in a scope (name, credit code, region, operator …):
+    # users who may change the record but lack its "change_identity" permission leave these alone.
+    identity_fields: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+
+def locked_fields(user, obj) -> set[str]:
+    """The identity fields of an existing ``obj`` that ``user`` may not change (empty for a new record:
+    whether it may be created at all is the "add" permission's question)."""
+    names = getattr(obj, "identity_fields", ())
+    if not names or obj.pk is None or user.has_perm(obj.get_perm("change_identity"), obj):
+        return set()
+    return set(names)

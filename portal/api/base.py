@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
 from portal.api.fields import ScopedFileField
+from portal.models import locked_fields
 
 T = TypeVar("T")
 
@@ -48,6 +49,14 @@ class ModelCleanSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        request = self.context.get("request")
+        if self.instance is not None and request is not None:
+            for name in sorted(locked_fields(request.user, self.instance) & set(attrs)):
+                if getattr(self.instance, name) != attrs[name]:
+                    label = self.Meta.model._meta.get_field(name).verbose_name
+                    raise PermissionDenied(
+                        _("“%(field)s” is changed only by an administrator of its region.") % {"field": label}
+                    )
         model = self.Meta.model
         many_to_many = {f.name for f in model._meta.many_to_many}
         instance = copy(self.instance) if self.instance is not None else model()

@@ -190,6 +190,8 @@ class BusinessDomain(BaseModel):
 class Platform(BaseModel):
     """A public-resource trading platform of a region, or an enterprise bidding platform."""
 
+    identity_fields = ("name", "kind", "region", "operator_authority", "operator_company", "active")
+
     class Kind(models.TextChoices):
         PUBLIC = "public", _("Public-resource trading platform")
         ENTERPRISE = "enterprise", _("Enterprise bidding platform")
@@ -251,6 +253,9 @@ class Platform(BaseModel):
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin,
             "change": p.is_superuser | (p.is_admin & p.object_region_in_scope) | p.is_own_platform,
+            # An operator keeps its platform's address and fields up to date; what it is, who runs it,
+            # where it is supervised and whether it is active are its region's administrators' to say.
+            "change_identity": p.is_superuser | (p.is_admin & p.object_region_in_scope),
             "delete": p.is_superuser | (p.is_provincial_admin & p.object_region_in_scope),
         }
 
