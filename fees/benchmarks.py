@@ -1,7 +1,7 @@
 """The benchmark (全省最低收费标准): for a province, product and fee item, the lowest amount in force
 on a prefecture-level city's (省辖市) platform before the reduction, with where it comes from
 (vendor, city, filing line). The pool and the date are read from 豫公管办〔2019〕23号 三; see
-``fees.rules``. Once the provincial administrator freezes a value, the rules use it and only a
+``fees.clauses``. Once the provincial administrator freezes a value, the rules use it and only a
 recorded decision with a reason changes it."""
 
 import datetime
@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from fees import rules
+from fees import clauses as rules
 from fees.models import Benchmark, FeeItem, FeePolicy
 from fees.regions import RegionTree
 from fees.tariffs import Tariff, tariffs_in_force

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from fees import rules
+from fees import clauses as rules
 from fees.benchmarks import BenchmarkCache
 from fees.models import FeeFiling, FeeFilingLine, FeeItem
 from fees.regions import RegionTree

@@ -16,7 +16,7 @@ default it counts; a province decides otherwise on its fee policy (``FeePolicy.p
 
 import datetime
 
-from supervision.rules import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE, Basis
+from supervision.clauses import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE, Basis
 
 BENCHMARK = FEE_REDUCTION  # 23号 三: "要以目前省辖市……最低收费标准为参照"
 OVERCHARGE = FEE_REDUCTION  # 23号 三: "……降至全省最低收费标准以下" (以下 includes the figure itself)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from fees import findings, rules
+from fees import clauses as rules
+from fees import findings
 from fees.benchmarks import compute_benchmarks
 from fees.breaches import RuleBook, line_facts
 from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind

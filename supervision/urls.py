@@ -42,6 +42,11 @@ urlpatterns = [
     path("obligations/campaign/", deadlines.CampaignCreate.as_view(), name="obligation_campaign"),
     path("obligations/<int:pk>/fulfil/", deadlines.ObligationFulfil.as_view(), name="obligation_fulfil"),
     path("obligations/<int:pk>/waive/", deadlines.ObligationWaive.as_view(), name="obligation_waive"),
+    path(
+        "obligations/<int:pk>/confirm-unmet/",
+        deadlines.ObligationConfirmUnmet.as_view(),
+        name="obligation_confirm_unmet",
+    ),
     *crud(
         "findings",
         "finding",

@@ -109,7 +109,7 @@ class FeeItem(BaseModel):
 class FeePolicy(BaseModel):
     """A province's fee rule: from ``reference_date`` (the reduction date, Henan 2019-08-15) fees must be at
     or below the benchmark: the lowest standard in force on a prefecture-level city's (省辖市) platform
-    before that date (``fees.rules``)."""
+    before that date (``fees.clauses``)."""
 
     province = models.OneToOneField(
         "supervision.Region",

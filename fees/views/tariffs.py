@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
-from fees import rules as fees_rules
+from fees import clauses as fees_rules
 from fees.breaches import OVERCHARGE
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind

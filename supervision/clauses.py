@@ -1,4 +1,5 @@
-"""The 2019 Henan rules the deadline engine applies, each with its basis as data.
+"""The 2019 Henan rules the deadline engine applies, each with its basis as data (``clauses``, not
+``rules``: django-rules autodiscovers and imports a module of that name in every app).
 
 A ``Basis`` is what a duty or a finding rests on: the directive's document number, the clause and
 the quoted Chinese sentence, as they stand in ``portal/data/directives/``. Every obligation and
