@@ -155,9 +155,11 @@ def ensure_obligation(
     description: str = "",
     created_by=None,
     campaign: str = "",
+    loaded_from_facts: bool = False,
 ) -> tuple[Obligation, bool]:
     """Create an obligation once per dedup_key (other apps use it for their own deadlines, e.g. a CA
-    certificate's expiry); returns (obligation, created)."""
+    certificate's expiry); returns (obligation, created). With ``loaded_from_facts`` (a seed of past
+    directives), a duty already past its due date starts ``to_confirm`` (rule 6), not open."""
     if kind not in Obligation.Kind.values:
         raise ValueError(f"Unknown obligation kind {kind!r}.")
     if not dedup_key:
@@ -166,8 +168,8 @@ def ensure_obligation(
     def build() -> Obligation:
         obligation = Obligation(
             status=Obligation.Status.TO_CONFIRM
-            if due_date is not None and due_date < timezone.localdate()
-            else Obligation.Status.OPEN,  # rule 6: loaded after its deadline, to be confirmed
+            if loaded_from_facts and due_date is not None and due_date < timezone.localdate()
+            else Obligation.Status.OPEN,  # rule 6: facts loaded after their deadline are to be confirmed
             kind=kind,
             title=title[:200],
             description=description,
