@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from certificates.models import CACertificate, ChainStatus
-from certificates.x509 import ParsedCertificate, build_chain, verify_signature
-from certificates.x509.verify import MAX_CHAIN_LENGTH
+from certificates.x509 import ParsedCertificate, build_chain
+from certificates.x509.verify import MAX_CHAIN_LENGTH, Check, check_signature
 
 CHAIN_FIELDS = (
     "issuer",
@@ -28,6 +28,7 @@ CHAIN_FIELDS = (
     "chain_status",
     "chain_problem_index",
     "chain_detail",
+    "signature_warning",
     "chain_not_before",
     "chain_not_after",
     "chain_checked_at",
@@ -95,15 +96,15 @@ def store_certificates(
 
 
 class MemoVerifier:
-    """``verify_signature`` with a memory: in one run each (certificate, issuer) pair is checked once."""
+    """``check_signature`` with a memory: in one run each (certificate, issuer) pair is checked once."""
 
     def __init__(self) -> None:
-        self.results: dict[tuple[str, str], bool] = {}
+        self.results: dict[tuple[str, str], Check | bool] = {}
 
-    def __call__(self, cert: ParsedCertificate, issuer: ParsedCertificate) -> bool:
+    def __call__(self, cert: ParsedCertificate, issuer: ParsedCertificate) -> Check | bool:
         key = (cert.sha256_fingerprint, issuer.sha256_fingerprint)
         if key not in self.results:
-            self.results[key] = verify_signature(cert, issuer)
+            self.results[key] = check_signature(cert, issuer)
         return self.results[key]
 
 
@@ -153,6 +154,7 @@ def _apply(cert: CACertificate, result, by_fingerprint: dict[str, CACertificate]
     cert.chain_status = result.status
     cert.chain_problem_index = result.problem_index
     cert.chain_detail = result.detail[:500]
+    cert.signature_warning = result.warnings.get(0, "")
     cert.chain_checked_at = now
     structural = result.status not in (ChainStatus.BROKEN_SIGNATURE, ChainStatus.ISSUER_MISSING)
     # The issuer link: the next certificate of the chain, unless its signature on this one is broken.

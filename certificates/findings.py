@@ -6,9 +6,11 @@
 * **discrepancy**: a record claimed *done* or *verified* while the platform's trust list holds no
   certificate with a valid chain to one of the vendor's roots → a finding against the platform,
   once per vendor × platform;
-* **unfiled vendor**: a vendor serving platforms (a done or verified record, or a certificate on a
-  trust list) without a valid cryptography filing → a finding against the vendor, once per state of
-  its filing.
+* **unfiled vendor** (豫公管办〔2019〕23号 四, "省密码管理局认定未备案的违规行为"): a vendor serving
+  platforms (a done or verified record, or a certificate on a trust list) that the cryptography
+  administration has determined not filed (a recorded determination: document number, date,
+  evidence), or whose filing expired or was revoked → a finding against the vendor, once per state
+  of its filing. A filing status not yet known (待核实) is never a finding: unknown is not unfiled.
 
 Each rule runs for one record right after a status change, and for everything in the daily sweep
 (a fixed number of queries plus one ``raise_finding`` per *new* finding).
@@ -33,8 +35,9 @@ from certificates.models import (
     RecognitionStatus,
     TrustListEntry,
 )
+from supervision import clauses as rules
 from supervision.models import CAVendor, Finding, Obligation, Platform
-from supervision.services import fulfil_obligations, raise_finding
+from supervision.services import fulfil_obligations, raise_finding, record_crypto_filing
 
 CLAIMED = (RecognitionStatus.DONE, RecognitionStatus.VERIFIED)
 MESSAGE_LANGUAGE = "zh-hans"
@@ -201,6 +204,16 @@ def filing_valid_q(today: datetime.date) -> Q:
     )
 
 
+def unfiled_q(today: datetime.date) -> Q:
+    """Vendors known to be without a valid filing: determined not filed (the constraint
+    ``vendor_not_filed_is_determined`` guarantees the determination), expired or revoked, or filed
+    with an expiry in the past. ``unknown`` is not among them."""
+    Status = CAVendor.FilingStatus
+    return Q(crypto_filing_status__in=[Status.NOT_FILED, Status.EXPIRED, Status.REVOKED]) | (
+        Q(crypto_filing_status=Status.FILED) & Q(crypto_filing_expiry__lt=today)
+    )
+
+
 def serving_vendors_q() -> Q:
     """Vendors whose certificates are in use: a claimed recognition record or a trust-list entry."""
     return Q(Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status__in=CLAIMED))) | Q(
@@ -213,8 +226,12 @@ def unfiled_key(vendor) -> str:
     return f"unfiled-vendor:{vendor.pk}:{vendor.crypto_filing_status}:{expiry}"
 
 
+UNFILED_QUOTE = "省密码管理局认定未备案的违规行为"
+
+
 def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
-    vendors = list(vendors.filter(serving_vendors_q()).exclude(filing_valid_q(today)))
+    basis = rules.UNFILED_VENDOR
+    vendors = list(vendors.filter(serving_vendors_q()).filter(unfiled_q(today)))
     if not vendors:
         return 0
     known = set(
@@ -236,16 +253,34 @@ def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
                 party=vendor,
                 dedup_key=unfiled_key(vendor),
                 summary=_(
-                    "%(vendor)s serves trading platforms without a valid filing with the cryptography administration (%(status)s)"
+                    "%(vendor)s serves trading platforms without a valid filing with the cryptography "
+                    "administration (%(status)s%(determination)s). Basis: %(directive)s %(clause)s “%(quote)s”"
                 )
-                % {"vendor": vendor.name, "status": vendor.get_crypto_filing_status_display()},
+                % {
+                    "vendor": vendor.name,
+                    "status": vendor.get_crypto_filing_status_display(),
+                    "determination": f" {vendor.crypto_determination_number}"
+                    if vendor.crypto_filing_status == CAVendor.FilingStatus.NOT_FILED
+                    else "",
+                    "directive": basis.directive,
+                    "clause": basis.clause,
+                    "quote": UNFILED_QUOTE,
+                },
                 facts={
                     "vendor": vendor.pk,
                     "filing_status": vendor.crypto_filing_status,
                     "filing_expiry": vendor.crypto_filing_expiry.isoformat() if vendor.crypto_filing_expiry else None,
+                    "determination": {
+                        "document_number": vendor.crypto_determination_number,
+                        "date": vendor.crypto_determination_date.isoformat()
+                        if vendor.crypto_determination_date
+                        else None,
+                        "evidence": vendor.crypto_determination_evidence,
+                    },
                     "platforms_with_claimed_recognition": platforms,
                     "detected_on": today.isoformat(),
-                },
+                }
+                | basis.as_facts(),
                 evidence=_(
                     "Cryptography filing of the vendor in the registry; its recognition records and trust-list entries."
                 ),
@@ -282,6 +317,14 @@ def sweep(today: datetime.date | None = None) -> dict:
     discrepancies = raise_discrepancies(discrepant_pairs(), today=today)
     unfiled = raise_unfiled(CAVendor.objects.all(), today=today)
     fulfilled = 0
+    for vendor in CAVendor.objects.filter(filing_valid_q(today)).filter(
+        Exists(
+            Obligation.objects.filter(
+                vendor_id=OuterRef("pk"), kind=Obligation.Kind.CRYPTO_FILING, status__in=Obligation.PENDING
+            )
+        )
+    ):
+        fulfilled += record_crypto_filing(vendor, today=today)
     for vendor in CAVendor.objects.filter(
         Exists(
             Obligation.objects.filter(

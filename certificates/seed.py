@@ -283,11 +283,12 @@ def load_products() -> int:
 
 
 def load_filings() -> int:
-    """Demo cryptography filings for three vendors (SZCA stays unfiled), only where none is recorded."""
+    """Demo cryptography filings for three vendors, only where nothing is recorded. SZCA's stays
+    "to be confirmed" (待核实): the demo never invents a determination against a real company."""
     written = 0
     for short_name, number in DEMO_FILINGS.items():
         written += CAVendor.objects.filter(
-            short_name=short_name, crypto_filing_status=CAVendor.FilingStatus.NOT_FILED, crypto_filing_number=""
+            short_name=short_name, crypto_filing_status=CAVendor.FilingStatus.UNKNOWN, crypto_filing_number=""
         ).update(
             crypto_filing_status=CAVendor.FilingStatus.FILED,
             crypto_filing_number=number,

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from fees import clauses as rules
 from fees.benchmarks import BenchmarkCache
 from fees.models import FeeFiling, FeeFilingLine, FeeItem
 from fees.regions import RegionTree
@@ -134,7 +135,11 @@ class Breach:
             }
         if self.forbidden_by:
             data["forbidden_by"] = self.forbidden_by
-        return data | self.extra
+        return data | self.basis.as_facts() | self.extra
+
+    @property
+    def basis(self) -> rules.Basis:
+        return rules.OVERCHARGE if self.kind == OVERCHARGE else rules.PROHIBITED_FEE
 
 
 class RuleBook:

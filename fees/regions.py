@@ -1,5 +1,6 @@
 """The region tree as the fee rules need it: where a filing applies, which province a region is in,
-which regions count as "city-level" (省辖市 and 省直管县) for the benchmark."""
+which regions are city-level (省辖市 and 省直管县, for choosing where to look) and which are the
+prefecture-level cities (省辖市) whose platforms make the benchmark (see ``fees.clauses``)."""
 
 from dataclasses import dataclass
 
@@ -59,7 +60,7 @@ class RegionTree:
         return chain
 
     def city_level(self, province: str) -> list[str]:
-        """The province's cities and its province-governed counties (the platforms of the benchmark)."""
+        """The province's cities and its province-governed counties (every city-level platform)."""
         codes = []
         for node in self.nodes.values():
             if node.level == Region.Level.CITY and node.parent == province:
@@ -69,3 +70,15 @@ class RegionTree:
             ):
                 codes.append(node.code)
         return sorted(codes)
+
+    def prefecture_cities(self, province: str, *, province_governed_cities: bool = True) -> list[str]:
+        """The province's 省辖市, whose platforms make the benchmark (豫公管办〔2019〕23号 三 "目前省辖市…"):
+        never a province-governed county (省直管县（市）); a city-level unit governed by the province
+        (济源) only when ``province_governed_cities`` (the province's policy, see ``fees.clauses``)."""
+        return sorted(
+            node.code
+            for node in self.nodes.values()
+            if node.level == Region.Level.CITY
+            and node.parent == province
+            and (province_governed_cities or not node.province_governed)
+        )

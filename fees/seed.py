@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fees import clauses as rules
 from fees import findings
 from fees.benchmarks import compute_benchmarks
 from fees.breaches import RuleBook, line_facts
@@ -15,8 +16,8 @@ from portal.seeding import DEMO_MARK, Log, ensure_schedules, upsert
 from supervision.models import CAVendor, Directive
 
 HENAN = "410000"
-HENAN_DIRECTIVE = "豫公管办〔2019〕23号"
-HENAN_REFERENCE_DATE = datetime.date(2019, 8, 15)
+HENAN_DIRECTIVE = rules.BENCHMARK.directive
+HENAN_REFERENCE_DATE = rules.REDUCTION_FROM
 
 PRODUCTS = [
     ("organisation-certificate", "单位证书", 10),

@@ -61,8 +61,12 @@ def tariffs_in_force(
     products: Iterable[int] | None = None,
     items: Iterable[int] | None = None,
     tree: RegionTree | None = None,
+    own_filings_only: bool = False,
 ) -> dict[tuple[int, str, int, int], Tariff]:
     """Every tariff in force on ``date`` in each of ``regions``: (vendor, region, product, item) → Tariff.
+
+    With ``own_filings_only`` only the filings made for each region itself count (no province-wide
+    or city filing reaches down): what the benchmark reads.
 
     Two queries (the filings that could apply, then their lines); the choice among versions is made
     in Python.
@@ -71,7 +75,7 @@ def tariffs_in_force(
     # filing region → [(target region, specificity rank)]; a lower rank is more specific.
     reach: dict[str, list[tuple[str, int]]] = {}
     for target in regions:
-        for rank, source in enumerate(tree.applicable(target)):
+        for rank, source in enumerate([target] if own_filings_only else tree.applicable(target)):
             reach.setdefault(source, []).append((target, rank))
     filings = FeeFiling.objects.filter(
         status=FeeFiling.Status.ACCEPTED, region_id__in=list(reach), effective_date__lte=date

@@ -2,13 +2,22 @@
 
 import datetime
 
+from django.utils import timezone
+
 from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, read_csv, upsert
+from supervision import clauses as rules
 from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
 from supervision.services import raise_finding
 
-PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
-PUYANG_NOTICE = "濮公共交易〔2019〕3号"
-FEE_REDUCTION_FROM = datetime.date(2019, 8, 15)
+PROVINCIAL_NOTICE = rules.PROVINCIAL_NOTICE
+PUYANG_NOTICE = rules.PUYANG_NOTICE
+FEE_REDUCTION_FROM = rules.FEE_REDUCTION_FROM
+# Rows an earlier version created on a wrong reading: 23号 has no cross-vendor clause.
+WRONG_CROSS_VENDOR_KEY = "2019-23:cross_vendor_recognition:"
+WRONG_CROSS_VENDOR_REASON = (
+    "依据有误：豫公管办〔2019〕23号没有不同机构之间互认的条款；该项任务仅由濮公共交易〔2019〕3号第四项"
+    "向深圳市电子商务安全证书管理有限公司提出，已按该文件另行生成。"
+)
 
 DIRECTIVES = [
     {
@@ -56,55 +65,86 @@ def load_directives() -> int:
 
 
 def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list[dict]:
-    """The 2019 rules for one vendor (rules 1–4 of the domain notes)."""
+    """The duties 豫公管办〔2019〕23号 gives one vendor (rules 1, 3 and 4 of the domain notes), each with
+    its basis (``supervision.clauses``)."""
     short = vendor.short_name
     return [
         {
             "dedup_key": f"2019-23:same_vendor_recognition:{short}",
             "kind": Obligation.Kind.SAME_VENDOR_RECOGNITION,
             "title": f"{vendor.name}：全省公共资源交易平台同一机构数字证书（含签章）互认",
-            "description": "同一电子认证服务机构发放的公共资源交易平台数字证书（含签章）在全省各公共资源交易平台实现互认。",
+            "description": "同一电子认证服务机构发放的公共资源交易平台数字证书（含签章）在全省各公共资源交易平台实现互认。"
+            f"\n依据：{rules.SAME_VENDOR_RECOGNITION.citation}",
             "due_date": same_vendor_due,
+            "directive": PROVINCIAL_NOTICE,
         },
         {
             "dedup_key": f"2019-23:fee_reduction:{short}",
             "kind": Obligation.Kind.FEE_REDUCTION,
             "title": f"{vendor.name}：数字证书收费降至全省最低收费标准以下",
-            "description": (
-                "自2019年8月15日起，接入公共资源交易平台的数字证书收费降至全省最低收费标准以下，"
-                "不得重复办理和收费、不得收取异地用户开通费、变更名称费等费用。"
-            ),
+            "description": f"依据：{rules.FEE_REDUCTION.citation}",
             "due_date": FEE_REDUCTION_FROM,
-        },
-        {
-            "dedup_key": f"2019-23:cross_vendor_recognition:{short}",
-            "kind": Obligation.Kind.CROSS_VENDOR_RECOGNITION,
-            "title": f"{vendor.name}：与不同机构发放的数字证书（含签章）互认",
-            "description": "积极推进不同电子认证服务机构发放的数字证书（含签章）互认，尽快实现。",
-            "due_date": None,
+            "directive": PROVINCIAL_NOTICE,
         },
         {
             "dedup_key": f"2019-23:crypto_filing:{short}",
             "kind": Obligation.Kind.CRYPTO_FILING,
             "title": f"{vendor.name}：向省密码管理局备案",
-            "description": "对省密码管理局认定未备案的违规行为及时整改，确保接入公共资源交易平台的数字证书服务合规。",
+            "description": "接入公共资源交易平台的数字证书服务合规；记录有效的备案即完成本项。"
+            f"\n依据：{rules.UNFILED_VENDOR.citation}",
             "due_date": None,
+            "directive": PROVINCIAL_NOTICE,
         },
     ]
 
 
+def cross_vendor_obligations(vendor: CAVendor) -> list[dict]:
+    """濮公共交易〔2019〕3号 四: only the vendors it addresses (SZCA) hold the cross-vendor duty, "尽快"."""
+    if vendor.short_name not in rules.CROSS_VENDOR_HOLDERS:
+        return []
+    return [
+        {
+            "dedup_key": f"2019-3:cross_vendor_recognition:{vendor.short_name}",
+            "kind": Obligation.Kind.CROSS_VENDOR_RECOGNITION,
+            "title": f"{vendor.name}：与不同机构发放的数字证书（含签章）互认",
+            "description": f"依据：{rules.CROSS_VENDOR_RECOGNITION.citation}",
+            "due_date": None,
+            "directive": PUYANG_NOTICE,
+        }
+    ]
+
+
+def waive_wrong_cross_vendor_duties() -> int:
+    """Converge a database seeded by an earlier version: its cross-vendor duties citing 23号 (for every
+    vendor) are waived with the reason, never deleted; a duty already fulfilled keeps its history."""
+    waived = 0
+    for obligation in Obligation.objects.filter(
+        dedup_key__startswith=WRONG_CROSS_VENDOR_KEY, status__in=Obligation.PENDING
+    ):
+        obligation.status = Obligation.Status.WAIVED
+        obligation.waived_reason = WRONG_CROSS_VENDOR_REASON
+        obligation._change_reason = "wrong basis: 23号 has no cross-vendor clause"
+        obligation.save(update_fields=["status", "waived_reason", "updated"])
+        waived += 1
+    return waived
+
+
 def load_obligations() -> int:
-    written = 0
-    directive = Directive.objects.get(number=PROVINCIAL_NOTICE)
+    written = waive_wrong_cross_vendor_duties()
+    directives = {d.number: d for d in Directive.objects.filter(number__in=[PROVINCIAL_NOTICE, PUYANG_NOTICE])}
+    today = timezone.localdate()
     for row in read_csv("ca-vendors.csv"):
         vendor = CAVendor.objects.get(name=row["name"])
         due = datetime.date.fromisoformat(row["same_vendor_recognition_due"])
-        for duty in vendor_obligations(vendor, due):
+        for duty in [*vendor_obligations(vendor, due), *cross_vendor_obligations(vendor)]:
             lookup = {"dedup_key": duty.pop("dedup_key")}
+            directive = directives[duty.pop("directive")]
             obligation = Obligation.objects.filter(**lookup).first()
             if obligation is not None and obligation.status != Obligation.Status.OPEN:
                 continue  # the engine or a user has moved it on: facts never undo that
             values = duty | {"vendor_id": vendor.pk, "directive_id": directive.pk, "key": ""}
+            if obligation is None and duty["due_date"] is not None and duty["due_date"] < today:
+                values["status"] = Obligation.Status.TO_CONFIRM  # rule 6: past its date when loaded
             written += upsert(Obligation, lookup, values)[1]
     return written
 

@@ -72,7 +72,7 @@ def raise_finding(
 def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "") -> int:
     """Mark the party's open or overdue obligations of this kind (and this `key` when given) fulfilled with
     the evidence text; returns how many changed. Idempotent."""
-    pending = Obligation.objects.filter(**party_lookup(party), kind=kind, status__in=Obligation.PENDING)
+    pending = Obligation.objects.filter(**party_lookup(party), kind=kind, status__in=Obligation.UNSETTLED)
     if key:
         pending = pending.filter(key=key)
     changed = 0
@@ -81,7 +81,7 @@ def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "
         # Row locks (PostgreSQL) make two simultaneous calls change each obligation once; the
         # status test below repeats the claim for databases without them.
         for obligation in pending.select_for_update():
-            if obligation.status not in Obligation.PENDING:
+            if obligation.status not in Obligation.UNSETTLED:
                 continue
             obligation.status = Obligation.Status.FULFILLED
             obligation.fulfilled_at = now
@@ -93,6 +93,54 @@ def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "
             obligation.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "evidence", "updated"])
             changed += 1
     return changed
+
+
+def confirm_unmet(obligation: Obligation, *, by, reason: str) -> Finding:
+    """The province confirms that a duty loaded after its deadline (``to_confirm``) was not met in
+    time: it becomes overdue and raises its *overdue* finding (the sweep's key, so never twice)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Confirming a duty as unmet needs the facts it rests on.")
+    with transaction.atomic():
+        changed = Obligation.objects.filter(pk=obligation.pk, status=Obligation.Status.TO_CONFIRM).update(
+            status=Obligation.Status.OVERDUE, updated=timezone.now()
+        )
+        obligation.refresh_from_db()
+        if changed:
+            obligation._history_user = by
+            obligation._change_reason = f"confirmed unmet: {reason}"[:100]
+            obligation.save(update_fields=["updated"])
+        due = obligation.due_date.isoformat() if obligation.due_date else ""
+        finding, _created = raise_finding(
+            kind=Finding.Kind.OVERDUE,
+            party=obligation.party,
+            dedup_key=f"overdue:obligation:{obligation.pk}",
+            summary=f"{obligation.title}（{due}）",
+            facts={
+                "obligation": obligation.pk,
+                "due_date": due,
+                "confirmed_unmet_by": getattr(by, "pk", None),
+                "confirmed_unmet_reason": reason,
+                "directive": obligation.directive.number if obligation.directive_id else "",
+            },
+            raised_by=by,
+            obligation=obligation,
+        )
+    return finding
+
+
+def record_crypto_filing(vendor, *, by=None, today=None) -> int:
+    """A valid cryptography filing recorded for ``vendor`` fulfils its duty "向省密码管理局备案"
+    (豫公管办〔2019〕23号 四); returns how many obligations changed. Idempotent."""
+    today = today or timezone.localdate()
+    if vendor.crypto_filing_status != vendor.FilingStatus.FILED:
+        return 0
+    if vendor.crypto_filing_expiry is not None and vendor.crypto_filing_expiry < today:
+        return 0
+    evidence = (
+        f"{vendor.get_crypto_filing_status_display()} · {vendor.crypto_filing_number} · {vendor.crypto_filing_date}"
+    )
+    return fulfil_obligations(party=vendor, kind=Obligation.Kind.CRYPTO_FILING, evidence=evidence, by=by)
 
 
 def ensure_obligation(
@@ -107,9 +155,11 @@ def ensure_obligation(
     description: str = "",
     created_by=None,
     campaign: str = "",
+    loaded_from_facts: bool = False,
 ) -> tuple[Obligation, bool]:
     """Create an obligation once per dedup_key (other apps use it for their own deadlines, e.g. a CA
-    certificate's expiry); returns (obligation, created)."""
+    certificate's expiry); returns (obligation, created). With ``loaded_from_facts`` (a seed of past
+    directives), a duty already past its due date starts ``to_confirm`` (rule 6), not open."""
     if kind not in Obligation.Kind.values:
         raise ValueError(f"Unknown obligation kind {kind!r}.")
     if not dedup_key:
@@ -117,6 +167,9 @@ def ensure_obligation(
 
     def build() -> Obligation:
         obligation = Obligation(
+            status=Obligation.Status.TO_CONFIRM
+            if loaded_from_facts and due_date is not None and due_date < timezone.localdate()
+            else Obligation.Status.OPEN,  # rule 6: facts loaded after their deadline are to be confirmed
             kind=kind,
             title=title[:200],
             description=description,

@@ -20,6 +20,11 @@ urlpatterns = [
     path("obligations/campaign/", deadlines.CampaignCreate.as_view(), name="obligation_campaign"),
     path("obligations/<int:pk>/fulfil/", deadlines.ObligationFulfil.as_view(), name="obligation_fulfil"),
     path("obligations/<int:pk>/waive/", deadlines.ObligationWaive.as_view(), name="obligation_waive"),
+    path(
+        "obligations/<int:pk>/confirm-unmet/",
+        deadlines.ObligationConfirmUnmet.as_view(),
+        name="obligation_confirm_unmet",
+    ),
     *deadlines.FindingViews.urls("findings", "finding", detail=deadlines.FindingDetail, create=deadlines.FindingCreate),
     path("findings/<int:pk>/dismiss/", deadlines.FindingDismiss.as_view(), name="finding_dismiss"),
     path("cases/", cases.CaseList.as_view(), name="case_list"),

@@ -1,7 +1,7 @@
 """The certificates app's models: vendors' CA certificates, products and shared APPs, platforms'
 trust lists and the recognition (互认) records with their events and evidence."""
 
-from certificates.models.certificates import CACertificate, ChainStatus
+from certificates.models.certificates import CACertificate, ChainStatus, SignatureWarning
 from certificates.models.products import Product, SharedApp
 from certificates.models.recognition import (
     RecognitionEvent,
@@ -22,5 +22,6 @@ __all__ = [
     "RecognitionScope",
     "RecognitionStatus",
     "SharedApp",
+    "SignatureWarning",
     "TrustListEntry",
 ]

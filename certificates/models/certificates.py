@@ -23,6 +23,11 @@ class ChainStatus(models.TextChoices):
     ISSUER_MISSING = "issuer_missing", _("Issuer missing")
 
 
+class SignatureWarning(models.TextChoices):
+    NONE = "", _("None")
+    SM2_EMPTY_SIGNER_ID = "sm2_empty_signer_id", _("Non-standard signer ID (empty)")
+
+
 class CACertificate(BaseModel):
     class Role(models.TextChoices):
         ROOT = "root", _("Root")
@@ -77,6 +82,14 @@ class CACertificate(BaseModel):
     )
     chain_problem_index = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     chain_detail = models.CharField(_("chain detail"), max_length=500, blank=True)
+    signature_warning = models.CharField(
+        _("signature warning"),
+        max_length=30,
+        choices=SignatureWarning.choices,
+        blank=True,
+        default=SignatureWarning.NONE,
+        help_text=_("The signature verifies, with a reservation (an SM2 signature made with the empty signer ID)."),
+    )
     chain_not_before = models.DateTimeField(null=True, blank=True, editable=False)
     chain_not_after = models.DateTimeField(null=True, blank=True, editable=False)
     chain_checked_at = models.DateTimeField(_("chain checked at"), null=True, blank=True)

@@ -22,6 +22,8 @@ SM2_WITH_SM3_OID = "1.2.156.10197.1.501"
 
 #: Default SM2 user ID (GM/T 0009, GB/T 35276); gmssl 3.2.2 hard-codes this value in ``_sm3_z``.
 DEFAULT_SM2_USER_ID = b"1234567812345678"
+#: The user ID OpenSSL 3 signs with when no ``-sigopt distid:…`` is given: empty.
+EMPTY_SM2_USER_ID = b""
 
 # Curve parameters, taken from gmssl so that both sides agree.
 _P = int(gmssl_sm2.default_ecc_table["p"], 16)
@@ -130,8 +132,8 @@ def sm2_z(public_key_hex: str, user_id: bytes = DEFAULT_SM2_USER_ID) -> bytes:
     return sm3_digest(entl + user_id + bytes.fromhex(table["a"] + table["b"] + table["g"] + public_key_hex))
 
 
-def sm2_verify(point: tuple[int, int], message: bytes, sig_der: bytes) -> bool:
-    """Verify an SM2-with-SM3 signature (default user ID) over ``message``; never raises."""
+def sm2_verify(point: tuple[int, int], message: bytes, sig_der: bytes, user_id: bytes = DEFAULT_SM2_USER_ID) -> bool:
+    """Verify an SM2-with-SM3 signature made with signer ID ``user_id`` over ``message``; never raises."""
     try:
         r, s = decode_signature(sig_der)
         if not (1 <= r < _N and 1 <= s < _N):
@@ -142,6 +144,6 @@ def sm2_verify(point: tuple[int, int], message: bytes, sig_der: bytes) -> bool:
         crypt = make_crypt(gmssl_public_key_hex(x, y))
         # gmssl's verify_with_sm3 = verify(sig, SM3(Z || message)) with its pure-Python SM3; the
         # same digest is computed here with the fast SM3, gmssl keeps the curve arithmetic.
-        return bool(crypt.verify(f"{r:064x}{s:064x}", sm3_digest(sm2_z(crypt.public_key) + message)))
+        return bool(crypt.verify(f"{r:064x}{s:064x}", sm3_digest(sm2_z(crypt.public_key, user_id) + message)))
     except Exception:
         return False

@@ -1,7 +1,10 @@
 """Signature checks and issuer-chain building for ``ParsedCertificate`` records.
 
 RSA (PKCS#1 v1.5 and PSS), ECDSA and EdDSA are verified with ``cryptography``; SM2-with-SM3
-(OID 1.2.156.10197.1.501) with gmssl, using the default SM2 user ID "1234567812345678".
+(OID 1.2.156.10197.1.501) with gmssl, first with the GM/T 0009 default signer ID "1234567812345678",
+then with the empty ID that OpenSSL 3 signs with by default (``openssl req -x509 -sm3`` without
+``-sigopt distid:…``). A signature that verifies only with the empty ID is valid, with the warning
+``WARNING_SM2_EMPTY_SIGNER_ID`` ("非标准签名者标识（空）"), never broken.
 All functions are pure: no caches, no global state.
 """
 
@@ -22,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import (
     rsa,
 )
 
-from ._sm2 import SM2_WITH_SM3_OID, sm2_public_point, sm2_verify
+from ._sm2 import DEFAULT_SM2_USER_ID, EMPTY_SM2_USER_ID, SM2_WITH_SM3_OID, sm2_public_point, sm2_verify
 from .parse import ParsedCertificate
 
 __all__ = [
@@ -31,8 +34,10 @@ __all__ = [
     "STATUS_ISSUER_MISSING",
     "STATUS_NOT_YET_VALID",
     "STATUS_VALID",
+    "WARNING_SM2_EMPTY_SIGNER_ID",
     "ChainResult",
     "build_chain",
+    "check_signature",
     "verify_signature",
 ]
 
@@ -42,53 +47,72 @@ STATUS_NOT_YET_VALID = "not_yet_valid"
 STATUS_BROKEN_SIGNATURE = "broken_signature"
 STATUS_ISSUER_MISSING = "issuer_missing"
 
+#: The signature verifies only with the empty SM2 signer ID (OpenSSL 3's default), not GM/T 0009's.
+WARNING_SM2_EMPTY_SIGNER_ID = "sm2_empty_signer_id"
+
 #: Longest chain followed before giving up (a guard against pathological pools).
 MAX_CHAIN_LENGTH = 16
 
+#: A signature check: None when it does not verify, "" when it does, a warning code when it
+#: verifies with a reservation (``WARNING_SM2_EMPTY_SIGNER_ID``).
+Check = str | None
 
-def verify_signature(cert: ParsedCertificate, issuer: ParsedCertificate) -> bool:
-    """True if ``cert``'s signature verifies with ``issuer``'s public key. Never raises.
+
+def check_signature(cert: ParsedCertificate, issuer: ParsedCertificate) -> Check:
+    """Whether ``cert``'s signature verifies with ``issuer``'s public key: None (no), "" (yes) or a
+    warning code (yes, with a reservation). Never raises.
 
     Only the signature is checked, not names, validity or CA flags.
     """
     try:
         return _verify(cert, issuer)
     except Exception:
-        return False
+        return None
 
 
-def _verify(cert: ParsedCertificate, issuer: ParsedCertificate) -> bool:
+def verify_signature(cert: ParsedCertificate, issuer: ParsedCertificate) -> bool:
+    """True if ``cert``'s signature verifies with ``issuer``'s public key (warnings or not). Never raises."""
+    return check_signature(cert, issuer) is not None
+
+
+def _verify(cert: ParsedCertificate, issuer: ParsedCertificate) -> Check:
     parsed = x509.load_der_x509_certificate(cert.der)
     tbs = parsed.tbs_certificate_bytes
     signature = parsed.signature
 
     if parsed.signature_algorithm_oid.dotted_string == SM2_WITH_SM3_OID:
         point = sm2_public_point(issuer.spki_der)  # both SPKI layouts, see _sm2.py
-        return point is not None and sm2_verify(point, tbs, signature)
+        if point is None:
+            return None
+        if sm2_verify(point, tbs, signature, DEFAULT_SM2_USER_ID):
+            return ""
+        if sm2_verify(point, tbs, signature, EMPTY_SM2_USER_ID):
+            return WARNING_SM2_EMPTY_SIGNER_ID
+        return None
 
     key = serialization.load_der_public_key(issuer.spki_der)  # raises for SM2 keys -> False
     params = parsed.signature_algorithm_parameters
     if isinstance(key, rsa.RSAPublicKey):
         if not isinstance(params, (padding.PKCS1v15, padding.PSS)):
-            return False
+            return None
         hash_algorithm = parsed.signature_hash_algorithm
         if hash_algorithm is None:
-            return False
+            return None
         key.verify(signature, tbs, params, hash_algorithm)
     elif isinstance(key, ec.EllipticCurvePublicKey):
         if not isinstance(params, ec.ECDSA):
-            return False
+            return None
         key.verify(signature, tbs, params)
     elif isinstance(key, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
         key.verify(signature, tbs)
     elif isinstance(key, dsa.DSAPublicKey):
         hash_algorithm = parsed.signature_hash_algorithm
         if hash_algorithm is None:
-            return False
+            return None
         key.verify(signature, tbs, hash_algorithm)
     else:
-        return False
-    return True  # every verify() above raises InvalidSignature on failure
+        return None
+    return ""  # every verify() above raises InvalidSignature on failure
 
 
 @dataclass(frozen=True)
@@ -97,13 +121,16 @@ class ChainResult:
 
     ``chain`` runs leaf first; it ends at the root when one was reached, otherwise at the last
     certificate found. ``problem_index`` points into ``chain`` at the certificate the status is
-    about (None when valid); ``detail`` is an English explanation for logs.
+    about (None when valid); ``detail`` is an English explanation for logs. ``warnings`` maps an
+    index of ``chain`` to the warning code of that certificate's signature (it verified, with a
+    reservation such as ``WARNING_SM2_EMPTY_SIGNER_ID``).
     """
 
     chain: list[ParsedCertificate] = field(default_factory=list)
     status: str = STATUS_VALID
     problem_index: int | None = None
     detail: str = ""
+    warnings: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -141,12 +168,13 @@ def build_chain(
     cert: ParsedCertificate,
     pool: list[ParsedCertificate],
     at: datetime | None = None,
-    verify: Callable[[ParsedCertificate, ParsedCertificate], bool] = verify_signature,
+    verify: Callable[[ParsedCertificate, ParsedCertificate], Check | bool] = check_signature,
 ) -> ChainResult:
     """Walk from ``cert`` up through ``pool`` to a self-signed root, verifying every signature.
 
-    ``verify`` checks one signature (default ``verify_signature``); a caller building many chains
-    over the same pool may pass a memoising wrapper so that a shared issuer is verified once.
+    ``verify`` checks one signature (default ``check_signature``; a plain bool is accepted too); a
+    caller building many chains over the same pool may pass a memoising wrapper so that a shared
+    issuer is verified once. Signature warnings are collected in ``ChainResult.warnings``.
 
     Status precedence: ``broken_signature`` and ``issuer_missing`` (structural problems) win over
     ``expired`` / ``not_yet_valid``, which are checked for every certificate of a complete chain
@@ -155,14 +183,24 @@ def build_chain(
     moment = _utc(at)
     chain = [cert]
     used = {cert.sha256_fingerprint}
+    warnings: dict[int, str] = {}
     current = cert
+
+    def verified(child: ParsedCertificate, parent: ParsedCertificate) -> bool:
+        outcome = verify(child, parent)
+        if outcome is None or outcome is False:
+            return False
+        if isinstance(outcome, str) and outcome:
+            warnings[len(chain) - 1] = outcome
+        return True
+
     while True:
-        if current.is_self_issued and verify(current, current):
+        if current.is_self_issued and verified(current, current):
             break  # reached a self-signed root
         if len(chain) >= MAX_CHAIN_LENGTH:
             return ChainResult(chain, STATUS_ISSUER_MISSING, len(chain) - 1, "chain too long")
         candidates = _issuer_candidates(current, pool, used)
-        issuer = next((c for c in candidates if verify(current, c)), None)
+        issuer = next((c for c in candidates if verified(current, c)), None)
         if issuer is None:
             index = len(chain) - 1
             if candidates:
@@ -192,7 +230,11 @@ def build_chain(
     for index, member in enumerate(chain):
         if moment > member.not_after:
             return ChainResult(
-                chain, STATUS_EXPIRED, index, f"{member.subject!r} expired on {member.not_after.isoformat()}"
+                chain,
+                STATUS_EXPIRED,
+                index,
+                f"{member.subject!r} expired on {member.not_after.isoformat()}",
+                warnings,
             )
         if moment < member.not_before:
             return ChainResult(
@@ -200,5 +242,6 @@ def build_chain(
                 STATUS_NOT_YET_VALID,
                 index,
                 f"{member.subject!r} is valid only from {member.not_before.isoformat()}",
+                warnings,
             )
-    return ChainResult(chain, STATUS_VALID, None, "")
+    return ChainResult(chain, STATUS_VALID, None, "", warnings)

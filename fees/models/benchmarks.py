@@ -46,6 +46,11 @@ class Benchmark(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("frozen by")
     )
     frozen_at = models.DateTimeField(_("frozen at"))
+    reason = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        help_text=_("Required to change or remove a frozen value; the change history keeps every decision."),
+    )
 
     objects = BenchmarkQuerySet.as_manager()
 

@@ -109,8 +109,9 @@ class FeeItem(BaseModel):
 
 
 class FeePolicy(BaseModel):
-    """A province's fee rule: from ``reference_date`` fees must be at or below the benchmark
-    (the lowest standard in force on a city-level platform on that date)."""
+    """A province's fee rule: from ``reference_date`` (the reduction date, Henan 2019-08-15) fees must be at
+    or below the benchmark: the lowest standard in force on a prefecture-level city's (省辖市) platform
+    before that date (``fees.clauses``)."""
 
     province = models.OneToOneField(
         "supervision.Region",
@@ -122,6 +123,14 @@ class FeePolicy(BaseModel):
     )
     reference_date = models.DateField(_("reference date"))
     directive_number = models.CharField(_("directive (document number)"), max_length=100)
+    province_governed_cities_count = models.BooleanField(
+        _("province-governed cities count as prefecture-level cities"),
+        default=True,
+        help_text=_(
+            "Whether a city-level unit governed directly by the province (济源) is in the benchmark pool. "
+            "Province-governed counties never are."
+        ),
+    )
 
     objects = PublicQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
+from fees import clauses as fees_rules
 from fees.breaches import OVERCHARGE, RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
@@ -153,6 +154,8 @@ def benchmark(request):
             "province": province,
             "province_name": tree.name(province),
             "can_freeze": can_freeze,
+            "benchmark_date": bm.benchmark_date(policy) if policy else None,
+            "basis": fees_rules.BENCHMARK,
         },
     )
 
@@ -170,14 +173,18 @@ def freeze(request):
             keys = [tuple(int(part) for part in request.POST["key"].split("-", 1))]
         except ValueError:
             keys = []
-    if request.POST.get("action") == "unfreeze":
-        count = bm.unfreeze(province, user, keys)
-        messages.success(request, _("%(n)d benchmark value(s) unfrozen.") % {"n": count})
-    else:
-        count = bm.freeze(province, user, keys)
-        messages.success(
-            request, _("%(n)d benchmark value(s) frozen; later filings are held against them.") % {"n": count}
-        )
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("action") == "unfreeze":
+            count = bm.unfreeze(province, user, keys, reason=reason)
+            messages.success(request, _("%(n)d benchmark value(s) unfrozen.") % {"n": count})
+        else:
+            count = bm.freeze(province, user, keys, reason=reason)
+            messages.success(
+                request, _("%(n)d benchmark value(s) frozen; later filings are held against them.") % {"n": count}
+            )
+    except bm.FrozenBenchmarkChange:
+        messages.error(request, _("A frozen benchmark changes only by a recorded decision: give the reason."))
     return redirect(reverse("fees:benchmark") + f"?province={province}")
 
 

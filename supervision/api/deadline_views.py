@@ -3,6 +3,7 @@
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api.base import ScopedModelViewSet, action_map, run
-from supervision import filters
+from supervision import filters, services
 from supervision.api import deadline_serializers as s
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
@@ -40,7 +41,7 @@ class ObligationViewSet(ScopedModelViewSet):
     queryset = Obligation.objects.select_related(*PARTY, "directive").prefetch_related("files")
     serializer_class = s.ObligationSerializer
     filterset_class = filters.ObligationFilterSet
-    permission_type_map = action_map(fulfil="fulfil", waive="change", campaign="add")
+    permission_type_map = action_map(fulfil="fulfil", waive="change", campaign="add", confirm_unmet="confirm_unmet")
 
     def perform_create(self, serializer):
         serializer.validated_data["created_by"] = self.request.user
@@ -71,6 +72,21 @@ class ObligationViewSet(ScopedModelViewSet):
         data = s.WaiveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run(lambda: obligation_actions.waive(obligation, reason=data.validated_data["reason"], by=request.user))
+        return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
+
+    @extend_schema(request=s.WaiveSerializer, responses=s.ObligationSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-unmet")
+    def confirm_unmet(self, request, pk=None):
+        """The province confirms a duty loaded after its deadline (to be confirmed) as unmet."""
+        obligation = self.get_object()
+        if obligation.status != Obligation.Status.TO_CONFIRM:
+            raise serializers.ValidationError(
+                {"status": [gettext("Only a duty to be confirmed can be confirmed as unmet.")]}
+            )
+        data = s.WaiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.confirm_unmet(obligation, by=request.user, reason=data.validated_data["reason"])
+        obligation.refresh_from_db()
         return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
 
     @extend_schema(request=s.CampaignSerializer, responses=s.ObligationSerializer(many=True))

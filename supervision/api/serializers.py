@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
+from supervision import services
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 
 
@@ -57,7 +58,15 @@ class PlatformSerializer(ModelCleanSerializer):
 
 
 class CAVendorSerializer(ModelCleanSerializer):
-    ADMIN_ONLY_FIELDS = ("crypto_filing_number", "crypto_filing_date", "crypto_filing_status", "crypto_filing_expiry")
+    ADMIN_ONLY_FIELDS = (
+        "crypto_filing_number",
+        "crypto_filing_date",
+        "crypto_filing_status",
+        "crypto_filing_expiry",
+        "crypto_determination_number",
+        "crypto_determination_date",
+        "crypto_determination_evidence",
+    )
 
     class Meta:
         model = CAVendor
@@ -71,6 +80,9 @@ class CAVendorSerializer(ModelCleanSerializer):
             "crypto_filing_number",
             "crypto_filing_date",
             "crypto_filing_expiry",
+            "crypto_determination_number",
+            "crypto_determination_date",
+            "crypto_determination_evidence",
             "website",
             "notes",
             "created",
@@ -88,6 +100,11 @@ class CAVendorSerializer(ModelCleanSerializer):
 
     def validate_credit_code(self, value: str) -> str:
         return value.strip().upper()
+
+    def save(self, **kwargs):
+        vendor = super().save(**kwargs)  # inside the viewset's transaction
+        services.record_crypto_filing(vendor, by=getattr(self.context.get("request"), "user", None))
+        return vendor
 
 
 class ContactSerializer(ModelCleanSerializer):

@@ -1,6 +1,7 @@
 from supervision.forms.deadlines import (
     CampaignForm,
     CaseOpenForm,
+    ConfirmUnmetForm,
     CriticismDraftForm,
     CriticismForm,
     DecisionForm,
@@ -19,6 +20,7 @@ __all__ = [
     "CAVendorForm",
     "CampaignForm",
     "CaseOpenForm",
+    "ConfirmUnmetForm",
     "ContactForm",
     "CriticismDraftForm",
     "CriticismForm",

@@ -159,6 +159,16 @@ class WaiveForm(forms.Form):
         styled(self)
 
 
+class ConfirmUnmetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("facts of the time (why the duty was not met)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
 class FindingForm(PartyFormMixin, ScopedModelForm):
     class Meta:
         model = Finding

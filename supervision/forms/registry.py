@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import ScopedModelForm
+from supervision import services
 from supervision.models import Authority, CAVendor, Contact, Platform, Region
 
 
@@ -26,7 +27,15 @@ class PlatformForm(ScopedModelForm):
 
 class CAVendorForm(ScopedModelForm):
     # The cryptography-administration filing is attested by administrators, not by the vendor.
-    ADMIN_ONLY_FIELDS = ["crypto_filing_number", "crypto_filing_date", "crypto_filing_status", "crypto_filing_expiry"]
+    ADMIN_ONLY_FIELDS = [
+        "crypto_filing_number",
+        "crypto_filing_date",
+        "crypto_filing_status",
+        "crypto_filing_expiry",
+        "crypto_determination_number",
+        "crypto_determination_date",
+        "crypto_determination_evidence",
+    ]
 
     class Meta(ScopedModelForm.Meta):
         model = CAVendor
@@ -39,12 +48,16 @@ class CAVendorForm(ScopedModelForm):
             "crypto_filing_number",
             "crypto_filing_date",
             "crypto_filing_expiry",
+            "crypto_determination_number",
+            "crypto_determination_date",
+            "crypto_determination_evidence",
             "website",
             "notes",
         ]
         widgets = {
             "crypto_filing_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "crypto_filing_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "crypto_determination_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -56,6 +69,12 @@ class CAVendorForm(ScopedModelForm):
 
     def clean_credit_code(self):
         return self.cleaned_data["credit_code"].strip().upper()
+
+    def save(self, commit=True):
+        vendor = super().save(commit)
+        if commit:  # inside the view's transaction: a recorded filing fulfils the filing duty
+            services.record_crypto_filing(vendor, by=self.user)
+        return vendor
 
 
 class ContactForm(ScopedModelForm):

@@ -39,8 +39,12 @@ class Obligation(PartyModel, BaseModel):
         OVERDUE = "overdue", _("Overdue")
         FULFILLED = "fulfilled", _("Fulfilled")
         WAIVED = "waived", _("Waived")
+        # Rule 6 of the domain notes: its due date had already passed when it was loaded, so the portal
+        # holds no evidence of the time; the province confirms it as unmet (→ overdue) or fulfilled.
+        TO_CONFIRM = "to_confirm", _("To be confirmed")
 
     PENDING = (Status.OPEN, Status.OVERDUE)
+    UNSETTLED = (Status.OPEN, Status.OVERDUE, Status.TO_CONFIRM)  # evidence may still fulfil it
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.CUSTOM)
     title = models.CharField(_("title"), max_length=200)
@@ -93,7 +97,8 @@ class Obligation(PartyModel, BaseModel):
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(
-                name="obligation_status_valid", condition=Q(status__in=["open", "overdue", "fulfilled", "waived"])
+                name="obligation_status_valid",
+                condition=Q(status__in=["open", "overdue", "fulfilled", "waived", "to_confirm"]),
             ),
             models.CheckConstraint(
                 name="obligation_fulfilled_has_time",
@@ -105,6 +110,7 @@ class Obligation(PartyModel, BaseModel):
             "add": p.is_superuser | p.is_admin,
             "change": p.is_superuser | party_admin_in_scope,
             "fulfil": p.is_superuser | party_in_scope,
+            "confirm_unmet": p.is_superuser | p.is_provincial_admin,
             "delete": p.is_superuser,
         }
 

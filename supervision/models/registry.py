@@ -284,7 +284,8 @@ class CAVendor(BaseModel):
     """An electronic certification service provider (电子认证服务机构)."""
 
     class FilingStatus(models.TextChoices):
-        NOT_FILED = "not_filed", _("Not filed")
+        UNKNOWN = "unknown", _("To be confirmed")
+        NOT_FILED = "not_filed", _("Not filed (determined by the cryptography administration)")
         FILED = "filed", _("Filed")
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
@@ -302,9 +303,18 @@ class CAVendor(BaseModel):
     crypto_filing_number = models.CharField(_("cryptography filing number"), max_length=50, blank=True)
     crypto_filing_date = models.DateField(_("cryptography filing date"), null=True, blank=True)
     crypto_filing_status = models.CharField(
-        _("cryptography filing status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.NOT_FILED
+        _("cryptography filing status"), max_length=20, choices=FilingStatus.choices, default=FilingStatus.UNKNOWN
     )
     crypto_filing_expiry = models.DateField(_("cryptography filing expiry"), null=True, blank=True)
+    # 豫公管办〔2019〕23号 四: "省密码管理局认定未备案" - "not filed" is a determination, with its record.
+    crypto_determination_number = models.CharField(
+        _("determination document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The cryptography administration's document determining that the vendor is not filed."),
+    )
+    crypto_determination_date = models.DateField(_("determination date"), null=True, blank=True)
+    crypto_determination_evidence = models.TextField(_("determination evidence"), blank=True)
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -324,7 +334,12 @@ class CAVendor(BaseModel):
             ),
             models.CheckConstraint(
                 name="vendor_filing_status_valid",
-                condition=Q(crypto_filing_status__in=["not_filed", "filed", "expired", "revoked"]),
+                condition=Q(crypto_filing_status__in=["unknown", "not_filed", "filed", "expired", "revoked"]),
+            ),
+            models.CheckConstraint(
+                name="vendor_not_filed_is_determined",
+                condition=~Q(crypto_filing_status="not_filed")
+                | (~Q(crypto_determination_number="") & Q(crypto_determination_date__isnull=False)),
             ),
             models.CheckConstraint(
                 name="vendor_filed_has_number_and_date",
@@ -355,6 +370,13 @@ class CAVendor(BaseModel):
         super().clean()
         self.credit_code = self.credit_code.strip().upper()
         errors = {}
+        if self.crypto_filing_status == self.FilingStatus.NOT_FILED:
+            if not self.crypto_determination_number.strip():
+                errors["crypto_determination_number"] = _(
+                    "“Not filed” is a determination of the cryptography administration: give its document number."
+                )
+            if not self.crypto_determination_date:
+                errors["crypto_determination_date"] = _("Give the date of the determination.")
         if self.crypto_filing_status == self.FilingStatus.FILED:
             if not self.crypto_filing_number.strip():
                 errors["crypto_filing_number"] = _("A filed vendor needs its filing number.")

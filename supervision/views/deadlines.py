@@ -13,7 +13,7 @@ from django.views.generic import FormView
 
 from portal.actions import ObjectActionView, error_text
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
-from supervision import filters, forms
+from supervision import filters, forms, services
 from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
 
@@ -95,6 +95,10 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         context["can_waive"] = obligation.is_pending and user.has_perm(Obligation.get_perm("change"), obligation)
         context["fulfil_form"] = forms.FulfilForm()
         context["waive_form"] = forms.WaiveForm()
+        context["can_confirm_unmet"] = obligation.status == Obligation.Status.TO_CONFIRM and user.has_perm(
+            Obligation.get_perm("confirm_unmet"), obligation
+        )
+        context["confirm_unmet_form"] = forms.ConfirmUnmetForm()
         context["files"] = obligation.files.all()
         days_left = obligation.days_left()
         context["days_left"] = days_left
@@ -129,6 +133,18 @@ class ObligationWaive(ObjectActionView):
 
     def act(self, obligation, data):
         return obligation_actions.waive(obligation, reason=data["reason"], by=self.request.user)
+
+
+class ObligationConfirmUnmet(ObjectActionView):
+    """The province confirms a duty loaded after its deadline as unmet: overdue, with its finding."""
+
+    model = Obligation
+    permission = "confirm_unmet"
+    form_class = forms.ConfirmUnmetForm
+    success_message = _("Confirmed as unmet: the duty is overdue.")
+
+    def act(self, obligation, data):
+        return services.confirm_unmet(obligation, by=self.request.user, reason=data["reason"])
 
 
 class CampaignCreate(LoginRequiredMixin, FormView):

@@ -125,6 +125,9 @@ class VendorViews(ModelViews):
         Column("crypto_filing_number", _("cryptography filing number")),
         Column("crypto_filing_date", _("cryptography filing date")),
         Column("crypto_filing_expiry", _("cryptography filing expiry")),
+        Column("crypto_determination_number", _("determination document number")),
+        Column("crypto_determination_date", _("determination date")),
+        Column("crypto_determination_evidence", _("determination evidence")),
         Column("website", _("website")),
         Column("notes", _("notes")),
     ]

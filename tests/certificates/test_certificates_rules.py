@@ -41,8 +41,74 @@ def test_claiming_done_without_trust_raises_at_once(personas, vendors):
     assert Finding.objects.filter(kind="trust_list_discrepancy", platform=record.platform).count() == 1
 
 
+def determine_not_filed(vendor) -> None:
+    vendor.crypto_filing_status = "not_filed"
+    vendor.crypto_determination_number = "豫密认〔2019〕5号"
+    vendor.crypto_determination_date = datetime.date(2019, 9, 1)
+    vendor.crypto_determination_evidence = "省密码管理局认定书（扫描件）"
+    vendor.full_clean()
+    vendor.save()
+
+
+def test_unknown_filing_is_not_unfiled(vendors):
+    """Issue 9, point 3: "unfiled" was the default, so real companies were accused without a determination."""
+    szca = vendors["SZCA"]
+    assert szca.crypto_filing_status == "unknown"  # serving platforms in the demo, filing never recorded
+    findings.sweep()
+    assert not Finding.objects.filter(kind="unfiled_vendor", vendor=szca).exists()
+
+
+def test_not_filed_needs_a_recorded_determination(vendors):
+    from django.core.exceptions import ValidationError
+
+    szca = vendors["SZCA"]
+    szca.crypto_filing_status = "not_filed"
+    with pytest.raises(ValidationError) as error:
+        szca.full_clean()
+    assert {"crypto_determination_number", "crypto_determination_date"} <= set(error.value.message_dict)
+
+
+def test_unfiled_vendor_only_from_a_determination_with_its_basis(vendors):
+    szca = vendors["SZCA"]
+    determine_not_filed(szca)
+    findings.sweep()
+    findings.sweep()
+    finding = Finding.objects.get(kind="unfiled_vendor", vendor=szca)
+    assert finding.facts["determination"]["document_number"] == "豫密认〔2019〕5号"
+    assert finding.facts["basis"]["directive"] == "豫公管办〔2019〕23号" and finding.facts["basis"]["clause"] == "四"
+    assert "省密码管理局认定未备案的违规行为" in finding.summary and "豫公管办〔2019〕23号" in finding.summary
+
+
+def test_recording_a_filing_fulfils_the_filing_duty(vendors, client_for):
+    from supervision.models import CAVendor
+
+    szca = vendors["SZCA"]
+    duty = Obligation.objects.get(vendor=szca, kind="crypto_filing")
+    assert duty.status in ("open", "overdue")
+    data = {
+        "name": szca.name,
+        "short_name": szca.short_name,
+        "credit_code": szca.credit_code,
+        "licence_number": szca.licence_number,
+        "crypto_filing_status": "filed",
+        "crypto_filing_number": "豫密备〔2019〕009号",
+        "crypto_filing_date": "2019-06-01",
+    }
+    response = client_for("province").post(f"/registry/vendors/{szca.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CAVendor.objects.get(pk=szca.pk).crypto_filing_status == "filed"
+    duty.refresh_from_db()
+    assert duty.status == "fulfilled" and "豫密备〔2019〕009号" in duty.evidence
+
+
+def test_the_sweep_fulfils_the_duty_of_a_vendor_filed_in_the_demo(vendors):
+    findings.sweep()
+    assert Obligation.objects.get(vendor=vendors["BJCA"], kind="crypto_filing").status == "fulfilled"
+
+
 def test_unfiled_vendor_is_raised_once_per_filing_state(vendors):
-    assert Finding.objects.filter(kind="unfiled_vendor", vendor=vendors["SZCA"]).count() == 1  # from the demo
+    determine_not_filed(vendors["SZCA"])
+    findings.sweep()
     findings.sweep()
     assert Finding.objects.filter(kind="unfiled_vendor", vendor=vendors["SZCA"]).count() == 1
     bjca = vendors["BJCA"]

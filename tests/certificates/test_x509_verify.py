@@ -32,7 +32,9 @@ from certificates.x509.verify import (
     STATUS_ISSUER_MISSING,
     STATUS_NOT_YET_VALID,
     STATUS_VALID,
+    WARNING_SM2_EMPTY_SIGNER_ID,
     build_chain,
+    check_signature,
     verify_signature,
 )
 
@@ -376,3 +378,65 @@ def test_rsa_pss_signatures() -> None:
     assert parsed.signature_algorithm == "rsassaPss" and parsed.key_algorithm == "RSA"
     assert verify_signature(parsed, parsed)
     assert not verify_signature(_flip(parsed.der, len(parsed.der) - 1), parsed)
+
+
+# --------------------------------------------------------------------------------------------------
+# SM2 chains made by the openssl CLI, with the GM/T 0009 signer ID and with OpenSSL 3's empty default
+
+
+def _openssl_sm2_chain(openssl: str, tmp_path: Path, distid: bool) -> tuple[ParsedCertificate, ParsedCertificate]:
+    """(root, intermediate) signed by ``openssl`` with ``-sigopt distid:1234567812345678`` or without."""
+    sigopt = ["-sigopt", "distid:1234567812345678"] if distid else []
+
+    def run(*args: str) -> None:
+        result = subprocess.run([openssl, *args], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+
+    for name in ("root", "int"):
+        run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:SM2", "-out", f"{name}.key")
+    ca = "basicConstraints=critical,CA:TRUE"
+    run(
+        "req", "-x509", "-new", "-key", "root.key", "-sm3", *sigopt, "-subj", "/CN=SM2 Root", "-days", "3650",
+        "-addext", ca, "-out", "root.pem",
+    )  # fmt: skip
+    # The request's own signature is not under test (and `x509 -req` checks it with the empty ID).
+    run("req", "-new", "-key", "int.key", "-sm3", "-subj", "/CN=SM2 Intermediate", "-out", "int.csr")
+    (tmp_path / "ext.cnf").write_text(ca + "\n")
+    run(
+        "x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-sm3", *sigopt,
+        "-days", "365", "-set_serial", "2", "-extfile", "ext.cnf", "-out", "int.pem",
+    )  # fmt: skip
+    verify = [openssl, "verify", *(["-vfyopt", "distid:1234567812345678"] if distid else [])]
+    checked = subprocess.run([*verify, "-CAfile", "root.pem", "int.pem"], cwd=tmp_path, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # OpenSSL itself accepts the chain
+    root = load_certificates((tmp_path / "root.pem").read_bytes(), "root.pem")[0]
+    intermediate = load_certificates((tmp_path / "int.pem").read_bytes(), "int.pem")[0]
+    return root, intermediate
+
+
+def test_openssl_sm2_chain_with_the_gmt_0009_signer_id(openssl: str, tmp_path: Path) -> None:
+    root, intermediate = _openssl_sm2_chain(openssl, tmp_path, distid=True)
+    assert check_signature(intermediate, root) == "" and check_signature(root, root) == ""
+    result = build_chain(intermediate, [root], at=_inside_validity(root, intermediate))
+    assert (result.status, result.warnings) == (STATUS_VALID, {})
+
+
+def test_openssl_sm2_chain_with_the_empty_signer_id_is_valid_with_a_warning(openssl: str, tmp_path: Path) -> None:
+    """Issue 9, point 6: OpenSSL 3's default (empty) signer ID used to make the chain "broken"."""
+    root, intermediate = _openssl_sm2_chain(openssl, tmp_path, distid=False)
+    assert check_signature(intermediate, root) == WARNING_SM2_EMPTY_SIGNER_ID
+    assert verify_signature(intermediate, root) is True
+    result = build_chain(intermediate, [root], at=_inside_validity(root, intermediate))
+    assert result.status == STATUS_VALID
+    assert result.warnings == {0: WARNING_SM2_EMPTY_SIGNER_ID, 1: WARNING_SM2_EMPTY_SIGNER_ID}
+
+
+@pytest.mark.parametrize("distid", [True, False], ids=["gmt0009-id", "empty-id"])
+def test_tampered_openssl_sm2_certificate_does_not_verify(openssl: str, tmp_path: Path, distid: bool) -> None:
+    root, intermediate = _openssl_sm2_chain(openssl, tmp_path, distid=distid)
+    tampered = _flip(intermediate.der, len(intermediate.der) - 1)  # inside the signature
+    assert check_signature(tampered, root) is None
+    result = build_chain(tampered, [root], at=_inside_validity(root, intermediate))
+    assert result.status == STATUS_BROKEN_SIGNATURE
+    subject = intermediate.der.index(b"SM2 Intermediate")  # inside the signed part
+    assert check_signature(_flip(intermediate.der, subject), root) is None

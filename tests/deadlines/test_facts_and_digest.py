@@ -36,9 +36,12 @@ def test_obligations_of_the_2019_rules(registry):
     }
     seeded = Obligation.objects.filter(dedup_key__startswith="2019-23:")
     assert set(seeded.filter(kind="fee_reduction").values_list("due_date", flat=True)) == {datetime.date(2019, 8, 15)}
-    assert seeded.filter(kind="cross_vendor_recognition", due_date__isnull=True).count() == 4
+    assert not seeded.filter(kind="cross_vendor_recognition").exists()  # 23号 has no cross-vendor clause
+    (cross,) = Obligation.objects.filter(kind="cross_vendor_recognition")  # 濮公共交易〔2019〕3号 四, SZCA only
+    assert (cross.vendor.short_name, cross.directive.number, cross.due_date) == ("SZCA", "濮公共交易〔2019〕3号", None)
     assert seeded.filter(kind="crypto_filing").count() == 4
     assert all(o.directive.number == "豫公管办〔2019〕23号" for o in seeded)
+    assert all("依据：豫公管办〔2019〕23号" in o.description for o in seeded)
 
 
 def test_seed_is_idempotent_and_keeps_the_engine_s_progress(registry):

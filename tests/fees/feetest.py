@@ -5,4 +5,5 @@ import datetime
 HENAN = "410000"
 ZHENGZHOU, KAIFENG, LUOYANG, XINXIANG, PUYANG, JIYUAN = "410100", "410200", "410300", "410700", "410900", "419001"
 GONGYI = "410181"  # a county governed directly by the province, inside Zhengzhou
-REFERENCE = datetime.date(2019, 8, 15)
+REFERENCE = datetime.date(2019, 8, 15)  # the reduction date
+BEFORE_REDUCTION = datetime.date(2019, 8, 14)  # the benchmark's "目前"

@@ -32,7 +32,7 @@ def vendor_data(**changes) -> dict:
         "name": "测试电子认证有限公司",
         "short_name": "TESTCA",
         "credit_code": VALID,
-        "crypto_filing_status": "not_filed",
+        "crypto_filing_status": "unknown",
     } | changes
 
 

@@ -282,7 +282,7 @@ def create_data(kind: str, persona: str) -> dict:
             "name": "测试电子认证有限公司",
             "short_name": "TESTCA",
             "credit_code": valid_credit_code(1),
-            "crypto_filing_status": "not_filed",
+            "crypto_filing_status": "unknown",
         }
     organisation = {
         "province": ("authority", Authority, "河南省公共资源交易中心"),
@@ -398,7 +398,7 @@ def test_vendor_user_cannot_change_its_cryptography_filing_on_the_web(world, cli
     assert client.post(url, data).status_code == 302
     vendor.refresh_from_db()
     assert vendor.website == "https://www.szca.example.com/"
-    assert (vendor.crypto_filing_status, vendor.crypto_filing_number) == ("not_filed", "")
+    assert (vendor.crypto_filing_status, vendor.crypto_filing_number) == ("unknown", "")
 
 
 # --- The API -------------------------------------------------------------------------------------
@@ -528,9 +528,9 @@ def test_api_vendor_user_cannot_set_its_own_cryptography_filing(world, api_for):
     }
     response = api_for("szca").patch(api_url("vendors", szca.pk), payload, format="json")
     assert response.status_code == 200
-    assert response.json()["crypto_filing_status"] == "not_filed"
+    assert response.json()["crypto_filing_status"] == "unknown"
     szca.refresh_from_db()
-    assert (szca.crypto_filing_status, szca.crypto_filing_number, szca.crypto_filing_date) == ("not_filed", "", None)
+    assert (szca.crypto_filing_status, szca.crypto_filing_number, szca.crypto_filing_date) == ("unknown", "", None)
     assert szca.notes == "已备案"
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0004_trial_moves_out'),
+        ('supervision', '0006_obligation_to_confirm'),
     ]
 
     operations = [

@@ -1,0 +1,34 @@
+"""The fee rules' basis, as data: which document and clause each rule applies, and the choices the
+province makes where the document leaves one (济源).
+
+豫公管办〔2019〕23号 三 sets the benchmark as "目前省辖市公共资源交易平台数字证书最低收费标准": the lowest
+standard in force *before* the reduction ("目前", the standards of the day) on the platforms of the
+province's prefecture-level cities (省辖市). Hence the pool:
+- only filings made for a 省辖市 itself: not a province-governed county (省直管县（市）, e.g. 巩义市),
+  not an ordinary county, not a province-wide filing (the province is no 省辖市);
+- only filings in force on the benchmark date, the day before the reduction (or the directive's date
+  of issue when it is recorded): the vendors' own reduced filings, effective on or after
+  2019-08-15, never move it.
+济源 (419001) is a city-level unit governed directly by the province. Henan has long counted it among
+its 18 省辖市 (e.g. "全省18个省辖市、10个省直管县（市）" in the province's trading-platform work), so by
+default it counts; a province decides otherwise on its fee policy (``FeePolicy.province_governed_cities_count``).
+"""
+
+import datetime
+
+from supervision.clauses import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE, Basis
+
+BENCHMARK = FEE_REDUCTION  # 23号 三: "要以目前省辖市……最低收费标准为参照"
+OVERCHARGE = FEE_REDUCTION  # 23号 三: "……降至全省最低收费标准以下" (以下 includes the figure itself)
+PROHIBITED_FEE = Basis(PROVINCIAL_NOTICE, "三", "不得重复办理和收费、不得收取异地用户开通费、变更名称费等费用")
+REPEATED_CHARGE = PROHIBITED_FEE
+
+REDUCTION_FROM = FEE_REDUCTION_FROM
+
+
+def benchmark_date(reduction_from: datetime.date, issued_on: datetime.date | None = None) -> datetime.date:
+    """The day whose standards are "目前": the directive's date of issue when it is recorded and earlier
+    than the reduction, else the day before the reduction takes effect."""
+    if issued_on is not None and issued_on < reduction_from:
+        return issued_on
+    return reduction_from - datetime.timedelta(days=1)
