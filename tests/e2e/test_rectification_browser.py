@@ -30,7 +30,8 @@ def attach(name: str) -> dict:
 def submit(page, action: str) -> None:
     """Click the submit button of the form that posts to ``action`` (or whose button does)."""
     button = page.locator(f"form[action='{action}'] button[type=submit], button[formaction='{action}']").first
-    button.click()
+    with page.expect_navigation():  # the server has answered the post before the test reads the database
+        button.click()
 
 
 def test_a_case_from_two_findings_to_closed_and_an_escalated_one_to_public_criticism(
@@ -58,7 +59,8 @@ def test_a_case_from_two_findings_to_closed_and_an_escalated_one_to_public_criti
     province.check(f"input[name=findings][value='{remote.pk}']")
     province.fill("#id_title", "关于深圳CA收费问题的整改")
     shot(province, "01-open-case")
-    province.click("main form button[type=submit]")
+    with province.expect_navigation():
+        province.click("[data-testid=issue-notice]")
     case = RectificationCase.objects.get(findings=over)
     assert set(case.findings.all()) == {over, remote}
     expect(province).to_have_url(f"{base}/registry/cases/{case.pk}/")
@@ -129,7 +131,8 @@ def test_a_case_from_two_findings_to_closed_and_an_escalated_one_to_public_criti
     # The province drafts a public criticism from it, approves and publishes it; the public reads it.
     province.goto(f"{base}/registry/criticism/new/")
     province.check(f"input[name=cases][value='{late.pk}']")
-    province.click("main form button[type=submit]")
+    with province.expect_navigation():
+        province.click("main form button[type=submit]")
     criticism = Criticism.objects.get(cases=late)
     expect(province).to_have_url(f"{base}/registry/criticism/{criticism.pk}/")
     submit(province, f"/registry/criticism/{criticism.pk}/approve/")

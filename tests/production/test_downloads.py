@@ -40,7 +40,7 @@ def szca_obligation_file(registry, personas):
 
 @pytest.fixture
 def scanned_agreement(puyang_platform):
-    from supervision.models import Agreement
+    from trial.models import Agreement
 
     agreement = Agreement.objects.create(kind="component", platform=puyang_platform, title="互认组件协议")
     agreement.scan.save("agreement-scan.pdf", ContentFile(PDF))
@@ -102,11 +102,11 @@ def test_anything_else_is_404(client_for, path):
 
 
 def test_an_empty_file_field_is_404(client_for, puyang_platform):
-    from supervision.models import Agreement
+    from trial.models import Agreement
 
     agreement = Agreement.objects.create(kind="component", platform=puyang_platform, title="未扫描")
     assert download_url(agreement.scan) == ""
-    assert client_for("province").get(f"/files/supervision.agreement/{agreement.pk}/scan/").status_code == 404
+    assert client_for("province").get(f"/files/trial.agreement/{agreement.pk}/scan/").status_code == 404
 
 
 def test_every_model_with_a_file_is_scoped():
