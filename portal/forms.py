@@ -33,7 +33,7 @@ class ScopedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in locked_fields(user, self.instance) & set(self.fields):
             self.fields[name].disabled = True  # a posted value is ignored
-            self.fields[name].help_text = _("Changed only by an administrator of its region.")
+            self.fields[name].help_text = _("Changed only by the supervising administrators.")
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):

@@ -55,7 +55,7 @@ class ModelCleanSerializer(serializers.ModelSerializer):
                 if getattr(self.instance, name) != attrs[name]:
                     label = self.Meta.model._meta.get_field(name).verbose_name
                     raise PermissionDenied(
-                        _("“%(field)s” is changed only by an administrator of its region.") % {"field": label}
+                        _("“%(field)s” is changed only by the supervising administrators.") % {"field": label}
                     )
         model = self.Meta.model
         many_to_many = {f.name for f in model._meta.many_to_many}

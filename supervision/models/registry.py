@@ -283,6 +283,8 @@ class Platform(BaseModel):
 class CAVendor(BaseModel):
     """An electronic certification service provider (电子认证服务机构)."""
 
+    identity_fields = ("name", "short_name", "credit_code", "licence_number")
+
     class FilingStatus(models.TextChoices):
         UNKNOWN = "unknown", _("To be confirmed")
         NOT_FILED = "not_filed", _("Not filed (determined by the cryptography administration)")
@@ -357,6 +359,9 @@ class CAVendor(BaseModel):
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_provincial_admin,
             "change": p.is_superuser | p.is_provincial_admin | p.is_own_vendor,
+            # A vendor keeps its details up to date; its name, credit code and licence are the
+            # province's record of who it is (its public pages show them).
+            "change_identity": p.is_superuser | p.is_provincial_admin,
             "delete": p.is_superuser,
         }
 

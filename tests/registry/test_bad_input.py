@@ -248,7 +248,14 @@ def test_duplicate_credit_code_on_edit_is_refused(client_for, bjca):
     szca = CAVendor.objects.get(short_name="SZCA")
     url = reverse("supervision:vendor_edit", args=[szca.pk])
     errors = post_form(
-        client_for("szca"), url, {"name": szca.name, "short_name": szca.short_name, "credit_code": bjca.credit_code}
+        client_for("province"),
+        url,
+        {
+            "name": szca.name,
+            "short_name": szca.short_name,
+            "credit_code": bjca.credit_code,
+            "crypto_filing_status": szca.crypto_filing_status,
+        },
     )
     assert list(errors) == ["credit_code"]
     szca.refresh_from_db()
