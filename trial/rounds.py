@@ -119,8 +119,11 @@ def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
     return True
 
 
-def sync_participant(participant: TrialParticipant, by=None, periods=None) -> int:
-    """Create the participant's missing obligations, move pending due dates, fulfil what is done."""
+def sync_participant(participant: TrialParticipant, by=None, periods=None, loaded_from_facts: bool = False) -> int:
+    """Create the participant's missing obligations, move pending due dates, fulfil what is done.
+
+    ``loaded_from_facts``: the round is a fact of the past loaded now (the seed); a duty whose date
+    has already passed starts "to be confirmed", never overdue on evidence the portal never had."""
     trial_round = participant.round
     created = 0
     with transaction.atomic():
@@ -136,6 +139,7 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None) -> in
                 description=duty.description,
                 created_by=by,
                 campaign=f"trial:{trial_round.code}",
+                loaded_from_facts=loaded_from_facts,
             )
             created += new
             if not new:
@@ -144,10 +148,10 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None) -> in
     return created
 
 
-def sync_round(trial_round: TrialRound, by=None) -> int:
+def sync_round(trial_round: TrialRound, by=None, loaded_from_facts: bool = False) -> int:
     periods = list(trial_round.periods.all())
     participants = trial_round.participants.select_related("platform", "round", "round__directive")
-    return sum(sync_participant(participant, by, periods) for participant in participants)
+    return sum(sync_participant(participant, by, periods, loaded_from_facts) for participant in participants)
 
 
 def record_evidence(participant: TrialParticipant) -> int:
