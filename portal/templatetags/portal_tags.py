@@ -1,8 +1,11 @@
 """Template helpers for the generic pages."""
 
+import datetime
+
 from django import template
 from django.db.models import Manager, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,6 +33,22 @@ def resolve(obj, accessor: str):
     return value
 
 
+@register.filter
+def when(value) -> str:
+    """A moment as the user reads it: in the user's time zone, to the minute ("2026-11-28 03:11")."""
+    if not isinstance(value, datetime.datetime):
+        return "" if value is None else str(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _flat(value) -> list:
+    if isinstance(value, dict):
+        return [f"{key}: {item}" for key, item in value.items() if item not in (None, "", [], {})]
+    return [str(item) for item in value]
+
+
 @register.simple_tag
 def cell(obj, column):
     """Render one column of ``obj``: booleans as yes/no, lists joined, links where asked."""
@@ -42,6 +61,14 @@ def cell(obj, column):
         return format_html('<span class="text-body-tertiary" aria-label="{}">—</span>', _("no"))
     if value is None or value == "":
         return mark_safe('<span class="text-body-tertiary">—</span>')
+    if isinstance(value, datetime.datetime):
+        return when(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):  # facts kept as data: their values, never a Python repr
+        return format_html_join(
+            "", '<span class="badge text-bg-light border me-1">{}</span>', ((v,) for v in _flat(value))
+        )
     if column.link:
         target = value if hasattr(value, "get_absolute_url") else obj
         if hasattr(target, "get_absolute_url"):
