@@ -20,6 +20,12 @@ urlpatterns = [
     path("obligations/campaign/", deadlines.CampaignCreate.as_view(), name="obligation_campaign"),
     path("obligations/<int:pk>/fulfil/", deadlines.ObligationFulfil.as_view(), name="obligation_fulfil"),
     path("obligations/<int:pk>/waive/", deadlines.ObligationWaive.as_view(), name="obligation_waive"),
+    path("obligations/<int:pk>/accept/", deadlines.ObligationAccept.as_view(), name="obligation_accept"),
+    path(
+        "obligations/<int:pk>/return-report/",
+        deadlines.ObligationReturnReport.as_view(),
+        name="obligation_return_report",
+    ),
     path(
         "obligations/<int:pk>/confirm-unmet/",
         deadlines.ObligationConfirmUnmet.as_view(),

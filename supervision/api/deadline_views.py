@@ -41,7 +41,14 @@ class ObligationViewSet(ScopedModelViewSet):
     queryset = Obligation.objects.select_related(*PARTY, "directive").prefetch_related("files")
     serializer_class = s.ObligationSerializer
     filterset_class = filters.ObligationFilterSet
-    permission_type_map = action_map(fulfil="fulfil", waive="change", campaign="add", confirm_unmet="confirm_unmet")
+    permission_type_map = action_map(
+        fulfil="fulfil",
+        accept="accept",
+        return_report="accept",
+        waive="change",
+        campaign="add",
+        confirm_unmet="confirm_unmet",
+    )
 
     def perform_create(self, serializer):
         serializer.validated_data["created_by"] = self.request.user
@@ -63,6 +70,24 @@ class ObligationViewSet(ScopedModelViewSet):
                 by=request.user,
             )
         )
+        return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
+
+    @extend_schema(request=None, responses=s.ObligationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept the party's reported fulfilment (administrators of the duty's scope)."""
+        obligation = self.get_object()
+        run(lambda: obligation_actions.accept(obligation, by=request.user))
+        return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
+
+    @extend_schema(request=s.WaiveSerializer, responses=s.ObligationSerializer)
+    @action(detail=True, methods=["post"], url_path="return-report")
+    def return_report(self, request, pk=None):
+        """Return the reported fulfilment with the reason (``reason``): the duty is open again."""
+        obligation = self.get_object()
+        data = s.WaiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run(lambda: obligation_actions.return_report(obligation, reason=data.validated_data["reason"], by=request.user))
         return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
 
     @extend_schema(request=s.WaiveSerializer, responses=s.ObligationSerializer)

@@ -30,6 +30,8 @@ def _claim(obligation: Obligation, by=None, **changes) -> bool:
 
 
 def fulfil(obligation: Obligation, *, evidence: str, by, url: str = "", files=()) -> Obligation:
+    """Record the duty as done with its evidence. An administrator who may accept it records it as
+    fulfilled; the party itself reports it, and it waits for an administrator to accept it."""
     if not (evidence or "").strip():
         raise ValidationError({"evidence": _("Describe what was done.")})
     errors = []
@@ -40,15 +42,16 @@ def fulfil(obligation: Obligation, *, evidence: str, by, url: str = "", files=()
             errors.extend(exc.messages)
     if errors:
         raise ValidationError({"files": errors})
+    accepted = by.has_perm(Obligation.get_perm("accept"), obligation)
     with transaction.atomic():
         done = _claim(
             obligation,
-            status=Obligation.Status.FULFILLED,
+            status=Obligation.Status.FULFILLED if accepted else Obligation.Status.REPORTED,
             evidence=evidence.strip(),
             evidence_url=url,
             by=by,
             fulfilled_by=by,
-            fulfilled_at=timezone.now(),
+            fulfilled_at=timezone.now() if accepted else None,
         )
         if not done:
             raise ValidationError(
@@ -59,6 +62,39 @@ def fulfil(obligation: Obligation, *, evidence: str, by, url: str = "", files=()
             ObligationFile.objects.create(
                 obligation=obligation, file=upload, original_name=upload.name[:200], uploaded_by=by
             )
+    return obligation
+
+
+def _settle_report(obligation: Obligation, by, reason: str = "", **changes) -> bool:
+    with transaction.atomic():
+        locked = Obligation.objects.select_for_update().filter(pk=obligation.pk).first()
+        if locked is None or locked.status != Obligation.Status.REPORTED:
+            return False
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked._history_user = by
+        if reason:
+            locked._change_reason = reason[:100]
+        locked.save()
+    obligation.refresh_from_db()
+    return True
+
+
+def accept(obligation: Obligation, *, by) -> Obligation:
+    """An administrator accepts the party's reported fulfilment: the duty is fulfilled."""
+    if not _settle_report(obligation, by, status=Obligation.Status.FULFILLED, fulfilled_at=timezone.now()):
+        raise ValidationError(_("Only a reported fulfilment can be accepted or returned."))
+    return obligation
+
+
+def return_report(obligation: Obligation, *, reason: str, by) -> Obligation:
+    """An administrator returns the reported fulfilment with a reason: the duty is open again (the daily
+    sweep makes it overdue if its date has passed)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say what is still missing.")})
+    changes = {"status": Obligation.Status.OPEN, "fulfilled_by": None, "fulfilled_at": None}
+    if not _settle_report(obligation, by, reason=reason.strip(), **changes):
+        raise ValidationError(_("Only a reported fulfilment can be accepted or returned."))
     return obligation
 
 

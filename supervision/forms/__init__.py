@@ -11,6 +11,7 @@ from supervision.forms.deadlines import (
     ObligationForm,
     ReminderPolicyForm,
     ResponseForm,
+    ReturnReportForm,
     WaiveForm,
 )
 from supervision.forms.registry import AuthorityForm, CAVendorForm, ContactForm, PlatformForm, RegionForm
@@ -33,5 +34,6 @@ __all__ = [
     "RegionForm",
     "ReminderPolicyForm",
     "ResponseForm",
+    "ReturnReportForm",
     "WaiveForm",
 ]

@@ -151,6 +151,10 @@ class FulfilForm(forms.Form):
         styled(self)
 
 
+class ReturnReportForm(forms.Form):
+    reason = forms.CharField(label=_("what is still missing"), max_length=2000)
+
+
 class WaiveForm(forms.Form):
     reason = forms.CharField(label=_("reason for waiving"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -42,6 +42,9 @@ class Obligation(PartyModel, BaseModel):
         # Rule 6 of the domain notes: its due date had already passed when it was loaded, so the portal
         # holds no evidence of the time; the province confirms it as unmet (→ overdue) or fulfilled.
         TO_CONFIRM = "to_confirm", _("To be confirmed")
+        # The party reported it done, with evidence; an administrator of the duty's scope accepts it
+        # (→ fulfilled) or returns it (→ open again). A party never accepts its own fulfilment.
+        REPORTED = "reported", _("Fulfilment reported")
 
     PENDING = (Status.OPEN, Status.OVERDUE)
     UNSETTLED = (Status.OPEN, Status.OVERDUE, Status.TO_CONFIRM)  # evidence may still fulfil it
@@ -98,7 +101,7 @@ class Obligation(PartyModel, BaseModel):
             *PartyModel.Meta.constraints,
             models.CheckConstraint(
                 name="obligation_status_valid",
-                condition=Q(status__in=["open", "overdue", "fulfilled", "waived", "to_confirm"]),
+                condition=Q(status__in=["open", "overdue", "fulfilled", "waived", "to_confirm", "reported"]),
             ),
             models.CheckConstraint(
                 name="obligation_fulfilled_has_time",
@@ -110,6 +113,7 @@ class Obligation(PartyModel, BaseModel):
             "add": p.is_superuser | p.is_admin,
             "change": p.is_superuser | party_admin_in_scope,
             "fulfil": p.is_superuser | party_in_scope,
+            "accept": p.is_superuser | party_admin_in_scope,
             "confirm_unmet": p.is_superuser | p.is_provincial_admin,
             "delete": p.is_superuser,
         }

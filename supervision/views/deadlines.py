@@ -95,6 +95,9 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         context["can_waive"] = obligation.is_pending and user.has_perm(Obligation.get_perm("change"), obligation)
         context["fulfil_form"] = forms.FulfilForm()
         context["waive_form"] = forms.WaiveForm()
+        context["can_accept"] = obligation.status == Obligation.Status.REPORTED and user.has_perm(
+            Obligation.get_perm("accept"), obligation
+        )
         context["can_confirm_unmet"] = obligation.status == Obligation.Status.TO_CONFIRM and user.has_perm(
             Obligation.get_perm("confirm_unmet"), obligation
         )
@@ -118,12 +121,40 @@ class ObligationFulfil(ObjectActionView):
     model = Obligation
     permission = "fulfil"
     form_class = forms.FulfilForm
-    success_message = _("Recorded as fulfilled.")
 
     def act(self, obligation, data):
         return obligation_actions.fulfil(
             obligation, evidence=data["evidence"], url=data["evidence_url"], files=data["files"], by=self.request.user
         )
+
+    def succeeded(self, obligation) -> None:
+        if obligation.status == Obligation.Status.REPORTED:
+            messages.success(self.request, _("Reported with its evidence: an administrator will accept it."))
+        else:
+            messages.success(self.request, _("Recorded as fulfilled."))
+
+
+class ObligationAccept(ObjectActionView):
+    """An administrator of the duty's scope accepts the party's reported fulfilment."""
+
+    model = Obligation
+    permission = "accept"
+    success_message = _("Accepted: the duty is fulfilled.")
+
+    def act(self, obligation, data):
+        return obligation_actions.accept(obligation, by=self.request.user)
+
+
+class ObligationReturnReport(ObjectActionView):
+    """… or returns it with what is still missing: the duty is open again."""
+
+    model = Obligation
+    permission = "accept"
+    form_class = forms.ReturnReportForm
+    success_message = _("Returned to the party with your reason.")
+
+    def act(self, obligation, data):
+        return obligation_actions.return_report(obligation, reason=data["reason"], by=self.request.user)
 
 
 class ObligationWaive(ObjectActionView):
