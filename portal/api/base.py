@@ -20,6 +20,7 @@ from portal.api.fields import ScopedFileField
 from portal.models import locked_fields
 
 T = TypeVar("T")
+TEXT_MAX_LENGTH = 20_000  # characters of any free text received through the API
 
 
 def as_api_error(exc: DjangoValidationError | DjangoPermissionDenied) -> Exception:
@@ -46,6 +47,13 @@ class ModelCleanSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.FileField: ScopedFileField,
     }
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField) and "max_length" not in field_kwargs:
+            # A text without a limit in the database still has one here: nobody posts megabytes.
+            field_kwargs["max_length"] = TEXT_MAX_LENGTH
+        return field_class, field_kwargs
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
