@@ -112,8 +112,14 @@ class ObjectDetailView(ScopedMixin, DetailView):
     template_name = "crud/object_detail.html"
 
     def get_template_names(self):
+        # The page's own template is named after its model or after its URL name ("case" for
+        # RectificationCase); the generic one serves the models without one.
         opts = self.model._meta
-        return [f"{opts.app_label}/{opts.model_name}_detail.html", self.template_name]
+        return [
+            f"{opts.app_label}/{opts.model_name}_detail.html",
+            f"{opts.app_label}/{self.url_name}_detail.html",
+            self.template_name,
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

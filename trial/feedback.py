@@ -44,10 +44,7 @@ ATTACHMENT = FileRule(
 
 
 def attachment_help() -> str:
-    return _("Optional. %(types)s, at most %(size).0f MB.") % {
-        "types": ", ".join(ATTACHMENT.accepted_types()),
-        "size": ATTACHMENT.limit() / 1048576,
-    }
+    return _("Optional. %(accepted)s") % {"accepted": ATTACHMENT.help_text()}
 
 
 def client_address(request) -> str:

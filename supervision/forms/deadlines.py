@@ -23,7 +23,7 @@ from supervision.models import (
     ReminderPolicy,
 )
 from supervision.models.reminders import validate_stages
-from supervision.models.uploads import validate_upload
+from supervision.models.uploads import EVIDENCE, validate_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -148,6 +148,7 @@ class FulfilForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = EVIDENCE.help_text()  # what the rule accepts, as configured
         styled(self)
 
 
@@ -198,10 +199,11 @@ class CaseOpenForm(forms.Form):
 
 class ResponseForm(forms.Form):
     text = forms.CharField(label=_("what was done"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("supporting files (PDF, JPG, PNG, DOCX, XLSX, ZIP; at most 10 MB each)"))
+    files = MultipleFileField(label=_("supporting files"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = EVIDENCE.help_text()
         styled(self)
 
 

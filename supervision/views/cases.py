@@ -66,8 +66,6 @@ class CaseBoard(LoginRequiredMixin, View):
 
 
 class CaseDetail(CaseViews, ObjectDetailView):
-    template_name = "supervision/case_detail.html"  # the model is RectificationCase, the page is "case"
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, case = self.request.user, self.object
