@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
-from fees import clauses as fees_rules
+from fees import clauses
 from fees.breaches import OVERCHARGE, RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
@@ -155,7 +155,7 @@ def benchmark(request):
             "province_name": tree.name(province),
             "can_freeze": can_freeze,
             "benchmark_date": bm.benchmark_date(policy) if policy else None,
-            "basis": fees_rules.BENCHMARK,
+            "basis": clauses.BENCHMARK,
         },
     )
 
