@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from certificates import clauses
 from certificates.models import (
     CACertificate,
     ChainStatus,
@@ -152,12 +153,12 @@ def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> 
         return 0
     vendors = CAVendor.objects.in_bulk({p["vendor_id"] for p in new.values()})
     platforms = Platform.objects.in_bulk({p["platform_id"] for p in new.values()})
-    claimed = {
-        (r["vendor_id"], r["platform_id"]): r["status"]
-        for r in RecognitionRecord.objects.filter(
-            vendor_id__in=list(vendors), platform_id__in=list(platforms), status__in=CLAIMED
-        ).values("vendor_id", "platform_id", "status")
-    }
+    records = RecognitionRecord.objects.filter(
+        vendor_id__in=list(vendors), platform_id__in=list(platforms), status__in=CLAIMED
+    ).values("vendor_id", "platform_id", "status", "is_demo")
+    # A claim the demonstration made up yields a demonstration finding (marked 示例), never a real one.
+    demo = {(r["vendor_id"], r["platform_id"]) for r in records if r["is_demo"]}
+    claimed = {(r["vendor_id"], r["platform_id"]): r["status"] for r in records}
     raised = 0
     with override(MESSAGE_LANGUAGE):
         for key, pair in new.items():
@@ -189,9 +190,11 @@ def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> 
                         )
                     ),
                     "detected_on": today.isoformat(),
-                },
+                }
+                | clauses.RECOGNITION_ON_TIME.as_facts(),
                 evidence=_("Trust list of the platform compared with the vendor's stored certificate chains."),
                 raised_by=by,
+                is_demo=(vendor.pk, platform.pk) in demo,
             )
             raised += created
     return raised

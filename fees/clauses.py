@@ -16,7 +16,10 @@ default it counts; a province decides otherwise on its fee policy (``FeePolicy.p
 
 import datetime
 
-from supervision.clauses import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE, Basis
+from django.utils.translation import gettext_lazy as _
+
+from portal.clauses import Basis, Rule
+from supervision.clauses import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE
 
 BENCHMARK = FEE_REDUCTION  # 23号 三: "要以目前省辖市……最低收费标准为参照"
 OVERCHARGE = FEE_REDUCTION  # 23号 三: "……降至全省最低收费标准以下" (以下 includes the figure itself)
@@ -32,3 +35,55 @@ def benchmark_date(reduction_from: datetime.date, issued_on: datetime.date | Non
     if issued_on is not None and issued_on < reduction_from:
         return issued_on
     return reduction_from - datetime.timedelta(days=1)
+
+
+RULES = [
+    Rule(
+        code="benchmark",
+        summary=_(
+            "The province's lowest standard per product and item: the lowest fee filed for a 省辖市 platform and in "
+            "force before the reduction; province-wide filings, 省直管县 filings and the vendors' reduced filings "
+            "never enter it. Once confirmed it is frozen, and only a recorded decision with a reason changes it."
+        ),
+        basis=BENCHMARK,
+        produces=("benchmark",),
+        implemented_in="fees.benchmarks.compute_benchmarks",
+        tested_in=("tests/fees/test_fees_benchmark_and_rules.py",),
+        note=_("济源 counts as a 省辖市 unless the province's fee policy says otherwise."),
+    ),
+    Rule(
+        code="overcharge",
+        summary=_("A filed fee above the frozen benchmark, in force on or after 2019-08-15, is an over-charge."),
+        basis=OVERCHARGE,
+        produces=("finding:overcharge",),
+        implemented_in="fees.breaches.evaluate_filing",
+        tested_in=("tests/fees/test_fees_benchmark_and_rules.py", "tests/fees/test_fees_henan_story.py"),
+    ),
+    Rule(
+        code="prohibited_fee",
+        summary=_("A filed fee for an item the province prohibits (e.g. 异地用户开通费, 变更名称费) is a finding."),
+        basis=PROHIBITED_FEE,
+        produces=("finding:prohibited_fee",),
+        implemented_in="fees.breaches.evaluate_filing",
+        tested_in=("tests/fees/test_fees_benchmark_and_rules.py",),
+    ),
+    Rule(
+        code="repeated_charge",
+        summary=_("An item paid once in the province and charged again for another platform is a repeated charge."),
+        basis=REPEATED_CHARGE,
+        produces=("finding:repeated_charge",),
+        implemented_in="fees.breaches.evaluate_filing",
+        tested_in=("tests/fees/test_fees_benchmark_and_rules.py",),
+    ),
+    Rule(
+        code="fee_complaint",
+        summary=_(
+            "A bidder's fee complaint that the office upholds, after checking it against the filed tariff and the "
+            "benchmark, becomes a finding against the vendor."
+        ),
+        basis=FEE_REDUCTION,
+        produces=("finding:complaint_upheld",),
+        implemented_in="fees.complaints.raise_complaint_finding",
+        tested_in=("tests/fees/test_fees_henan_story.py",),
+    ),
+]

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
-from fees.models import FeeItem, ProductKind
+from fees.models import FeeFiling, FeeItem, ProductKind
 from fees.money import yuan
 from fees.regions import RegionTree
 from supervision import services
@@ -67,6 +67,10 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
         return []
     names = name_maps(breaches)
     vendors = CAVendor.objects.in_bulk({b.vendor_id for b in breaches})
+    # A breach in a demonstration filing is a demonstration finding, whoever finds it (seed or sweep).
+    demo_filings = set(
+        FeeFiling.objects.filter(pk__in={b.filing_id for b in breaches}, is_demo=True).values_list("pk", flat=True)
+    )
     results = []
     with translation.override(settings.LANGUAGE_CODE):
         for breach in breaches:
@@ -79,7 +83,7 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
                     facts=breach.facts(),
                     evidence=reverse("fees:feefiling_detail", args=[breach.filing_id]),
                     raised_by=raised_by,
-                    is_demo=is_demo,
+                    is_demo=is_demo or breach.filing_id in demo_filings,
                 )
             )
     return results

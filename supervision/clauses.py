@@ -8,27 +8,16 @@ One date or number of a directive is written once, here.
 """
 
 import datetime
-from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.clauses import Basis, Rule
 
 PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
 PUYANG_NOTICE = "濮公共交易〔2019〕3号"
 
 # 豫公管办〔2019〕23号 三: "自2019年8月15日起 … 降至全省最低收费标准以下".
 FEE_REDUCTION_FROM = datetime.date(2019, 8, 15)
-
-
-@dataclass(frozen=True)
-class Basis:
-    directive: str  # document number (文号)
-    clause: str  # e.g. "三"
-    quote: str  # the sentence, quoted from the document
-
-    @property
-    def citation(self) -> str:
-        return f"{self.directive} {self.clause}：“{self.quote}”"
-
-    def as_facts(self) -> dict:
-        return {"basis": {"directive": self.directive, "clause": self.clause, "quote": self.quote}}
 
 
 SAME_VENDOR_RECOGNITION = Basis(
@@ -58,3 +47,81 @@ CROSS_VENDOR_RECOGNITION = Basis(
     "（含签章）实现互认",
 )
 CROSS_VENDOR_HOLDERS = ("SZCA",)  # short names of the vendors 濮公共交易〔2019〕3号 四 addresses
+
+# 23号 五: the offices' supervision, and the sanction for laggards.
+SUPERVISION = Basis(
+    PROVINCIAL_NOTICE,
+    "五",
+    "各地公管办要向本级政府报告公共资源交易平台数字证书互认、降费有关要求，加强对辖区内工作开展情况的督导检查",
+)
+CRITICISM = Basis(
+    PROVINCIAL_NOTICE,
+    "五",
+    "省公管办将对此项工作进行跟踪督导，对行动迟缓和落实不到位的予以通报批评",
+)
+
+RULES = [
+    Rule(
+        code="same_vendor_recognition",
+        summary=_(
+            "Each vendor's certificates are recognised on every platform of the province: by 2019-09-30 for "
+            "华测, BJCA and SZCA, by 2019-11-30 for HNCA."
+        ),
+        basis=SAME_VENDOR_RECOGNITION,
+        produces=("obligation:same_vendor_recognition",),
+        implemented_in="supervision.seed_deadlines.vendor_obligations",
+        tested_in=("tests/certificates/test_certificates_story_2019.py",),
+    ),
+    Rule(
+        code="fee_reduction",
+        summary=_("From 2019-08-15 each vendor's fees are at or below the province's lowest standard."),
+        basis=FEE_REDUCTION,
+        produces=("obligation:fee_reduction",),
+        implemented_in="supervision.seed_deadlines.vendor_obligations",
+        tested_in=("tests/fees/test_fees_henan_story.py",),
+    ),
+    Rule(
+        code="crypto_filing",
+        summary=_(
+            "Each vendor's filing with the provincial cryptography administration is on record; recording a "
+            "valid filing fulfils the duty. It has no date: the clause acts on a determination."
+        ),
+        basis=UNFILED_VENDOR,
+        produces=("obligation:crypto_filing",),
+        implemented_in="supervision.services.record_crypto_filing",
+        tested_in=("tests/certificates/test_certificates_rules.py",),
+    ),
+    Rule(
+        code="cross_vendor_recognition",
+        summary=_(
+            "SZCA, the vendor the Puyang notice addresses, makes its certificates recognised with other vendors' "
+            "“as soon as possible” (no date: the duty's age is shown)."
+        ),
+        basis=CROSS_VENDOR_RECOGNITION,
+        produces=("obligation:cross_vendor_recognition",),
+        implemented_in="supervision.seed_deadlines.cross_vendor_obligations",
+        tested_in=("tests/deadlines/test_facts_and_digest.py",),
+    ),
+    Rule(
+        code="overdue",
+        summary=_(
+            "A duty that was live in the portal when its date passed becomes overdue and raises one finding; a duty "
+            "loaded after its date is “to be confirmed” until the province confirms it unmet."
+        ),
+        basis=SUPERVISION,
+        produces=("finding:overdue",),
+        implemented_in="supervision.engine.sweep.Sweep.overdue_finding",
+        tested_in=("tests/deadlines/test_life.py", "tests/deadlines/test_late_loaded.py"),
+        note=_("An overdue finding cites the clause of the duty it is about."),
+    ),
+    Rule(
+        code="escalation_and_criticism",
+        summary=_(
+            "A rectification case past its date escalates to the province, which may publish a public criticism."
+        ),
+        basis=CRITICISM,
+        produces=("case:escalated", "criticism"),
+        implemented_in="supervision.engine.cases.sweep_cases",
+        tested_in=("tests/deadlines/test_life.py", "tests/e2e/test_rectification_browser.py"),
+    ),
+]

@@ -34,6 +34,7 @@ def deadline_items(user) -> list[NavItem]:
         NavItem(_("Rectification cases"), reverse("supervision:case_list"), "bi-clipboard-check"),
         NavItem(_("Case board"), reverse("supervision:case_board"), "bi-kanban"),
         NavItem(_("Directives"), reverse("supervision:directive_list"), "bi-file-earmark-text"),
+        NavItem(_("Rule register"), reverse("supervision:rule_register"), "bi-book"),
         NavItem(_("Public criticism"), reverse("supervision:criticism_list"), "bi-megaphone"),
     ]
     if user.is_administrator:

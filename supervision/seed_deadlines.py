@@ -73,8 +73,7 @@ def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list
             "dedup_key": f"2019-23:same_vendor_recognition:{short}",
             "kind": Obligation.Kind.SAME_VENDOR_RECOGNITION,
             "title": f"{vendor.name}：全省公共资源交易平台同一机构数字证书（含签章）互认",
-            "description": "同一电子认证服务机构发放的公共资源交易平台数字证书（含签章）在全省各公共资源交易平台实现互认。"
-            f"\n依据：{rules.SAME_VENDOR_RECOGNITION.citation}",
+            "description": "同一电子认证服务机构发放的公共资源交易平台数字证书（含签章）在全省各公共资源交易平台实现互认。",
             "due_date": same_vendor_due,
             "directive": PROVINCIAL_NOTICE,
         },
@@ -82,7 +81,7 @@ def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list
             "dedup_key": f"2019-23:fee_reduction:{short}",
             "kind": Obligation.Kind.FEE_REDUCTION,
             "title": f"{vendor.name}：数字证书收费降至全省最低收费标准以下",
-            "description": f"依据：{rules.FEE_REDUCTION.citation}",
+            "description": "数字证书收费降至全省最低收费标准以下，不得重复办理和收费、不得收取异地用户开通费、变更名称费等费用。",
             "due_date": FEE_REDUCTION_FROM,
             "directive": PROVINCIAL_NOTICE,
         },
@@ -90,8 +89,7 @@ def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list
             "dedup_key": f"2019-23:crypto_filing:{short}",
             "kind": Obligation.Kind.CRYPTO_FILING,
             "title": f"{vendor.name}：向省密码管理局备案",
-            "description": "接入公共资源交易平台的数字证书服务合规；记录有效的备案即完成本项。"
-            f"\n依据：{rules.UNFILED_VENDOR.citation}",
+            "description": "接入公共资源交易平台的数字证书服务合规；记录有效的备案即完成本项。",
             "due_date": None,
             "directive": PROVINCIAL_NOTICE,
         },
@@ -107,7 +105,7 @@ def cross_vendor_obligations(vendor: CAVendor) -> list[dict]:
             "dedup_key": f"2019-3:cross_vendor_recognition:{vendor.short_name}",
             "kind": Obligation.Kind.CROSS_VENDOR_RECOGNITION,
             "title": f"{vendor.name}：与不同机构发放的数字证书（含签章）互认",
-            "description": f"依据：{rules.CROSS_VENDOR_RECOGNITION.citation}",
+            "description": "与不同电子认证服务机构发放的数字证书（含签章）实现互认。",
             "due_date": None,
             "directive": PUYANG_NOTICE,
         }

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.seeding import DEMO_MARK
 from supervision.engine.notify import party_recipients, write
 from supervision.models import Finding, Obligation, party_field, party_lookup
 
@@ -51,6 +52,9 @@ def raise_finding(
     party_field(party)  # refuses anything that is not a party
     if not dedup_key:
         raise ValueError("A finding needs a deduplication key.")
+
+    if is_demo and DEMO_MARK not in summary:
+        summary = f"（{DEMO_MARK}）{summary}"  # a made-up violation never reads as a real accusation
 
     def build() -> Finding:
         finding = Finding(
@@ -122,7 +126,8 @@ def confirm_unmet(obligation: Obligation, *, by, reason: str) -> Finding:
                 "confirmed_unmet_by": getattr(by, "pk", None),
                 "confirmed_unmet_reason": reason,
                 "directive": obligation.directive.number if obligation.directive_id else "",
-            },
+            }
+            | (obligation.basis.as_facts() if obligation.basis else {}),
             raised_by=by,
             obligation=obligation,
         )

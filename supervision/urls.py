@@ -32,6 +32,7 @@ urlpatterns = [
         name="obligation_confirm_unmet",
     ),
     *deadlines.FindingViews.urls("findings", "finding", detail=deadlines.FindingDetail, create=deadlines.FindingCreate),
+    path("rules/", deadlines.RuleRegister.as_view(), name="rule_register"),
     path("findings/<int:pk>/dismiss/", deadlines.FindingDismiss.as_view(), name="finding_dismiss"),
     path("cases/", cases.CaseList.as_view(), name="case_list"),
     path("cases/board/", cases.CaseBoard.as_view(), name="case_board"),

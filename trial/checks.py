@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.celery import optional_date
 from supervision.models import Finding, Obligation, Platform
 from supervision.services import raise_finding
+from trial import clauses
 from trial.models import DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
 from trial.rounds import coverage_gaps, record_evidence, round_key
 
@@ -46,7 +47,8 @@ def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tup
             "round": trial_round.code,
             "checked_on": trial_round.coverage_due.isoformat(),
             "missing": missing,
-        },
+        }
+        | clauses.COVERAGE.as_facts(),
         obligation=obligation,
     )
 
@@ -64,7 +66,8 @@ def incident_finding(platform: Platform) -> tuple[Finding | None, bool]:
         party=platform,
         dedup_key=f"trial:incident-without-plan:{platform.pk}",
         summary=f"{platform.name}：发生解密失败但未部署解密失败的防范和救济保障方案",
-        facts={"incidents": summary["n"], "first_incident": summary["first"].isoformat()},
+        facts={"incidents": summary["n"], "first_incident": summary["first"].isoformat()}
+        | clauses.REMEDY_PLAN.as_facts(),
     )
 
 

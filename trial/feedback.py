@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.uploads import FileRule
 from supervision.models import Finding
 from supervision.services import raise_finding
+from trial import clauses
 from trial.models import Feedback
 
 MAX_DESCRIPTION = 4000
@@ -138,7 +139,8 @@ def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str 
                 "platform": feedback.platform.name,
                 "vendor": feedback.vendor.name if feedback.vendor_id else "",
                 "received": timezone.localtime(feedback.created).date().isoformat(),
-            },
+            }
+            | clauses.FEEDBACK_BASIS.get(feedback.category, clauses.FEEDBACK_CHANNEL).as_facts(),
             evidence=feedback.description,
             raised_by=by,
         )

@@ -158,7 +158,7 @@ def notice_rows(findings, today: datetime.date) -> list[dict]:
         if finding.kind == Finding.Kind.OVERDUE and obligation is not None and obligation.due_date:
             late = max((today - obligation.due_date).days, 0)
         directive = obligation.directive if obligation is not None else None
-        rows.append({"finding": finding, "directive": directive, "days_late": late})
+        rows.append({"finding": finding, "directive": directive, "basis": finding.basis, "days_late": late})
     return rows
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role
+from portal.seeding import DEMO_MARK
 from supervision.engine.messages import Texts, render
 from supervision.engine.pdf import render_pdf as to_pdf
 from supervision.models import CaseEvent, Criticism, RectificationCase
@@ -46,10 +47,14 @@ def draft_from_cases(*, cases, by, today=None) -> Criticism:
         ],
         "year": today.year,
     }
+    title = render("supervision/messages/criticism_title.txt", context).strip()
+    body = render("supervision/messages/criticism_body.txt", context)
+    if any(c.is_demo for c in cases):  # made-up cases make a criticism marked as such on every page
+        title, body = f"（{DEMO_MARK}）{title}", f"（{DEMO_MARK}）{body}"
     with transaction.atomic():
         criticism = Criticism.objects.create(
-            title=render("supervision/messages/criticism_title.txt", context).strip()[:200],
-            body=render("supervision/messages/criticism_body.txt", context),
+            title=title[:200],
+            body=body,
             region_id=by.region_id,
             drafted_by=by,
             status=C.DRAFT if by.role == Role.PROVINCIAL_ADMIN or by.is_superuser else C.PROPOSED,

@@ -36,6 +36,7 @@ class Texts:
             self.due_today = _("due today")
             self.overdue_by = _("overdue by %(days)s days")
             self.no_directive = _("none")
+            self.basis_line = _("Basis: %(citation)s")
             self.stage_before = _("%(days)s days before the due date")
             self.stage_due = _("the due day")
             self.stage_overdue = _("day %(days)s overdue")
@@ -64,6 +65,12 @@ class Texts:
 
     def format_date(self, value: datetime.date) -> str:
         return self.date % {"year": value.year, "month": value.month, "day": value.day}
+
+    def with_basis(self, directive: str, basis) -> str:
+        """The directive line of a reminder, followed by the clause and sentence the duty rests on."""
+        if basis is None:
+            return directive
+        return f"{directive or self.no_directive}\n{self.basis_line % {'citation': basis.citation}}"
 
     def state(self, due: datetime.date, today: datetime.date) -> str:
         days = (due - today).days

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.celery import optional_date
+from portal.clauses import basis_of
 from supervision.engine import cases as case_flow
 from supervision.engine import writer
 from supervision.engine.delivery import deliver_due, send_claimed
@@ -163,7 +164,9 @@ class Sweep:
             field_name, party_pk = party_key(row)
             party = self.directory.party_name(field_name, party_pk)
             link = self.texts.obligation_url % row["pk"]
-            directive = directive_label(row["directive__number"], row["directive__title"])
+            directive = self.texts.with_basis(
+                directive_label(row["directive__number"], row["directive__title"]), basis_of("obligation", row["kind"])
+            )
             kind = self.texts.kinds.get(row["kind"], row["kind"])
             for recipient in self.directory.recipients(field_name, party_pk):
                 subject, body = self.texts.reminder(
@@ -218,6 +221,8 @@ class Sweep:
             "detected_on": self.today.isoformat(),
             "directive": row["directive__number"] or "",
         }
+        if basis := basis_of("obligation", row["kind"]):
+            facts |= basis.as_facts()
         return (
             Finding.Kind.OVERDUE,
             Finding.Status.OPEN,

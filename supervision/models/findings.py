@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
 from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope
 
@@ -22,7 +23,6 @@ class Finding(PartyModel, BaseModel):
         COMPLAINT_UPHELD = "complaint_upheld", _("Complaint upheld")
         COVERAGE_INCOMPLETE = "coverage_incomplete", _("Coverage incomplete")
         INCIDENT_WITHOUT_PLAN = "incident_without_plan", _("Incident without a remedy plan")
-        REPORT_MISSING = "report_missing", _("Report missing")
         REFUSAL = "refusal", _("Refusal of a shared certificate")
         OTHER = "other", _("Other")
 
@@ -81,6 +81,17 @@ class Finding(PartyModel, BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:finding_detail", args=[self.pk])
+
+    @property
+    def basis(self) -> Basis | None:
+        """What the finding rests on: the basis stored when it was raised, else its duty's, else the one
+        of the rule that produces its kind (``portal.clauses``); None for a person's finding of another
+        kind, whose evidence says it."""
+        if stored := Basis.from_facts(self.facts):
+            return stored
+        if self.obligation_id and (duty := self.obligation.basis):
+            return duty
+        return basis_of("finding", self.kind)
 
     def clean(self) -> None:
         super().clean()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
 from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_in_scope
 
@@ -134,6 +135,12 @@ class Obligation(PartyModel, BaseModel):
                     % {"due": self.due_date.isoformat(), "issued": self.directive.earliest_date.isoformat()}
                 }
             )
+
+    @property
+    def basis(self) -> Basis | None:
+        """The clause the duty rests on, from the rule that creates its kind (``portal.clauses``); None
+        for a duty entered by hand, whose directive is its basis."""
+        return basis_of("obligation", self.kind)
 
     @property
     def is_pending(self) -> bool:

@@ -9,11 +9,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from portal.actions import ObjectActionView, error_text
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
-from supervision import filters, forms, services
+from supervision import filters, forms, register, services
 from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
 
@@ -76,6 +76,7 @@ class ObligationViews(ModelViews):
         Column("get_kind_display", _("kind")),
         Column("description", _("description")),
         Column("directive", _("directive"), link=True),
+        Column("basis", _("basis")),
         Column("due_date", _("due date")),
         Column("get_status_display", _("status")),
         Column("fulfilled_at", _("fulfilled at")),
@@ -228,6 +229,7 @@ class FindingViews(ModelViews):
         Column("party", _("responsible party"), link=True),
         Column("get_kind_display", _("kind")),
         Column("get_status_display", _("status")),
+        Column("basis", _("basis")),
         Column("facts", _("facts")),
         Column("evidence", _("evidence")),
         Column("obligation", _("obligation"), link=True),
@@ -263,3 +265,13 @@ class FindingDismiss(ObjectActionView):
         ):
             raise ValidationError(_("Only an open finding can be dismissed."))
         return finding
+
+
+class RuleRegister(LoginRequiredMixin, TemplateView):
+    """Every rule of the portal under the clause it rests on (``portal.clauses``): what a duty or a
+    finding is based on, where the code is and which tests hold it."""
+
+    template_name = "supervision/rule_register.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=register.groups(), **kwargs)

@@ -41,7 +41,14 @@ def test_obligations_of_the_2019_rules(registry):
     assert (cross.vendor.short_name, cross.directive.number, cross.due_date) == ("SZCA", "濮公共交易〔2019〕3号", None)
     assert seeded.filter(kind="crypto_filing").count() == 4
     assert all(o.directive.number == "豫公管办〔2019〕23号" for o in seeded)
-    assert all("依据：豫公管办〔2019〕23号" in o.description for o in seeded)
+    # The basis comes from the rule register, once, not copied into each description.
+    assert {(o.kind, o.basis.directive, o.basis.clause) for o in seeded} == {
+        ("same_vendor_recognition", "豫公管办〔2019〕23号", "二"),
+        ("fee_reduction", "豫公管办〔2019〕23号", "三"),
+        ("crypto_filing", "豫公管办〔2019〕23号", "四"),
+    }
+    assert cross.basis.directive == "濮公共交易〔2019〕3号" and "尽快" in cross.basis.quote
+    assert not any("依据" in o.description for o in seeded)
 
 
 def test_seed_is_idempotent_and_keeps_the_engine_s_progress(registry):

@@ -48,7 +48,7 @@ def test_cross_vendor_duty_only_for_szca_citing_the_puyang_notice(registry):
 
     duties = Obligation.objects.filter(kind="cross_vendor_recognition").exclude(status="waived")
     assert [(o.vendor.short_name, o.directive.number) for o in duties] == [("SZCA", "濮公共交易〔2019〕3号")]
-    assert "尽快实现与不同电子认证服务机构发放的数字证书" in duties.get().description
+    assert "尽快实现与不同电子认证服务机构发放的数字证书" in duties.get().basis.quote
     # A database seeded by the old reading converges: the wrong rows are waived with the reason, once.
     wrong = Obligation.objects.create(
         vendor=duties.get().vendor.__class__.objects.get(short_name="BJCA"),

@@ -81,7 +81,9 @@ def test_the_notice_says_what_who_when_and_on_which_basis(szca, personas, django
     case = issue(late, personas["province"], django_capture_on_commit_callbacks)
     text = pdf_text(case)
     assert case.document_number in text
-    assert "豫公管办〔2019〕23号" in text  # the directive the duty comes from
+    assert "豫公管办〔2019〕23号 二" in text  # the directive and clause the duty comes from
+    flat = "".join(text.split())
+    assert "要于2019年9月底前实现同一电子认证服务机构发放的公共资源交易平台数字证书（含签章）互认" in flat  # quoted
     assert szca.name in text and PROVINCE_OFFICE in text
     assert "逾期未完成同一机构互认" in text and "逾期 12 天" in text
     assert f"{case.due_date.year}年{case.due_date.month}月{case.due_date.day}日" in text

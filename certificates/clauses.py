@@ -1,0 +1,60 @@
+"""The recognition rules' basis, as data (see ``portal.clauses``): what the certificate registry and the
+recognition sweep flag, and the clause each rests on."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.clauses import Basis, Rule
+from supervision.clauses import PROVINCIAL_NOTICE, UNFILED_VENDOR
+
+# 23号 二: the centres ensure that same-vendor certificates are all recognised on time. A recognition
+# recorded as verified while the platform's trust list cannot build a chain to the vendor's roots is
+# not recognition.
+RECOGNITION_ON_TIME = Basis(
+    PROVINCIAL_NOTICE,
+    "二",
+    "各级公共资源交易中心负责通知、督促和推进有关电子认证服务机构实施数字证书（含签章）互认工作，确保辖区内接入"
+    "公共资源交易平台的同一电子认证服务机构发放的数字证书（含签章）按时实现全部互认",
+)
+# 23号 四: certificate services on the platforms compliant, secure and stable.
+STABLE_SERVICE = Basis(
+    PROVINCIAL_NOTICE,
+    "四",
+    "确保接入公共资源交易平台的数字证书服务合规、安全和稳定",
+)
+
+RULES = [
+    Rule(
+        code="trust_list_discrepancy",
+        summary=_(
+            "A recognition recorded as verified while the platform's trust list cannot build a valid chain to any "
+            "root of the vendor is a finding against the platform; it resolves itself when the trust list is fixed."
+        ),
+        basis=RECOGNITION_ON_TIME,
+        produces=("finding:trust_list_discrepancy",),
+        implemented_in="certificates.findings.raise_discrepancies",
+        tested_in=("tests/certificates/test_certificates_rules.py",),
+    ),
+    Rule(
+        code="unfiled_vendor",
+        summary=_(
+            "A vendor serving the platforms is flagged as unfiled only on a recorded determination of the "
+            "cryptography administration, or when its recorded filing expired or was revoked; “unknown” accuses "
+            "nobody."
+        ),
+        basis=UNFILED_VENDOR,
+        produces=("finding:unfiled_vendor",),
+        implemented_in="certificates.findings.raise_unfiled",
+        tested_in=("tests/certificates/test_certificates_rules.py",),
+    ),
+    Rule(
+        code="certificate_expiry",
+        summary=_(
+            "A CA certificate in use is renewed before it expires; the vendor is reminded 365, 180, 90 and 30 days ahead."
+        ),
+        basis=STABLE_SERVICE,
+        produces=("obligation:certificate_expiry",),
+        implemented_in="certificates.expiry.ensure_expiry_obligation",
+        tested_in=("tests/certificates/test_certificates_rules.py",),
+        note=_("The portal's reading: the directive sets no renewal date; an expired root stops recognition."),
+    ),
+]

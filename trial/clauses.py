@@ -1,0 +1,135 @@
+"""The 2023 trial's rules, each with its clause of 发改办法规〔2023〕54号 as data (see ``portal.clauses``).
+The sentences are quoted as the notice stands in ``portal/data/directives/fagai-banfagui-2023-54.txt``."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fees.clauses import PROHIBITED_FEE
+from portal.clauses import Basis, Rule
+
+TRIAL_NOTICE = "发改办法规〔2023〕54号"
+
+ANNOUNCEMENT = Basis(
+    TRIAL_NOTICE,
+    "一",
+    "各参与互认平台要在公共资源交易中心场所、交易平台网站和招标公告公示信息指定发布媒介的显著位置,通过公告、通知等"
+    "形式向市场主体广泛宣传网络共享数字证书启动试运行这一利企惠企举措",
+)
+NO_REFUSAL = Basis(
+    TRIAL_NOTICE,
+    "一",
+    "在各参与互认平台开展交易的招标投标项目,不得拒绝市场主体使用网络共享数字证书跨区域投标",
+)
+REMEDY_PLAN = Basis(
+    TRIAL_NOTICE,
+    "二",
+    "要根据《网络共享数字证书技术标准》,自行研发部署或者通过协议约定应用中国招标投标公共服务平台提供的数字证书解密失败的"
+    "防范和救济保障方案,保障交易顺畅开展",
+)
+COMPONENT_AGREEMENT = Basis(
+    TRIAL_NOTICE,
+    "二",
+    "中国招标投标公共服务平台与各参与互认平台签订《网络共享数字证书互认组件技术运行服务协议》,清晰界定双方对前置机侧"
+    "数字证书共享组件的应急保障和运维责任,确保交易网络安全正常运行",
+)
+COVERAGE = Basis(
+    TRIAL_NOTICE,
+    "三",
+    "首批6个营商环境创新试点城市公共资源交易平台要落实国务院营商环境创新试点工作要求,在市、区(县)两级全部招标投标领域"
+    "部署应用网络共享数字证书",
+)
+FEEDBACK_CHANNEL = Basis(
+    TRIAL_NOTICE,
+    "四",
+    "各参与互认平台要畅通市场主体意见建议反映渠道,主动收集和解决市场主体在应用网络共享数字证书过程中出现的问题",
+)
+USAGE_REPORT = Basis(
+    TRIAL_NOTICE,
+    "末段",
+    "请各有关地方公共资源交易平台整合工作牵头部门和有关企业分别于2月15日、3月31日前统计试运行期间参与互认平台网络共享"
+    "数字证书实际应用情况,书面报送国家发展改革委法规司",
+)
+
+# The basis of the finding an upheld feedback becomes, by its category.
+FEEDBACK_BASIS = {
+    "refusal": NO_REFUSAL,
+    "prohibited_fee": PROHIBITED_FEE,
+    "decryption": REMEDY_PLAN,
+}
+
+RULES = [
+    Rule(
+        code="trial_announcement",
+        summary=_("Each participating platform publishes its announcement of the network-shared certificate."),
+        basis=ANNOUNCEMENT,
+        produces=("obligation:announcement",),
+        implemented_in="trial.rounds.duties",
+        tested_in=("tests/trial/test_rounds.py",),
+    ),
+    Rule(
+        code="trial_remedy_plan",
+        summary=_("Each participating platform deploys a remedy plan for decryption failures."),
+        basis=REMEDY_PLAN,
+        produces=("obligation:remedy_plan",),
+        implemented_in="trial.rounds.duties",
+        tested_in=("tests/trial/test_rounds.py",),
+    ),
+    Rule(
+        code="trial_incident_without_plan",
+        summary=_("A platform with decryption failures and no remedy plan is a finding."),
+        basis=REMEDY_PLAN,
+        produces=("finding:incident_without_plan",),
+        implemented_in="trial.checks.incident_finding",
+        tested_in=("tests/trial/test_trial_api.py",),
+    ),
+    Rule(
+        code="trial_component_agreement",
+        summary=_("Each participating platform signs the component operation agreement with the national platform."),
+        basis=COMPONENT_AGREEMENT,
+        produces=("obligation:component_agreement",),
+        implemented_in="trial.rounds.duties",
+        tested_in=("tests/trial/test_rounds.py",),
+    ),
+    Rule(
+        code="trial_agreement_renewal",
+        summary=_("A component agreement whose term ends is renewed before it ends."),
+        basis=COMPONENT_AGREEMENT,
+        produces=("obligation:agreement_renewal",),
+        implemented_in="trial.workflow.agreement_saved",
+        tested_in=("tests/trial/test_rounds.py",),
+    ),
+    Rule(
+        code="trial_coverage",
+        summary=_(
+            "The pilot cities cover every tendering domain at city and county level; gaps on the round's check "
+            "date are a finding."
+        ),
+        basis=COVERAGE,
+        produces=("obligation:coverage", "finding:coverage_incomplete"),
+        implemented_in="trial.checks.coverage_finding",
+        tested_in=("tests/trial/test_rounds.py",),
+    ),
+    Rule(
+        code="trial_usage_statistics",
+        summary=_("The usage statistics of each period are reported in writing by 15 February and 31 March."),
+        basis=USAGE_REPORT,
+        produces=("obligation:usage_statistics",),
+        implemented_in="trial.rounds.duties",
+        tested_in=("tests/trial/test_story.py",),
+    ),
+    Rule(
+        code="trial_refusal",
+        summary=_("A bidder's report that a platform refused a network-shared certificate, once upheld, is a finding."),
+        basis=NO_REFUSAL,
+        produces=("finding:refusal",),
+        implemented_in="trial.feedback.to_finding",
+        tested_in=("tests/trial/test_story.py",),
+    ),
+    Rule(
+        code="trial_feedback",
+        summary=_("Other feedback the administrator upholds becomes a finding against the platform or the vendor."),
+        basis=FEEDBACK_CHANNEL,
+        produces=("finding:complaint_upheld",),
+        implemented_in="trial.feedback.to_finding",
+        tested_in=("tests/trial/test_story.py",),
+    ),
+]
