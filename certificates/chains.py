@@ -129,6 +129,11 @@ def _affected(seeds: list[CACertificate]) -> dict[int, CACertificate]:
     return affected
 
 
+def affected_by(cert: CACertificate) -> dict[int, CACertificate]:
+    """The certificate and every stored certificate whose chain may go through it."""
+    return _affected([cert])
+
+
 def _pool(certs: Iterable[CACertificate]) -> dict[int, CACertificate]:
     """Every stored certificate that can appear above ``certs`` (one query per chain level)."""
     pool = {c.pk: c for c in certs}

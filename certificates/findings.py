@@ -38,7 +38,7 @@ from certificates.models import (
 )
 from supervision import clauses as rules
 from supervision.models import CAVendor, Finding, Obligation, Platform
-from supervision.services import fulfil_obligations, raise_finding, record_crypto_filing
+from supervision.services import fulfil_obligations, raise_finding, record_crypto_filing, resolve_cleared
 
 CLAIMED = (RecognitionStatus.DONE, RecognitionStatus.VERIFIED)
 MESSAGE_LANGUAGE = "zh-hans"
@@ -293,6 +293,36 @@ def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
     return raised
 
 
+# --- findings that clear -------------------------------------------------------------------------
+def clear_discrepancies(records, findings, *, today: datetime.date, by=None) -> int:
+    """Of ``findings`` (discrepancies within the records' scope), those whose pair is no longer
+    discrepant — the trust list now chains to the vendor's roots, or the claim was withdrawn — resolve."""
+    still = [discrepancy_key(p["vendor_id"], p["platform_id"]) for p in discrepant_pairs(records)]
+    with override(MESSAGE_LANGUAGE):
+        evidence = _("Re-checked: the platform's trust list now chains to the vendor's roots, or no claim remains.")
+    return resolve_cleared(
+        findings.filter(kind=Finding.Kind.TRUST_LIST_DISCREPANCY).exclude(dedup_key__in=still),
+        evidence=evidence,
+        today=today,
+        by=by,
+    )
+
+
+def clear_unfiled(vendors, *, today: datetime.date, by=None) -> int:
+    """Unfiled-vendor findings of ``vendors`` that now have a valid filing, or serve no platform, resolve."""
+    still = vendors.filter(serving_vendors_q()).filter(unfiled_q(today)).values("pk")
+    with override(MESSAGE_LANGUAGE):
+        evidence = _("Re-checked: a valid filing is recorded, or the vendor no longer serves the platforms.")
+    return resolve_cleared(
+        Finding.objects.filter(kind=Finding.Kind.UNFILED_VENDOR, vendor__in=vendors.values("pk")).exclude(
+            vendor__in=still
+        ),
+        evidence=evidence,
+        today=today,
+        by=by,
+    )
+
+
 # --- entry points --------------------------------------------------------------------------------
 def after_transition(record, action: str, *, by=None, today: datetime.date | None = None) -> None:
     """Run the rules for one record right after its status changed (inside the same transaction)."""
@@ -307,9 +337,9 @@ def after_transition(record, action: str, *, by=None, today: datetime.date | Non
 def after_trust_list_change(platform, *, by=None, today: datetime.date | None = None) -> int:
     """A platform's trust list changed: check its claimed records again."""
     today = today or timezone.localdate()
-    raised = raise_discrepancies(
-        discrepant_pairs(RecognitionRecord.objects.filter(platform=platform)), today=today, by=by
-    )
+    records = RecognitionRecord.objects.filter(platform=platform)
+    raised = raise_discrepancies(discrepant_pairs(records), today=today, by=by)
+    clear_discrepancies(records, Finding.objects.filter(platform=platform), today=today, by=by)
     vendors = CAVendor.objects.filter(certificates__trusted_by__platform=platform).distinct()
     return raised + raise_unfiled(vendors, today=today, by=by)
 
@@ -319,6 +349,8 @@ def sweep(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     discrepancies = raise_discrepancies(discrepant_pairs(), today=today)
     unfiled = raise_unfiled(CAVendor.objects.all(), today=today)
+    cleared = clear_discrepancies(RecognitionRecord.objects.all(), Finding.objects.all(), today=today)
+    cleared += clear_unfiled(CAVendor.objects.all(), today=today)
     fulfilled = 0
     for vendor in CAVendor.objects.filter(filing_valid_q(today)).filter(
         Exists(
@@ -339,4 +371,9 @@ def sweep(today: datetime.date | None = None) -> dict:
         Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status=RecognitionStatus.VERIFIED)),
     ):
         fulfilled += fulfil_recognition_obligations(vendor)
-    return {"discrepancies": discrepancies, "unfiled_vendors": unfiled, "obligations_fulfilled": fulfilled}
+    return {
+        "discrepancies": discrepancies,
+        "unfiled_vendors": unfiled,
+        "findings_cleared": cleared,
+        "obligations_fulfilled": fulfilled,
+    }

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from certificates import expiry, findings
+from certificates import chains, expiry, findings
 from certificates.chains import StoreResult, store_certificates
 from certificates.models import CACertificate
 from certificates.uploads import certificate_error_message
@@ -39,6 +39,16 @@ def store_upload(parsed, *, vendor, user, filename: str = "", notes: str = "") -
         expiry.check_certificates(result.created)
         expiry.fulfil_renewed(result.created, by=user)
     return result
+
+
+def delete_certificate(cert: CACertificate) -> int:
+    """Delete a CA certificate (refused while trust lists hold it: ``ProtectedError``) and rebuild the
+    chains that went through it, so no certificate below stays "valid" on a chain that is gone.
+    Returns how many chains were rebuilt."""
+    with transaction.atomic():
+        below = [c for pk, c in chains.affected_by(cert).items() if pk != cert.pk]
+        cert.delete()
+        return chains.recompute_chains(below)
 
 
 def trust_list_changed(platform, user) -> int:

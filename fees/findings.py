@@ -9,13 +9,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
-from fees.models import FeeFiling, FeeItem, ProductKind
+from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from fees.money import yuan
 from fees.regions import RegionTree
 from supervision import services
 from supervision.models import CAVendor, Finding, RectificationCase
 
-FEE_FINDING_KINDS = (OVERCHARGE, PROHIBITED, REPEATED, "complaint_upheld")
+RULE_KINDS = (OVERCHARGE, PROHIBITED, REPEATED)  # raised and re-checked by the fee rules
+FEE_FINDING_KINDS = (*RULE_KINDS, "complaint_upheld")
 
 
 def describe(breach: Breach, names: dict) -> str:
@@ -87,6 +88,38 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
                 )
             )
     return results
+
+
+def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=None, by=None) -> int:
+    """The fee rules' re-check: an open over-charge, prohibited-fee or repeated-charge finding whose
+    line, in a province just swept, is in force and no longer breaches (a frozen benchmark changed by
+    decision), or has been in force and no longer is (a compliant filing replaced it, or it ended),
+    resolves itself. A line not yet in force keeps its finding."""
+    still = {b.dedup_key for b in breaches}
+    open_findings = Finding.objects.filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN)
+    if vendors is not None:
+        open_findings = open_findings.filter(vendor_id__in=list(vendors))
+    candidates = {
+        pk: facts.get("filing_line_id")
+        for pk, key, facts in open_findings.values_list("pk", "dedup_key", "facts")
+        if key not in still and isinstance(facts, dict) and facts.get("filing_line_id")
+    }
+    if not candidates:
+        return 0
+    tree = RegionTree()
+    lines = FeeFilingLine.objects.filter(pk__in=set(candidates.values()), filing__effective_date__lte=today)
+    cleared_lines = {
+        pk
+        for pk, region in lines.values_list("pk", "filing__region_id")
+        if tree.province_of(region) in in_force
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        evidence = _(
+            "Re-checked: the fee standard no longer breaches the rule (it is within the benchmark, or a compliant "
+            "filing has replaced it)."
+        )
+    cleared = Finding.objects.filter(pk__in=[pk for pk, line in candidates.items() if line in cleared_lines])
+    return services.resolve_cleared(cleared, evidence=evidence, today=today, by=by)
 
 
 def blocking_cases(vendor) -> list:

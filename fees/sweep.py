@@ -27,6 +27,7 @@ class SweepResult:
     new_findings: int = 0
     compliant_vendors: list[int] = field(default_factory=list)
     fulfilled: int = 0
+    cleared: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -35,13 +36,20 @@ class SweepResult:
             "new_findings": self.new_findings,
             "compliant_vendors": len(self.compliant_vendors),
             "obligations_fulfilled": self.fulfilled,
+            "findings_cleared": self.cleared,
         }
 
 
 def current_breaches(
-    today: datetime.date | None = None, *, vendors=None, provinces=None, tree: RegionTree | None = None
+    today: datetime.date | None = None,
+    *,
+    vendors=None,
+    provinces=None,
+    tree: RegionTree | None = None,
+    in_force: dict | None = None,
 ) -> tuple[list[Breach], dict[int, int]]:
-    """Breaches among the tariffs in force today, and per vendor how many lines are in force."""
+    """Breaches among the tariffs in force today, and per vendor how many lines are in force.
+    ``in_force``, when given, receives each swept province's code → the ids of its lines in force."""
     today = today or timezone.localdate()
     tree = tree or RegionTree()
     book = RuleBook(tree)
@@ -51,18 +59,22 @@ def current_breaches(
     if provinces is not None:
         policies = policies.filter(province_id__in=list(provinces))
     for policy in policies:
-        in_force = lines_in_force(today, policy.province_id, vendors=vendors, tree=tree)
-        for tariff in in_force.values():
+        lines = lines_in_force(today, policy.province_id, vendors=vendors, tree=tree)
+        if in_force is not None:
+            in_force[policy.province_id] = set(lines)
+        for tariff in lines.values():
             lines_per_vendor[tariff.vendor_id] = lines_per_vendor.get(tariff.vendor_id, 0) + 1
-        breaches += book.evaluate_all((tariff_facts(t) for t in in_force.values()), on_date=today)
+        breaches += book.evaluate_all((tariff_facts(t) for t in lines.values()), on_date=today)
     return breaches, lines_per_vendor
 
 
 def sweep(today: datetime.date | None = None, *, vendors=None, user=None) -> SweepResult:
     today = today or timezone.localdate()
-    breaches, lines_per_vendor = current_breaches(today, vendors=vendors)
+    in_force: dict[str, set[int]] = {}
+    breaches, lines_per_vendor = current_breaches(today, vendors=vendors, in_force=in_force)
     result = SweepResult(lines=sum(lines_per_vendor.values()), breaches=breaches)
     result.new_findings = sum(1 for _finding, created in findings.report(breaches, raised_by=user) if created)
+    result.cleared = findings.clear_resolved(breaches, in_force, today=today, vendors=vendors, by=user)
     breaching = {b.vendor_id for b in breaches} | findings.vendors_with_open_findings(lines_per_vendor)
     result.compliant_vendors = sorted(v for v in lines_per_vendor if v not in breaching)
     if result.compliant_vendors:

@@ -73,6 +73,23 @@ def raise_finding(
     return _get_or_create(Finding, dedup_key, build)
 
 
+def resolve_cleared(cleared, *, evidence: str, today=None, by=None) -> int:
+    """A rule's re-check: the findings in ``cleared`` (raised by the rule, whose condition it no longer
+    finds) resolve themselves if still open, each with the evidence and a history entry. A finding in
+    rectification stays with its case, whose authority decides."""
+    today = today or timezone.localdate()
+    resolved = 0
+    for finding in cleared.filter(status=Finding.Status.OPEN).order_by("pk"):
+        finding.status = Finding.Status.RESOLVED
+        finding.evidence = f"{finding.evidence}\n{today.isoformat()} {evidence}".strip()
+        finding._change_reason = "condition cleared on re-check"
+        if by is not None:
+            finding._history_user = by
+        finding.save(update_fields=["status", "evidence", "updated"])
+        resolved += 1
+    return resolved
+
+
 def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "") -> int:
     """Mark the party's open or overdue obligations of this kind (and this `key` when given) fulfilled with
     the evidence text; returns how many changed. Idempotent."""

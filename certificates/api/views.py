@@ -63,8 +63,7 @@ class CACertificateViewSet(ScopedModelViewSet):
 
     def perform_destroy(self, instance):
         try:
-            with transaction.atomic():
-                instance.delete()
+            services.delete_certificate(instance)
         except ProtectedError as exc:
             raise ValidationError(
                 {"detail": [_("This certificate is on trust lists; remove it from them first.")]}

@@ -160,3 +160,75 @@ def test_uploading_a_renewed_certificate_fulfils_the_expiry_obligation(vendors, 
     store_upload(load_certificates(der, "renewed.cer"), vendor=vendors["HNCA"], user=None, filename="renewed.cer")
     obligation.refresh_from_db()
     assert obligation.status == "fulfilled" and "renewed" not in obligation.evidence
+
+
+# --- findings clear themselves when their condition is gone (issue 9, point 7) ----------------------
+def test_a_discrepancy_resolves_itself_when_the_trust_list_is_fixed(api_for, personas, vendors):
+    platform = personas["platform-puyang"].platform
+    entry = TrustListEntry.objects.get(platform=platform, certificate__vendor=vendors["BJCA"])
+    root = entry.certificate
+    client = api_for("platform-puyang")
+    assert client.delete(f"/api/v1/trust-list-entries/{entry.pk}/").status_code == 204
+    finding = Finding.objects.get(kind="trust_list_discrepancy", platform=platform)
+    assert finding.status == "open"
+    answer = client.post("/api/v1/trust-list-entries/", {"platform": platform.pk, "certificate": root.pk})
+    assert answer.status_code == 201, answer.content
+    finding.refresh_from_db()
+    assert finding.status == "resolved" and "复查" in finding.evidence
+    assert finding.history.first().history_change_reason == "condition cleared on re-check"
+    assert finding.history.first().history_user == personas["platform-puyang"]
+    sweep_recognition()  # the sweep neither reopens nor raises it again
+    assert list(Finding.objects.filter(kind="trust_list_discrepancy", platform=platform).values_list("status")) == [
+        ("resolved",)
+    ]
+
+
+def test_the_sweep_resolves_a_discrepancy_fixed_behind_its_back(personas, vendors):
+    platform = personas["platform-puyang"].platform
+    entries = TrustListEntry.objects.filter(platform=platform, certificate__vendor=vendors["BJCA"])
+    saved = list(entries.values_list("certificate_id", flat=True))
+    entries.delete()
+    sweep_recognition()
+    finding = Finding.objects.get(kind="trust_list_discrepancy", platform=platform)
+    TrustListEntry.objects.bulk_create([TrustListEntry(platform=platform, certificate_id=pk) for pk in saved])
+    assert sweep_recognition()["findings_cleared"] == 1
+    finding.refresh_from_db()
+    assert finding.status == "resolved"
+
+
+def test_an_unfiled_finding_resolves_when_a_filing_is_recorded(vendors):
+    szca = vendors["SZCA"]
+    determine_not_filed(szca)
+    findings.sweep()
+    finding = Finding.objects.get(kind="unfiled_vendor", vendor=szca)
+    szca.crypto_filing_status = "filed"
+    szca.crypto_filing_number = "豫密备〔2019〕011号"
+    szca.crypto_filing_date = datetime.date(2019, 10, 8)
+    szca.full_clean()
+    szca.save()
+    findings.sweep()
+    finding.refresh_from_db()
+    assert finding.status == "resolved" and "备案" in finding.evidence
+
+
+def test_a_finding_in_rectification_stays_with_its_case(vendors):
+    szca = vendors["SZCA"]
+    determine_not_filed(szca)
+    findings.sweep()
+    Finding.objects.filter(kind="unfiled_vendor", vendor=szca).update(status="in_rectification")
+    szca.crypto_filing_status = "filed"
+    szca.crypto_filing_number = "豫密备〔2019〕011号"
+    szca.crypto_filing_date = datetime.date(2019, 10, 8)
+    szca.save()
+    findings.sweep()
+    assert Finding.objects.get(kind="unfiled_vendor", vendor=szca).status == "in_rectification"
+
+
+def test_deleting_a_root_rebuilds_the_chains_that_went_through_it(api_for, store, vendors):
+    root, intermediate = store("rsa_root.pem", vendors["HNCA"])[0], store("rsa_intermediate.pem", vendors["HNCA"])[0]
+    intermediate.refresh_from_db()
+    assert intermediate.chain_status == "valid" and intermediate.root_id == root.pk
+    assert api_for("province").delete(f"/api/v1/ca-certificates/{root.pk}/").status_code == 204
+    intermediate.refresh_from_db()
+    assert intermediate.chain_status == "issuer_missing" and intermediate.root_id is None
+    assert root.pk not in intermediate.chain_ids

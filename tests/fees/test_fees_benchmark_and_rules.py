@@ -170,3 +170,25 @@ def test_rules_apply_from_the_reference_date(blank, cat, file_filing):
 
     breaches, _lines = current_breaches(D(2019, 9, 1))
     assert sorted(b.kind for b in breaches if b.filing_id == before.pk) == [OVERCHARGE, PROHIBITED]
+
+
+def test_an_over_charge_resolves_itself_once_a_compliant_filing_replaces_it(blank, cat, file_filing):
+    """Issue 9, point 7: the rule re-checks its findings on every sweep; a lowered, accepted tariff in
+    force clears the finding (with the evidence and a history row); a filing not yet in force does not."""
+    from fees.sweep import sweep
+    from supervision.models import Finding
+
+    file_filing("BJCA", KAIFENG, D(2019, 3, 1), {"new-issuance": 240})
+    file_filing("SZCA", PUYANG, D(2019, 9, 1), {"new-issuance": 280})
+    assert sweep(D(2019, 10, 1)).new_findings == 1
+    finding = Finding.objects.get(kind=OVERCHARGE, vendor=cat.vendors["SZCA"])
+    file_filing("SZCA", PUYANG, D(2019, 12, 1), {"new-issuance": 240})
+    assert sweep(D(2019, 11, 1)).cleared == 0  # the lower standard is not in force yet
+    finding.refresh_from_db()
+    assert finding.status == "open"
+    result = sweep(D(2019, 12, 1))
+    assert (result.cleared, result.new_findings) == (1, 0)
+    finding.refresh_from_db()
+    assert finding.status == "resolved" and "复查" in finding.evidence
+    assert finding.history.first().history_change_reason == "condition cleared on re-check"
+    assert sweep(D(2019, 12, 2)).cleared == 0  # once
