@@ -109,9 +109,7 @@ def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=No
     tree = RegionTree()
     lines = FeeFilingLine.objects.filter(pk__in=set(candidates.values()), filing__effective_date__lte=today)
     cleared_lines = {
-        pk
-        for pk, region in lines.values_list("pk", "filing__region_id")
-        if tree.province_of(region) in in_force
+        pk for pk, region in lines.values_list("pk", "filing__region_id") if tree.province_of(region) in in_force
     }
     with translation.override(settings.LANGUAGE_CODE):
         evidence = _(
