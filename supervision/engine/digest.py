@@ -34,6 +34,8 @@ def digest_context(authority: Authority, today: datetime.date) -> dict:
         status=Obligation.Status.OPEN, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=14)
     ).order_by("due_date", "pk")
     overdue = obligations.filter(status=Obligation.Status.OVERDUE).order_by("due_date", "pk")
+    asap = obligations.filter(status=Obligation.Status.OPEN, due_date=None).select_related("directive")
+    asap = asap.order_by("created", "pk")
     week_ago = timezone.now() - datetime.timedelta(days=7)
     findings = Finding.objects.filter(where, created__gte=week_ago).order_by("-created")
     awaiting = RectificationCase.objects.filter(where, status=RectificationCase.Status.RESPONDED).order_by("pk")
@@ -46,6 +48,8 @@ def digest_context(authority: Authority, today: datetime.date) -> dict:
         "soon_count": soon.count(),
         "overdue": list(overdue[:SHOWN]),
         "overdue_count": overdue.count(),
+        "asap": [(o, o.age_days(today)) for o in asap[:SHOWN]],
+        "asap_count": asap.count(),
         "findings": list(findings[:SHOWN]),
         "findings_count": findings.count(),
         "awaiting": list(awaiting[:SHOWN]),
@@ -69,7 +73,11 @@ def send_digests(today: datetime.date | None = None) -> int:
             continue
         context = digest_context(authority, today)
         if not (
-            context["soon_count"] or context["overdue_count"] or context["findings_count"] or context["awaiting_count"]
+            context["soon_count"]
+            or context["overdue_count"]
+            or context["asap_count"]
+            or context["findings_count"]
+            or context["awaiting_count"]
         ):
             continue
         written += len(

@@ -40,6 +40,8 @@ class Texts:
             self.stage_before = _("%(days)s days before the due date")
             self.stage_due = _("the due day")
             self.stage_overdue = _("day %(days)s overdue")
+            self.stage_age = _("open for %(days)s days")
+            self.asap = _("as soon as possible (no date)")
             self.subject = _("Reminder: %(title)s (%(state)s)")
             self.copy_subject = _("Copy: reminder to %(party)s: %(title)s (%(state)s)")
             self.copy_line = _(
@@ -82,20 +84,25 @@ class Texts:
 
     def stage_label(self, stage: str) -> str:
         days = int(stage[1:]) if stage[1:].isdigit() else 0
+        if stage.startswith("a"):
+            return self.stage_age % {"days": days}
         if stage.startswith("o"):
             return self.stage_overdue % {"days": days}
         return self.stage_due if days == 0 else self.stage_before % {"days": days}
 
-    def reminder(self, *, recipient, party: str, title: str, kind: str, due, today, directive: str, link: str, stage):
-        """(subject, body) of one reminder about an obligation or a case."""
-        state = self.state(due, today)
+    def reminder(
+        self, *, recipient, party: str, title: str, kind: str, due, today, directive: str, link: str, stage, age=None
+    ):
+        """(subject, body) of one reminder about an obligation or a case; a duty with no date (尽快) is
+        described by its ``age`` in days."""
+        state = self.state(due, today) if due is not None else self.stage_age % {"days": age}
         values = {
             "name": recipient.name,
             "portal": self.portal,
             "title": title,
             "kind": kind,
             "party": party,
-            "due": self.format_date(due),
+            "due": self.format_date(due) if due is not None else self.asap,
             "state": state,
             "directive": directive or self.no_directive,
             "link": link,

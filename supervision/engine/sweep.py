@@ -11,6 +11,7 @@ and nothing duplicated. Delivery follows (``delivery.deliver_due``), claiming ro
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import logging
 import uuid
@@ -43,6 +44,19 @@ OBLIGATION_FIELDS = (
     "directive__number",
     "directive__title",
 )
+
+
+ASAP_FIELDS = (*OBLIGATION_FIELDS, "created", "directive__issued_on", "directive__year")
+
+
+def opened_on(row: dict) -> datetime.date:
+    """The day a duty with no date opened: its directive's date of issue (or the year's first day when
+    the document bears no day), else the day it was recorded — as ``Obligation.age_days``."""
+    recorded = timezone.localtime(row["created"]).date()
+    if row["directive__year"]:
+        issued = row["directive__issued_on"] or datetime.date(row["directive__year"], 1, 1)
+        return min(issued, recorded)
+    return recorded
 
 
 NOTIFICATION_COLUMNS = (
@@ -141,10 +155,18 @@ class Sweep:
     # --- obligations -------------------------------------------------------------------------
     def obligation_batches(self):
         horizon = self.today + datetime.timedelta(days=self.policy.horizon_days)
-        window = Obligation.objects.filter(status__in=Obligation.PENDING, due_date__lte=horizon)
+        yield from self._batches(
+            Obligation.objects.filter(status__in=Obligation.PENDING, due_date__lte=horizon), OBLIGATION_FIELDS
+        )
+
+    def asap_batches(self):
+        """Open duties with no date (尽快): reminded by age, overdue after the policy's watched age."""
+        yield from self._batches(Obligation.objects.filter(status=Obligation.Status.OPEN, due_date=None), ASAP_FIELDS)
+
+    def _batches(self, window, fields):
         last = 0
         while True:
-            rows = list(window.filter(pk__gt=last).order_by("pk").values(*OBLIGATION_FIELDS)[: self.batch])
+            rows = list(window.filter(pk__gt=last).order_by("pk").values(*fields)[: self.batch])
             if not rows:
                 return
             yield rows
@@ -155,10 +177,13 @@ class Sweep:
         now = timezone.now()
         token = uuid.uuid4().hex if self.deliver else ""  # without delivery, e-mails wait as *pending*
         stamp = now
-        late = [r for r in rows if r["due_date"] < self.today and r["status"] == Obligation.Status.OPEN]
+        if rows and rows[0]["due_date"] is None:
+            late, stages = self.plan_asap(rows)
+        else:
+            late = [r for r in rows if r["due_date"] < self.today and r["status"] == Obligation.Status.OPEN]
+            stages = [self.policy.stage_for(r["due_date"], self.today) for r in rows]
         notifications = []
-        for row in rows:
-            stage = self.policy.stage_for(row["due_date"], self.today)
+        for row, stage in zip(rows, stages, strict=True):
             if stage is None:
                 continue
             field_name, party_pk = party_key(row)
@@ -179,6 +204,7 @@ class Sweep:
                     directive=directive,
                     link=link,
                     stage=stage,
+                    age=row.get("age"),
                 )
                 notifications.append(
                     notification_row(
@@ -212,21 +238,38 @@ class Sweep:
             self.result.sent += sent
             self.result.failed += failed
 
+    def plan_asap(self, rows: list[dict]) -> tuple[list[dict], list[str | None]]:
+        """(the duties with no date now overdue, each row's reminder stage). The age shown and reminded
+        counts from the directive; being overdue counts from the day the portal started watching the
+        duty, so a duty loaded years after its directive accuses nobody on its first day."""
+        late, stages = [], []
+        escalate = self.policy.asap_escalate_days
+        for row in rows:
+            row["age"] = (self.today - opened_on(row)).days
+            watched = (self.today - timezone.localtime(row["created"]).date()).days
+            if escalate and watched >= escalate:
+                row["watched"] = watched
+                late.append(row)
+            stages.append(self.policy.asap_stage(row["age"]))
+        return late, stages
+
     def overdue_finding(self, row: dict, stamp) -> tuple:
         """The *overdue* finding of one obligation: the same row ``raise_finding`` would write (same key)."""
         field_name, party_pk = party_key(row)
         facts = {
             "obligation": row["pk"],
-            "due_date": row["due_date"].isoformat(),
+            "due_date": row["due_date"].isoformat() if row["due_date"] else None,
             "detected_on": self.today.isoformat(),
             "directive": row["directive__number"] or "",
         }
+        if row["due_date"] is None:  # 尽快: overdue by the policy's watched age
+            facts |= {"as_soon_as_possible": True, "age_days": row["age"], "watched_days": row["watched"]}
         if basis := basis_of("obligation", row["kind"]):
             facts |= basis.as_facts()
         return (
             Finding.Kind.OVERDUE,
             Finding.Status.OPEN,
-            f"{row['title']}（{self.texts.format_date(row['due_date'])}）"[:300],
+            f"{row['title']}（{self.overdue_when(row)}）"[:300],
             json.dumps(facts, ensure_ascii=False),
             "",
             f"overdue:obligation:{row['pk']}",
@@ -239,10 +282,15 @@ class Sweep:
             stamp,
         )
 
+    def overdue_when(self, row: dict) -> str:
+        if row["due_date"] is not None:
+            return self.texts.format_date(row["due_date"])
+        return f"{self.texts.asap}，{self.texts.stage_age % {'days': row['age']}}"
+
     # --- the whole run -----------------------------------------------------------------------
     def run(self, deliver: bool = True) -> SweepResult:
         self.deliver = deliver
-        for rows in self.obligation_batches():
+        for rows in itertools.chain(self.obligation_batches(), self.asap_batches()):
             self.result.batches += 1
             self.result.obligations += len(rows)
             self.plan_obligations(rows)

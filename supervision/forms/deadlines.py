@@ -267,4 +267,11 @@ class ReminderPolicyForm(ScopedModelForm):
 
     class Meta:
         model = ReminderPolicy
-        fields = ["stages", "overdue_every_days", "case_due_days", "max_attempts"]
+        fields = [
+            "stages",
+            "overdue_every_days",
+            "asap_every_days",
+            "asap_escalate_days",
+            "case_due_days",
+            "max_attempts",
+        ]

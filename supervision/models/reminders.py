@@ -57,6 +57,20 @@ class ReminderPolicy(BaseModel):
         _("while overdue, remind every (days)"), default=7, help_text=_("0 turns overdue reminders off.")
     )
     case_due_days = models.PositiveSmallIntegerField(_("default time for a rectification (days)"), default=15)
+    # Duties "as soon as possible" (尽快) have no date: they remind by age and escalate after an age.
+    asap_every_days = models.PositiveSmallIntegerField(
+        _("“as soon as possible” duties: remind every (days of age)"),
+        default=30,
+        help_text=_("A duty with no date is reminded at 30, 60, 90 … days of age; 0 turns these reminders off."),
+    )
+    asap_escalate_days = models.PositiveSmallIntegerField(
+        _("“as soon as possible” duties: overdue after (days watched)"),
+        default=180,
+        help_text=_(
+            "Days after the portal started watching the duty (not after the directive) when an open duty with no "
+            "date counts as overdue and raises its finding; 0 never."
+        ),
+    )
     max_attempts = models.PositiveSmallIntegerField(_("attempts per message before giving up"), default=8)
 
     class QuerySet(ScopedQuerySet):
@@ -111,6 +125,13 @@ class ReminderPolicy(BaseModel):
         if self.overdue_every_days and overdue >= self.overdue_every_days:
             return f"o{overdue // self.overdue_every_days * self.overdue_every_days}"
         return "d0" if 0 in self.stages else (f"d{min(self.stages)}" if self.stages else None)
+
+    def asap_stage(self, age_days: int) -> str | None:
+        """The reminder stage of a duty with no date at ``age_days`` of age: "a30", "a60", … or None."""
+        every = self.asap_every_days
+        if not every or age_days < every:
+            return None
+        return f"a{age_days // every * every}"
 
     @property
     def horizon_days(self) -> int:

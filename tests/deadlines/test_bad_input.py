@@ -162,7 +162,14 @@ def test_stage_list_accepted_and_sorted(client_for, api_for):
     policy = ReminderPolicy.objects.get()
     response = client_for("province").post(
         "/registry/reminder-policy/",
-        {"stages": "1, 30，7", "overdue_every_days": 5, "case_due_days": 10, "max_attempts": 4},
+        {
+            "stages": "1, 30，7",
+            "overdue_every_days": 5,
+            "asap_every_days": 30,
+            "asap_escalate_days": 180,
+            "case_due_days": 10,
+            "max_attempts": 4,
+        },
     )
     assert response.status_code == 302
     policy.refresh_from_db()
