@@ -4,6 +4,7 @@ recognition sweep flag, and the clause each rests on."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.clauses import Basis, Rule
+from supervision import clauses as rules
 from supervision.clauses import PROVINCIAL_NOTICE, UNFILED_VENDOR
 
 # 23号 二: the centres ensure that same-vendor certificates are all recognised on time. A recognition
@@ -23,6 +24,17 @@ STABLE_SERVICE = Basis(
 )
 
 RULES = [
+    Rule(
+        code="platform_same_vendor_recognition",
+        summary=_(
+            "Each platform of the province makes the certificates of every vendor it uses recognised by that "
+            "vendor's date (one duty per platform and vendor, created when the portal learns of the pair)."
+        ),
+        basis=rules.SAME_VENDOR_RECOGNITION,
+        produces=("obligation:same_vendor_recognition",),
+        implemented_in="certificates.findings.ensure_platform_duties",
+        tested_in=("tests/certificates/test_certificates_story_2019.py",),
+    ),
     Rule(
         code="trust_list_discrepancy",
         summary=_(

@@ -38,7 +38,13 @@ from certificates.models import (
 )
 from supervision import clauses as rules
 from supervision.models import CAVendor, Finding, Obligation, Platform
-from supervision.services import fulfil_obligations, raise_finding, record_crypto_filing, resolve_cleared
+from supervision.services import (
+    ensure_obligation,
+    fulfil_obligations,
+    raise_finding,
+    record_crypto_filing,
+    resolve_cleared,
+)
 
 CLAIMED = (RecognitionStatus.DONE, RecognitionStatus.VERIFIED)
 MESSAGE_LANGUAGE = "zh-hans"
@@ -113,6 +119,86 @@ def fulfil_recognition_obligations(vendor, *, by=None) -> int:
                 by=by,
             )
     return changed
+
+
+# --- the platforms' own duty (23号 二) -------------------------------------------------------------
+# "使用……提供数字证书的公共资源交易平台，要于2019年9月底前实现同一电子认证服务机构发放的……互认": the
+# platform holds the duty for each vendor whose certificates it uses (a same-vendor recognition
+# record), by that vendor's date, which is read from the vendor's own 23号 duty (written once).
+VENDOR_DUTY_PREFIX = "2019-23:same_vendor_recognition:"
+
+
+def platform_duty_key(platform_id: int, short_name: str) -> str:
+    return f"2019-23:same_vendor_recognition:platform:{platform_id}:{short_name}"
+
+
+def vendor_key(short_name: str) -> str:
+    return f"vendor:{short_name}"
+
+
+def ensure_platform_duties(records=None, *, by=None) -> int:
+    """One duty per province platform × vendor it uses; a duty whose date had passed when the portal
+    learned of the pair starts "to be confirmed" (no accusation on evidence the portal never had)."""
+    records = RecognitionRecord.objects.all() if records is None else records
+    vendor_duties = {
+        duty.vendor_id: duty
+        for duty in Obligation.objects.filter(
+            kind=Obligation.Kind.SAME_VENDOR_RECOGNITION,
+            dedup_key__startswith=VENDOR_DUTY_PREFIX,
+            vendor__isnull=False,
+        ).select_related("vendor", "directive")
+    }
+    pairs = (
+        records.filter(scope=RecognitionScope.SAME_VENDOR, platform__in=province_platforms())
+        .values_list("platform_id", "vendor_id")
+        .distinct()
+    )
+    wanted = {
+        platform_duty_key(platform_id, vendor_duties[vendor_id].vendor.short_name): (platform_id, vendor_id)
+        for platform_id, vendor_id in pairs
+        if vendor_id in vendor_duties
+    }
+    known = set(Obligation.objects.filter(dedup_key__in=list(wanted)).values_list("dedup_key", flat=True))
+    missing = {key: pair for key, pair in wanted.items() if key not in known}
+    platforms = Platform.objects.in_bulk({platform_id for platform_id, _vendor in missing.values()})
+    created = 0
+    for key, (platform_id, vendor_id) in sorted(missing.items()):
+        duty, platform = vendor_duties[vendor_id], platforms[platform_id]
+        _obligation, new = ensure_obligation(
+            party=platform,
+            kind=Obligation.Kind.SAME_VENDOR_RECOGNITION,
+            title=f"{platform.name}：{duty.vendor.name}发放的数字证书（含签章）同一机构互认",
+            description="本平台使用该机构发放的数字证书，须按时实现同一电子认证服务机构发放的数字证书（含签章）互认。",
+            due_date=duty.due_date,
+            dedup_key=key,
+            directive=duty.directive,
+            key=vendor_key(duty.vendor.short_name),
+            created_by=by,
+            loaded_from_facts=True,
+        )
+        created += new
+    return created
+
+
+def fulfil_platform_duty(record, *, by=None) -> int:
+    """A verified same-vendor record (with seals) fulfils its platform's duty for that vendor."""
+    if not (
+        record.scope == RecognitionScope.SAME_VENDOR
+        and record.seals_included
+        and record.status == RecognitionStatus.VERIFIED
+    ):
+        return 0
+    with override(MESSAGE_LANGUAGE):
+        evidence = _("Same-vendor recognition (with seals) verified on this platform (recognition record %(pk)s).") % {
+            "pk": record.pk
+        }
+    return fulfil_obligations(
+        party=record.platform,
+        kind=Obligation.Kind.SAME_VENDOR_RECOGNITION,
+        key=vendor_key(record.vendor.short_name),
+        evidence=evidence,
+        by=by,
+    )
 
 
 # --- discrepancy ---------------------------------------------------------------------------------
@@ -331,6 +417,8 @@ def after_transition(record, action: str, *, by=None, today: datetime.date | Non
         raise_discrepancies(discrepant_pairs(RecognitionRecord.objects.filter(pk=record.pk)), today=today, by=by)
         raise_unfiled(CAVendor.objects.filter(pk=record.vendor_id), today=today, by=by)
     if action == RecognitionEvent.Action.VERIFY:
+        ensure_platform_duties(RecognitionRecord.objects.filter(pk=record.pk), by=by)
+        fulfil_platform_duty(record, by=by)
         fulfil_recognition_obligations(record.vendor, by=by)
 
 
@@ -349,6 +437,19 @@ def sweep(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     discrepancies = raise_discrepancies(discrepant_pairs(), today=today)
     unfiled = raise_unfiled(CAVendor.objects.all(), today=today)
+    ensure_platform_duties()
+    for record in (
+        RecognitionRecord.objects.filter(
+            scope=RecognitionScope.SAME_VENDOR,
+            seals_included=True,
+            status=RecognitionStatus.VERIFIED,
+            platform__obligations__kind=Obligation.Kind.SAME_VENDOR_RECOGNITION,
+            platform__obligations__status__in=Obligation.UNSETTLED,
+        )
+        .select_related("platform", "vendor")
+        .distinct()
+    ):
+        fulfil_platform_duty(record)
     cleared = clear_discrepancies(RecognitionRecord.objects.all(), Finding.objects.all(), today=today)
     cleared += clear_unfiled(CAVendor.objects.all(), today=today)
     fulfilled = 0

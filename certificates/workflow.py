@@ -254,4 +254,5 @@ def create_record(*, user, via: str = "web", at=None, **fields) -> RecognitionRe
     RecognitionEvent.objects.create(
         record=record, action=Action.CREATE, from_status="", to_status=record.status, by=user, at=now, via=via
     )
+    findings.ensure_platform_duties(RecognitionRecord.objects.filter(pk=record.pk), by=user)
     return record

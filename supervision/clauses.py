@@ -71,6 +71,11 @@ RULES = [
         produces=("obligation:same_vendor_recognition",),
         implemented_in="supervision.seed_deadlines.vendor_obligations",
         tested_in=("tests/certificates/test_certificates_story_2019.py",),
+        note=_(
+            "The clause binds the platforms using the named vendors' certificates (their own duties are created per "
+            "platform and vendor); the portal holds the named vendors to the same dates, as 23号 五 has the "
+            "centres urge them (督促电子认证服务机构做好数字证书互认具体工作) and 濮公共交易〔2019〕3号 三 orders SZCA."
+        ),
     ),
     Rule(
         code="fee_reduction",

@@ -12,6 +12,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db.models import Q
 
 from certificates import findings, workflow
 from certificates.models import RecognitionRecord, TrustListEntry
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 KAIFENG = "开封市公共资源交易中心交易平台"
 LATE_ON = ("濮阳市公共资源交易中心交易平台", "洛阳市公共资源交易中心交易平台")
+HNCA_LATE_ON = "新乡市公共资源交易中心交易平台"
 
 
 @pytest.fixture
@@ -127,11 +129,20 @@ def test_the_2019_story(fresh_2019, vendors, henan_platforms, personas, clock):
     assert obligation("SZCA").status == "overdue"
     late = Finding.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition", vendor=vendors["SZCA"])
     assert late.count() == 1
-    assert (
-        not late.model.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition")
-        .exclude(vendor=vendors["SZCA"])
-        .exists()
+    # 23号 二 binds the platforms using each vendor's certificates: the two platforms where SZCA's are not
+    # yet recognised are late too, one finding per duty; 华测's and BJCA's platforms are not, nor HNCA's
+    # (due 30 November).
+    overdue = Finding.objects.filter(kind="overdue", obligation__kind="same_vendor_recognition")
+    assert sorted(overdue.filter(platform__isnull=False).values_list("platform__name", "obligation__key")) == sorted(
+        (name, "vendor:SZCA") for name in LATE_ON
     )
+    assert not overdue.filter(vendor__isnull=False).exclude(vendor=vendors["SZCA"]).exists()
+    platform_duties = Obligation.objects.filter(kind="same_vendor_recognition", platform__isnull=False)
+    assert platform_duties.count() == 4 * len(henan_platforms)  # every platform × the four vendors it uses
+    assert set(platform_duties.filter(key__in=["vendor:华测CA", "vendor:BJCA"]).values_list("status", flat=True)) == {
+        "fulfilled"
+    }
+    assert set(platform_duties.filter(key="vendor:HNCA").values_list("status", flat=True)) == {"open"}
 
     # The matrix shows SZCA's two open platforms as late.
     from certificates.matrix import Filters, province_matrix
@@ -144,11 +155,12 @@ def test_the_2019_story(fresh_2019, vendors, henan_platforms, personas, clock):
     # HNCA (due 30 November): 开封's trust list does not hold HNCA's root.
     kaifeng = next(p for p in henan_platforms if p.name == KAIFENG)
     TrustListEntry.objects.filter(platform=kaifeng, certificate__vendor=vendors["HNCA"]).delete()
-    finish("HNCA", "2019-11-01", "2019-11-08", "2019-11-20")
+    # HNCA finishes in November everywhere but on 新乡's platform.
+    finish("HNCA", "2019-11-01", "2019-11-08", "2019-11-20", only=lambda r: r.platform.name != HNCA_LATE_ON)
     discrepancies = Finding.objects.filter(kind="trust_list_discrepancy")
     assert list(discrepancies.values_list("platform__name", flat=True)) == [KAIFENG]
     assert discrepancies.get().facts["vendor_name"] == "河南省信息化发展有限公司"
-    assert obligation("HNCA").status == "fulfilled"
+    assert obligation("HNCA").status == "open"
 
     # SZCA finishes late, in October: its obligation is fulfilled then, the finding stays (once).
     finish("SZCA", "2019-10-09", "2019-10-14", "2019-10-21", only=lambda r: r.platform.name in LATE_ON)
@@ -160,6 +172,9 @@ def test_the_2019_story(fresh_2019, vendors, henan_platforms, personas, clock):
         run_sweep(today=datetime.date(2019, 12, 1), deliver=False)
     assert late.count() == 1
     assert discrepancies.count() == 1
+    # 1 December: HNCA and the platform that has not recognised its certificates are late, once each.
+    hnca_late = overdue.filter(Q(vendor=vendors["HNCA"]) | Q(obligation__key="vendor:HNCA"))
+    assert sorted(str(f.party) for f in hnca_late) == sorted([vendors["HNCA"].name, HNCA_LATE_ON])
     # SZCA's filing is not recorded (the demo files the other three): to be confirmed, not unfiled.
     assert not Finding.objects.filter(kind="unfiled_vendor").exists()
 
