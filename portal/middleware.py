@@ -1,8 +1,12 @@
-"""Chinese first: the pages are in Chinese until the user picks another language."""
+"""The portal's middleware: Chinese first (the pages are in Chinese until the user picks another language),
+and the Content-Security-Policy."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from rest_framework.renderers import BrowsableAPIRenderer
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -26,3 +30,23 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
                 pass
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware (the policy is ``CONTENT_SECURITY_POLICY`` in the settings), which lets
+    the pages drawn by other projects' templates, Django's admin (with django-simple-history's history
+    list) and Django REST framework's browsable API, use inline styles, never inline scripts. The
+    portal's own pages allow neither (tests/production/test_csp.py, tests/e2e/test_csp_browser.py)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if self.draws_with_inline_styles(request, response):
+            parts.replace = {**(parts.replace or {}), "style-src": [SELF, UNSAFE_INLINE]}
+        return parts
+
+    @staticmethod
+    def draws_with_inline_styles(request, response) -> bool:
+        if request.path_info.startswith("/admin/"):
+            return True
+        renderer = getattr(response, "accepted_renderer", None)
+        return isinstance(renderer, BrowsableAPIRenderer)

@@ -152,6 +152,8 @@ def check(base: str, pid: int) -> int:
     response, content = anonymous.get("/")
     c.status("home page", response, content, 200, "text/html")
     c.expect("HSTS header", "max-age" in response.headers.get("Strict-Transport-Security", ""))
+    policy = response.headers.get("Content-Security-Policy", "")
+    c.expect("Content-Security-Policy header", "default-src 'self'" in policy and "unsafe-inline" not in policy, policy)
     response, content = anonymous.get("/", proxy=False)
     c.expect(
         "plain http is redirected to https",
@@ -223,6 +225,10 @@ def check(base: str, pid: int) -> int:
     c.status("API OPTIONS", response, content, 200, "application/json")
     response, content = api.get("/api/v1/platforms/", headers={"Accept": "application/json"})
     c.expect("API without a token is refused", response.status in (401, 403), f"answered {response.status}")
+    response, content = anonymous.get("/api/docs/")
+    c.status("API documentation", response, content, 200, "text/html")
+    response, content = anonymous.get("/api/docs/?script=")
+    c.status("API documentation's script (no inline script)", response, content, 200, "application/javascript")
 
     if c.failures:
         print(f"prod-smoke: {len(c.failures)} check(s) failed: {', '.join(c.failures)}", file=sys.stderr)

@@ -16,6 +16,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
 DEMO_PASSWORD = DEFAULT_DEMO_PASSWORD
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEST_THROTTLE_RATES = {"anon": "10000/minute", "user": "10000/minute", "failed_auth": "10000/minute"}
 
 
 def seed_demo() -> None:
@@ -77,6 +79,14 @@ def _fast_and_local(settings, _media_roots):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # The limits per address and per user (public forms, API throttles) count in the cache: a fresh
+    # local-memory cache per test, so no count carries over from another test or, through a Redis
+    # shared by the xdist workers, from another worker.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+    # The API's throttles run on every request, at rates no test reaches unless it sets its own
+    # (tests/production/test_rate_limits.py).
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": TEST_THROTTLE_RATES}
 
 
 class Snapshot:

@@ -30,6 +30,12 @@ print(json.dumps({
     "USE_TZ": settings.USE_TZ,
     "SECRET_KEY": settings.SECRET_KEY,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
+    "NUM_PROXIES": settings.REST_FRAMEWORK["NUM_PROXIES"],
+    "THROTTLE_CLASSES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"],
+    "THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+    "AXES_CLIENT_IP_CALLABLE": settings.AXES_CLIENT_IP_CALLABLE,
+    "AXES_LOCKOUT_PARAMETERS": settings.AXES_LOCKOUT_PARAMETERS,
 }, default=str))
 """
 
@@ -65,6 +71,12 @@ def test_defaults_need_no_setup():
     assert values["USE_TZ"] is True
     assert values["SECRET_KEY"]  # a development key, only while DEBUG is on
     assert "127.0.0.1" in values["ALLOWED_HOSTS"]
+    # Limits per address take REMOTE_ADDR until the proxies are declared; the API is throttled.
+    assert values["TRUSTED_PROXY_COUNT"] == values["NUM_PROXIES"] == 0
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "portal.ratelimit.client_ip"
+    assert values["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert len(values["THROTTLE_CLASSES"]) == 2
+    assert values["THROTTLE_RATES"] == {"anon": "60/minute", "user": "600/minute", "failed_auth": "20/hour"}
 
 
 def test_the_environment_is_used(tmp_path):
@@ -72,8 +84,12 @@ def test_the_environment_is_used(tmp_path):
         DATABASE_URL="postgres://portal:secret@db.example.com:5433/portal",
         REDIS_URL="redis://cache.example.com:6379/2",
         EMAIL_URL="smtp+tls://mailer:secret@mail.example.com:587",
+        TRUSTED_PROXY_COUNT="1",
+        API_THROTTLE_USER="100/minute",
         VAR_DIR=str(tmp_path),
     )
+    assert values["TRUSTED_PROXY_COUNT"] == values["NUM_PROXIES"] == 1
+    assert values["THROTTLE_RATES"]["user"] == "100/minute"
     database = values["DATABASE"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["HOST"], database["PORT"], database["USER"]) == (
@@ -106,13 +122,25 @@ def test_production_without_secret_key_fails_clearly(tmp_path):
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_check_deploy_is_clean_in_production_mode(tmp_path):
-    result = run(
+def check_deploy(tmp_path, **variables: str) -> subprocess.CompletedProcess:
+    return run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DEBUG="off",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.gov.cn",
         VAR_DIR=str(tmp_path),
+        **variables,
     )
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    result = check_deploy(tmp_path, REDIS_URL="redis://cache.example.com:6379/2")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache(tmp_path):
+    """Without Redis the cache is each process's own: the limits would count per gunicorn worker."""
+    result = check_deploy(tmp_path)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr and "REDIS_URL" in result.stderr

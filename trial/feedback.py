@@ -7,12 +7,12 @@ import hashlib
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import ratelimit
 from portal.uploads import FileRule
 from supervision.models import Finding
 from supervision.services import raise_finding
@@ -48,27 +48,24 @@ def attachment_help() -> str:
     return _("Optional. %(accepted)s") % {"accepted": ATTACHMENT.help_text()}
 
 
-def client_address(request) -> str:
-    """The sender's address as the web server saw it (behind a proxy, the proxy sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def address_hash(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
-def over_rate(address: str) -> bool:
-    """Count one submission from ``address``; True once it exceeds the limit in the current window.
-    ``add`` + ``incr`` are atomic in Redis and in the local-memory cache."""
+RATE_BUCKET = "trial-feedback"
+
+
+def rate_used_up(request) -> bool:
+    """True once the client's saved submissions reached the limit of the current window (nothing is
+    counted: a post the form refuses costs the bidder nothing)."""
+    limit, _seconds = rate()
+    return ratelimit.used(request, RATE_BUCKET) >= limit
+
+
+def count_submission(request) -> bool:
+    """Count one submission about to be saved; False when it is over the limit (two at once)."""
     limit, seconds = rate()
-    key = f"trial-feedback:{address_hash(address)}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    return count > limit
+    return ratelimit.hit(request, RATE_BUCKET, limit, seconds)
 
 
 def validate_description(text: str) -> None:
@@ -84,9 +81,9 @@ def validate_attachment(upload) -> None:
     ATTACHMENT.validate(upload)
 
 
-def submit(form, address: str) -> Feedback:
+def submit(form, request) -> Feedback:
     feedback = form.save(commit=False)
-    feedback.sender_hash = address_hash(address)
+    feedback.sender_hash = address_hash(ratelimit.client_ip(request))
     if feedback.attachment:
         feedback.attachment_name = PurePath(feedback.attachment.name).name[:200]
     feedback.save()

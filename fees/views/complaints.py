@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 
 from fees import complaints, filters, forms
 from fees.models import FeeComplaint
-from fees.ratelimit import hit
 from portal.actions import ObjectActionView
 from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
+from portal.ratelimit import hit
 
 MAX_BODY = 16 * 1024
 COMPLAINTS_PER_HOUR = 5

@@ -20,17 +20,6 @@ WORLD_PLATFORMS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _local_cache(settings):
-    """The feedback rate limit counts in the cache: a fresh local-memory cache per test."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trial-tests"}
-    }
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def travel():
     """travel(date) → the clock stands at 09:00 of that day in Asia/Shanghai."""

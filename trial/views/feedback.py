@@ -23,34 +23,35 @@ from trial.views.usage import xlsx_response
 
 
 def feedback_new(request):
-    """The public form (no account). Each POST from an address counts towards its rate limit."""
+    """The public form (no account). Each saved submission counts towards the address's rate limit; a
+    post the form refuses does not (the bidder corrects it and sends it again)."""
     form = forms.FeedbackForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if feedback_flow.over_rate(feedback_flow.client_address(request)):
-            limit, seconds = feedback_flow.rate()
-            kept = {
-                name: request.POST.get(name, "")
-                for name in ("category", "platform", "vendor", "description", "contact")
-            }
-            form = forms.FeedbackForm(initial=kept)  # the text is shown again, for a later try
-            return render(
-                request,
-                "trial/feedback_form.html",
-                {
-                    "form": form,
-                    "rate_limited": _(
-                        "Too many submissions from your address: at most %(limit)d in %(minutes)d minutes. "
-                        "Nothing was saved; please try again later."
-                    )
-                    % {"limit": limit, "minutes": seconds // 60},
-                },
-                status=429,
-            )
+        if feedback_flow.rate_used_up(request):
+            return _rate_limited(request)
         if form.is_valid():
-            feedback = feedback_flow.submit(form, feedback_flow.client_address(request))
+            if not feedback_flow.count_submission(request):
+                return _rate_limited(request)
+            feedback = feedback_flow.submit(form, request)
             url = reverse("trial:feedback_status") + "?" + urlencode({"number": feedback.tracking_number, "new": 1})
             return redirect(url)
     return render(request, "trial/feedback_form.html", {"form": form})
+
+
+def _rate_limited(request):
+    """429, with the text kept in the form for a later try (the attachment is not kept)."""
+    limit, seconds = feedback_flow.rate()
+    kept = {name: request.POST.get(name, "") for name in ("category", "platform", "vendor", "description", "contact")}
+    message = _(
+        "Too many submissions from your address: at most %(limit)d in %(minutes)d minutes. "
+        "Nothing was saved; please try again later."
+    ) % {"limit": limit, "minutes": seconds // 60}
+    return render(
+        request,
+        "trial/feedback_form.html",
+        {"form": forms.FeedbackForm(initial=kept), "rate_limited": message},
+        status=429,
+    )
 
 
 def feedback_status(request):

@@ -3,7 +3,6 @@ remedy plans and decryption incidents. Usage statistics and feedback are in ``tr
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from django.contrib import messages
@@ -353,7 +352,7 @@ def coverage_overview(request):
             "domains": domains,
             "levels": levels,
             "table": table,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,  # json_script encodes it
             "can_add": request.user.has_perm(Coverage.get_perm("add")),
         },
     )

@@ -3,8 +3,6 @@ and of the bidders' feedback (the public form and status page, triage by adminis
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -275,7 +273,7 @@ def national_table(request):
             "period_text": period_text,
             "table": table,
             "matrix": matrix,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,  # json_script encodes it
             "count_fields": [UsageLine._meta.get_field(name).verbose_name for name in COUNT_FIELDS],
             "export_query": request.GET.urlencode(),
             "can_report": _can_report(request.user),
