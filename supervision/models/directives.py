@@ -93,6 +93,13 @@ class Directive(BaseModel):
         return self.issued_on or datetime.date(self.year, 1, 1)
 
     @property
+    def issue_date_label(self) -> str:
+        """The date of issue as the document bears it; where it bears none, say so (never invented)."""
+        if self.issued_on:
+            return self.issued_on.isoformat()
+        return _("Not stated in the document (ages count from %(date)s)") % {"date": self.earliest_date.isoformat()}
+
+    @property
     def chain(self) -> list["Directive"]:
         """This directive and the ones it forwards, newest first."""
         chain, current, seen = [], self, set()

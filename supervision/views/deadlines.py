@@ -37,7 +37,7 @@ class DirectiveViews(ModelViews):
         Column("title", _("title")),
         Column("issuer", _("issuer"), link=True),
         Column("year", _("year")),
-        Column("issued_on", _("date of issue")),
+        Column("issue_date_label", _("date of issue")),
         Column("forwards", _("forwards (转发)"), link=True),
         Column("addressed_vendors.all", _("addressed CA vendors")),
     ]
