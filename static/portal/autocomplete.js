@@ -1,0 +1,48 @@
+/* Searchable selects (portal.autocomplete.AutocompleteSelect): Tom Select, filled from the
+   select's data-autocomplete-url as the user types. Only rows the user may see come back. */
+(function () {
+  "use strict";
+
+  function start(select) {
+    if (select.tomselect || typeof TomSelect === "undefined") {
+      return;
+    }
+    const url = select.dataset.autocompleteUrl;
+    const noResults = select.dataset.noResults || "";
+    new TomSelect(select, {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text"],
+      maxOptions: 50,
+      allowEmptyOption: true,
+      placeholder: select.dataset.placeholder || "",
+      preload: "focus",
+      loadThrottle: 250,
+      load: function (query, callback) {
+        fetch(url + "?q=" + encodeURIComponent(query), {headers: {Accept: "application/json"}, credentials: "same-origin"})
+          .then(function (response) { return response.ok ? response.json() : {results: []}; })
+          .then(function (data) { callback(data.results); })
+          .catch(function () { callback(); });
+      },
+      render: {
+        no_results: function () {
+          const div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = noResults;
+          return div;
+        },
+      },
+    });
+  }
+
+  function startAll(root) {
+    root.querySelectorAll("select[data-autocomplete-url]").forEach(start);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { startAll(document); });
+  } else {
+    startAll(document);
+  }
+  document.addEventListener("htmx:load", function (event) { startAll(event.target); });
+})();
