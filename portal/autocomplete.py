@@ -41,7 +41,7 @@ class AutocompleteSelect(forms.Select):
     """
 
     class Media:
-        css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css"]}
+        css = {"all": ["vendor/tom-select/tom-select.bootstrap5.min.css", "portal/autocomplete.css"]}
         js = ["vendor/tom-select/tom-select.complete.min.js", "portal/autocomplete.js"]
 
     def __init__(self, model: str, attrs=None) -> None:
@@ -64,6 +64,7 @@ class AutocompleteSelect(forms.Select):
             "data-autocomplete-url": reverse("autocomplete", args=[self.model.lower()]),
             "data-placeholder": _("Type to search"),
             "data-no-results": _("No match"),
+            "data-clear": _("Clear"),
         }
         return super().get_context(name, value, attrs)
 

@@ -14,10 +14,15 @@
       labelField: "text",
       searchField: ["text"],
       maxOptions: 50,
-      allowEmptyOption: true,
+      closeAfterSelect: true,
+      allowEmptyOption: false,
       placeholder: select.dataset.placeholder || "",
+      plugins: {clear_button: {title: select.dataset.clear || ""}},
       preload: "focus",
       loadThrottle: 250,
+      // Leave the field once a row is chosen, so that a late answer to an earlier search does not
+      // open the list again over the page.
+      onItemAdd: function () { this.blur(); },
       load: function (query, callback) {
         fetch(url + "?q=" + encodeURIComponent(query), {headers: {Accept: "application/json"}, credentials: "same-origin"})
           .then(function (response) { return response.ok ? response.json() : {results: []}; })
