@@ -6,6 +6,9 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from factories import ContactFactory, PlatformFactory
 from openpyxl import load_workbook
 
 from portal import exports
@@ -105,3 +108,37 @@ def test_the_worker_applies_the_lists_own_permission_checks(client_for, personas
     assert not job.file
     page = client_for("szca").get(job.get_absolute_url()).content.decode()
     assert 'data-testid="export-failed"' in page and 'data-testid="export-download"' not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "grow"),
+    [
+        ("/registry/contacts/?format=xlsx", lambda: ContactFactory.create_batch(30)),
+        ("/registry/platforms/?format=xlsx", lambda: PlatformFactory.create_batch(30)),
+        ("/registry/obligations/?format=xlsx", lambda: [ContactFactory(), *obligations(30)]),
+    ],
+)
+def test_an_export_takes_as_many_queries_for_many_rows_as_for_a_few(client_for, url, grow):
+    client = client_for("puyang")
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(queries), len(rows_of(response.content))
+
+    measure()  # warm the caches (content types, permissions)
+    few_queries, few_rows = measure()
+    grow()
+    many_queries, many_rows = measure()
+    assert many_rows >= few_rows + 30
+    assert many_queries == few_queries
+
+
+def obligations(n: int) -> list:
+    from supervision.models import Obligation
+
+    platform = PlatformFactory()
+    return [
+        Obligation.objects.create(kind="announcement", title=f"测试任务{i}", platform=platform, key=f"lists-{i}")
+        for i in range(n)
+    ]
