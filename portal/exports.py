@@ -47,6 +47,7 @@ PROGRESS_EVERY = 500  # rows
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 SEPARATOR = "、"
+KEPT_FOR = datetime.timedelta(days=7)  # a user's finished exports are deleted when they ask for a new one after this
 
 
 @dataclass
@@ -167,6 +168,7 @@ def respond(request: HttpRequest, table: Table) -> HttpResponse:
     query = request.GET.copy()
     query.pop("format", None)
     query.pop("page", None)
+    forget_old_exports(request.user)
     with transaction.atomic():
         job = ExportJob.objects.create(
             created_by=request.user,
@@ -183,6 +185,18 @@ def respond(request: HttpRequest, table: Table) -> HttpResponse:
         _("%(count)s rows: the workbook is being prepared; this page shows its progress.") % {"count": table.count},
     )
     return redirect(job)
+
+
+def forget_old_exports(user) -> None:
+    """Delete the user's exports older than ``KEPT_FOR``, files included (a list changes; its export is
+    asked for again rather than kept)."""
+    old = ExportJob.objects.filter(created_by=user, created__lt=timezone.now() - KEPT_FOR).exclude(
+        status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    )
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+    old.delete()
 
 
 def run_list_view(job: ExportJob) -> HttpResponse:

@@ -2,12 +2,14 @@
 (a progress bar polled by HTMX), the worker calls the list's own view as the user who asked, and the
 file is served only to that user, through the scoped download view."""
 
+import datetime
 import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from factories import ContactFactory, PlatformFactory
 from openpyxl import load_workbook
 
@@ -142,3 +144,27 @@ def obligations(n: int) -> list:
         Obligation.objects.create(kind="announcement", title=f"测试任务{i}", platform=platform, key=f"lists-{i}")
         for i in range(n)
     ]
+
+
+def test_a_new_export_deletes_the_users_exports_older_than_a_week(client_for, personas, monkeypatch):
+    def finished(persona: str, days_ago: int) -> ExportJob:
+        job = ExportJob.objects.create(
+            created_by=personas[persona],
+            title="任务",
+            path="/registry/obligations/",
+            language="zh-hans",
+            time_zone="UTC",
+        )
+        exports.build(job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(created=timezone.now() - datetime.timedelta(days=days_ago))
+        job.refresh_from_db()
+        return job
+
+    old, recent, others = finished("province", 8), finished("province", 2), finished("puyang", 8)
+    storage = old.file.storage
+    assert storage.exists(old.file.name)
+    monkeypatch.setattr(exports, "SYNC_MAX_ROWS", 3)
+    assert client_for("province").get("/registry/obligations/?format=xlsx").status_code == 302
+    assert not ExportJob.objects.filter(pk=old.pk).exists() and not storage.exists(old.file.name)
+    assert ExportJob.objects.filter(pk__in=[recent.pk, others.pk]).count() == 2
+    assert storage.exists(recent.file.name) and storage.exists(others.file.name)
