@@ -14,6 +14,7 @@ from certificates.models import (
     SharedApp,
     TrustListEntry,
 )
+from portal.autocomplete import AutocompleteFilter
 from portal.filters import SearchFilterSet
 
 
@@ -24,7 +25,7 @@ def region_tree_q(code: str, path: str = "platform__region") -> Q:
 
 class CACertificateFilterSet(SearchFilterSet):
     search_fields = ("subject", "issuer_name", "serial_hex", "sha256_fingerprint", "sm3_fingerprint", "vendor__name")
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
     chain_status = django_filters.ChoiceFilter(choices=ChainStatus.choices, label=_("chain status"))
     key_algorithm = django_filters.ChoiceFilter(
         choices=[("RSA", "RSA"), ("EC", "EC"), ("SM2", "SM2")], label=_("public key algorithm")
@@ -37,7 +38,7 @@ class CACertificateFilterSet(SearchFilterSet):
 
 class ProductFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "vendor__name", "vendor__short_name")
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
 
     class Meta:
         model = Product
@@ -46,7 +47,7 @@ class ProductFilterSet(SearchFilterSet):
 
 class SharedAppFilterSet(SearchFilterSet):
     search_fields = ("name", "description", "vendor__name", "vendor__short_name")
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
 
     class Meta:
         model = SharedApp
@@ -55,8 +56,8 @@ class SharedAppFilterSet(SearchFilterSet):
 
 class TrustListEntryFilterSet(SearchFilterSet):
     search_fields = ("platform__name", "certificate__subject", "certificate__sha256_fingerprint")
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
-    vendor = django_filters.NumberFilter(field_name="certificate__vendor_id", label=_("CA vendor"))
+    platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="certificate__vendor_id", label=_("CA vendor"))
 
     class Meta:
         model = TrustListEntry
@@ -65,8 +66,8 @@ class TrustListEntryFilterSet(SearchFilterSet):
 
 class RecognitionRecordFilterSet(SearchFilterSet):
     search_fields = ("platform__name", "vendor__name", "vendor__short_name", "other_vendor__short_name")
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
+    platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
     region = django_filters.CharFilter(method="in_region", label=_("region code"))
     scope = django_filters.ChoiceFilter(choices=RecognitionScope.choices, label=_("scope"))
     status = django_filters.MultipleChoiceFilter(choices=RecognitionStatus.choices, label=_("status"))

@@ -14,11 +14,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from portal import exports
+from portal.filters import active_filters
 from portal.history import history_entries
+from portal.templatetags.portal_tags import resolve
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,30 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, FilterView):
+    """A filtered list of the rows the user may see, 25 a page; with ``?format=xlsx`` the same rows
+    and columns as a workbook (``portal.exports``), with ``?print=1`` all of them on one page to print
+    (up to ``print_max_rows``)."""
+
     columns: list[Column] = []
     paginate_by = 25
+    print_max_rows = 2000
     template_name = "crud/object_list.html"
 
     def get_template_names(self):
         opts = self.model._meta
         return [f"{opts.app_label}/{opts.model_name}_list.html", self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        if exports.wanted(request):
+            return exports.respond(request, self.export_table())
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def printing(self) -> bool:
+        return self.request.GET.get("print") == "1"
+
+    def get_paginate_by(self, queryset):
+        return self.print_max_rows if self.printing else self.paginate_by
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
@@ -97,12 +118,36 @@ class ObjectListView(ScopedMixin, FilterView):
                 field.widget.choices = [("unknown", "---------"), *field.widget.choices[1:]]
         return filterset
 
+    def filtered(self):
+        """The filter set and the rows it lets through, as ``FilterView.get`` finds them."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            return filterset, filterset.qs
+        return filterset, filterset.queryset.none()
+
+    def title(self) -> str:
+        return str(capfirst(self.model._meta.verbose_name_plural))
+
+    def export_table(self) -> exports.Table:
+        filterset, rows = self.filtered()
+        columns = self.columns
+        return exports.Table(
+            title=self.title(),
+            headers=[str(capfirst(column.label)) for column in columns],
+            rows=([resolve(obj, column.accessor) for column in columns] for obj in rows.iterator(chunk_size=500)),
+            count=rows.count(),
+            filters=active_filters(filterset),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        context["list_title"] = self.title()
+        context["active_filters"] = active_filters(context["filter"])
+        context["printing"] = self.printing
         return context
 
 

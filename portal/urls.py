@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from portal import downloads, views
+from portal import autocomplete, downloads, exports, views
 from trial import public
 
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("portal.accounts.urls")),
     path("files/<str:model>/<int:pk>/<str:field>/", downloads.download, name="download"),
+    path("autocomplete/<str:model>/", autocomplete.autocomplete, name="autocomplete"),
+    path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", exports.export_progress, name="export_progress"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("registry/", include("supervision.urls")),

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.autocomplete import AutocompleteFilter
 from portal.filters import SearchFilterSet
 from supervision.models import (
     Authority,
@@ -60,9 +61,9 @@ class CAVendorFilterSet(SearchFilterSet):
 
 class ContactFilterSet(SearchFilterSet):
     search_fields = ("name", "email", "phone", "authority__name", "platform__name", "vendor__name")
-    authority = django_filters.NumberFilter(field_name="authority_id", label=_("authority"))
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    authority = AutocompleteFilter("supervision.Authority", field_name="authority_id", label=_("authority"))
+    platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
 
     class Meta:
         model = Contact
@@ -77,9 +78,9 @@ class PartyFilterSet(SearchFilterSet):
     """Filters shared by obligations, findings and cases: the party and its type."""
 
     party_type = django_filters.ChoiceFilter(choices=PARTY_TYPES, method="by_party_type", label=_("party type"))
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
-    authority = django_filters.NumberFilter(field_name="authority_id", label=_("authority"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
+    platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
+    authority = AutocompleteFilter("supervision.Authority", field_name="authority_id", label=_("authority"))
 
     def by_party_type(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False}) if value else queryset
@@ -130,10 +131,10 @@ class CriticismFilterSet(SearchFilterSet):
 
 class NotificationFilterSet(SearchFilterSet):
     search_fields = ("subject", "recipient", "recipient_name")
-    # By number, not a list of every obligation and case: the list would name duties and cases outside
+    # Searchable, never a list of every obligation and case: that would name duties and cases outside
     # the user's scope, and a national table's worth of them would make the page megabytes long.
-    obligation = django_filters.NumberFilter(field_name="obligation_id", label=_("obligation number"))
-    case = django_filters.NumberFilter(field_name="case_id", label=_("case number (id)"))
+    obligation = AutocompleteFilter("supervision.Obligation", field_name="obligation_id", label=_("obligation"))
+    case = AutocompleteFilter("supervision.RectificationCase", field_name="case_id", label=_("rectification case"))
 
     class Meta:
         model = Notification

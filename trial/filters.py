@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.autocomplete import AutocompleteFilter
 from portal.filters import SearchFilterSet
 from trial.models import (
     Agreement,
@@ -20,7 +21,7 @@ from trial.models import (
 
 
 class PlatformFilterMixin(django_filters.FilterSet):
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("platform"))
+    platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
 
 
 class TrialRoundFilterSet(SearchFilterSet):
@@ -84,7 +85,7 @@ class RemedyPlanFilterSet(PlatformFilterMixin, SearchFilterSet):
 
 class IncidentFilterSet(PlatformFilterMixin, SearchFilterSet):
     search_fields = ("project_code", "project_name", "bidder", "platform__name")
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    vendor = AutocompleteFilter("supervision.CAVendor", field_name="vendor_id", label=_("CA vendor"))
     occurred_after = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte", label=_("occurred from"))
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte", label=_("occurred until"))
 

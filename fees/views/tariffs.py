@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
@@ -22,6 +23,7 @@ from fees.regions import RegionTree
 from fees.sweep import current_breaches
 from fees.tariffs import lines_in_force, tariffs_in_force
 from fees.views.filings import xlsx_response
+from portal import exports
 from portal.accounts.scope import Scope
 from supervision.models import CAVendor, Region
 
@@ -222,6 +224,24 @@ def compare(request):
         ),
         key=lambda bar: (bar["region"], bar["vendor"]),
     )
+    title = _("Fee comparison")
+    chosen = [
+        (_("product"), next((p.name for p in products if p.pk == product), str(product))),
+        (_("fee item"), next((i.name for i in items if i.pk == item), str(item))),
+        (_("region"), _("every city-level region") if region == province else dict(choices)[region]),
+        (_("date"), date.isoformat()),
+    ]
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            exports.Table(
+                title=title,
+                headers=[_("CA vendor"), _("region"), _("amount (yuan)"), _("filing")],
+                rows=[[bar["vendor"], bar["region"], bar["amount"], f"#{bar['filing_id']}"] for bar in bars],
+                count=len(bars),
+                filters=chosen,
+            ),
+        )
     chart = {
         "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in bars],
         "amounts": [str(b["amount"]) for b in bars],
@@ -245,6 +265,8 @@ def compare(request):
             "region": region,
             "province": province,
             "date": date,
+            "title": title,
+            "active_filters": chosen,
         },
     )
 
@@ -274,6 +296,33 @@ def visible_breaches(user, tree: RegionTree | None = None) -> list:
     provinces = [tree.province_of(scope.region_code)] if scope and scope.is_admin else None
     breaches, _lines = current_breaches(vendors=vendors, provinces=provinces, tree=tree)
     return [breach for breach in breaches if breach_visible(scope, tree, breach, user)]
+
+
+RULE_NAMES = {
+    "overcharge": gettext_lazy("over-charge"),
+    "prohibited_fee": gettext_lazy("prohibited fee"),
+    "repeated_charge": gettext_lazy("repeated charge"),
+}
+RULE_FILTERS = {
+    "overcharge": gettext_lazy("Over-charges"),
+    "prohibited_fee": gettext_lazy("Prohibited fees"),
+    "repeated_charge": gettext_lazy("Repeated charges"),
+}
+BENCHMARK_BASIS = {bm.FROZEN: gettext_lazy("frozen"), bm.COMPUTED: gettext_lazy("computed")}
+SOURCES = {"in_force": gettext_lazy("in force"), "submitted": gettext_lazy("awaiting review")}
+BREACH_HEADERS = [
+    gettext_lazy("rule"),
+    gettext_lazy("CA vendor"),
+    gettext_lazy("region"),
+    gettext_lazy("product"),
+    gettext_lazy("fee item"),
+    gettext_lazy("amount (yuan)"),
+    gettext_lazy("benchmark"),
+    gettext_lazy("benchmark basis"),
+    gettext_lazy("excess"),
+    gettext_lazy("filing"),
+    gettext_lazy("state"),
+]
 
 
 @login_required
@@ -313,8 +362,45 @@ def overcharges(request):
                     }
                 )
     rows.sort(key=lambda r: (r["source"] != "in_force", r["vendor"].short_name, r["region"], r["breach"].line_id))
+    title = _("Fee breaches")
+    if exports.wanted(request):
+        return exports.respond(
+            request,
+            exports.Table(
+                title=title,
+                headers=[str(header) for header in BREACH_HEADERS],
+                rows=[_breach_cells(row) for row in rows],
+                count=len(rows),
+                filters=[(_("rule"), str(RULE_FILTERS[kind]))] if kind in RULE_FILTERS else [],
+            ),
+        )
     return render(
         request,
         "fees/overcharges.html",
-        {"rows": rows, "kind": kind, "overcharge": OVERCHARGE, "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "kind": kind,
+            "overcharge": OVERCHARGE,
+            "today": timezone.localdate(),
+            "title": title,
+            "active_filters": [(_("rule"), RULE_FILTERS[kind])] if kind in RULE_FILTERS else [],
+        },
     )
+
+
+def _breach_cells(row: dict) -> list:
+    """One breach as the page's row shows it."""
+    breach = row["breach"]
+    return [
+        RULE_NAMES.get(breach.kind, breach.kind),
+        row["vendor"].short_name,
+        row["region"],
+        row["product"].name,
+        row["item"].name,
+        breach.amount,
+        breach.benchmark,
+        BENCHMARK_BASIS.get(breach.benchmark_source) if breach.benchmark is not None else None,
+        breach.excess,
+        f"#{breach.filing_id}",
+        SOURCES[row["source"]],
+    ]

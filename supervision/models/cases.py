@@ -12,6 +12,9 @@ from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_s
 
 
 class RectificationCase(PartyModel, BaseModel):
+    # What a searchable select matches as the user types (portal.autocomplete).
+    autocomplete_fields = ("number", "title")
+
     class Status(models.TextChoices):
         OPENED = "opened", _("Opened")
         NOTIFIED = "notified", _("Notice sent")

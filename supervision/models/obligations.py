@@ -21,6 +21,9 @@ def new_dedup_key() -> str:
 
 
 class Obligation(PartyModel, BaseModel):
+    # What a searchable select matches as the user types (portal.autocomplete).
+    autocomplete_fields = ("title",)
+
     class Kind(models.TextChoices):
         SAME_VENDOR_RECOGNITION = "same_vendor_recognition", _("Same-vendor recognition (同一机构证书互认)")
         CROSS_VENDOR_RECOGNITION = "cross_vendor_recognition", _("Cross-vendor recognition (不同机构证书互认)")

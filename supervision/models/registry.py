@@ -108,6 +108,9 @@ class Region(BaseModel):
 class Authority(BaseModel):
     """A management office (公管办) or trading center (交易中心) of a region."""
 
+    # What a searchable select matches as the user types (portal.autocomplete).
+    autocomplete_fields = ("name",)
+
     class Kind(models.TextChoices):
         MANAGEMENT_OFFICE = "management_office", _("Management office (公管办)")
         TRADING_CENTER = "trading_center", _("Trading center (交易中心)")
@@ -191,6 +194,8 @@ class Platform(BaseModel):
     """A public-resource trading platform of a region, or an enterprise bidding platform."""
 
     identity_fields = ("name", "kind", "region", "operator_authority", "operator_company", "active")
+    # What a searchable select matches as the user types (portal.autocomplete).
+    autocomplete_fields = ("name", "operator_company")
 
     class Kind(models.TextChoices):
         PUBLIC = "public", _("Public-resource trading platform")
@@ -284,6 +289,8 @@ class CAVendor(BaseModel):
     """An electronic certification service provider (电子认证服务机构)."""
 
     identity_fields = ("name", "short_name", "credit_code", "licence_number")
+    # What a searchable select matches as the user types (portal.autocomplete).
+    autocomplete_fields = ("name", "short_name", "credit_code")
 
     class FilingStatus(models.TextChoices):
         UNKNOWN = "unknown", _("To be confirmed")

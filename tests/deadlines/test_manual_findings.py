@@ -23,4 +23,9 @@ def test_the_send_log_filter_lists_no_obligation_titles(client_for, registry):
     )
     html = client_for("zhengzhou").get("/registry/notifications/").content.decode()
     assert "只应省级可见的任务标题" not in html
-    assert 'name="obligation"' in html and 'type="number"' in html
+    # A searchable select: its options come as the user types, and only what the user may see.
+    assert 'name="obligation"' in html and 'data-autocomplete-url="/autocomplete/supervision.obligation/"' in html
+    search = {"q": "只应省级"}
+    offered = client_for("province").get("/autocomplete/supervision.obligation/", search).json()["results"]
+    assert [row["text"] for row in offered] == ["只应省级可见的任务标题"]
+    assert client_for("bjca").get("/autocomplete/supervision.obligation/", search).json()["results"] == []

@@ -38,5 +38,7 @@ def test_the_vendored_files_are_found():
         "vendor/bootstrap-icons/bootstrap-icons.min.css",
         "vendor/chartjs/chart.umd.min.js",
         "vendor/htmx/htmx.min.js",
+        "vendor/tom-select/tom-select.complete.min.js",
+        "vendor/tom-select/tom-select.bootstrap5.min.css",
     ]:
         assert finders.find(path), path
