@@ -11,10 +11,15 @@ def items(user) -> list[NavItem]:
         NavItem(_("Recognition by region"), reverse("certificates:matrix_national"), "bi-globe-asia-australia"),
         NavItem(_("Recognition records"), reverse("certificates:recognitionrecord_list"), "bi-check2-square"),
         NavItem(_("CA certificates"), reverse("certificates:certificate_list"), "bi-patch-check"),
+        NavItem(_("Certificate claims"), reverse("certificates:claim_list"), "bi-person-check"),
         NavItem(_("Trust lists"), reverse("certificates:trustlistentry_list"), "bi-shield-lock"),
         NavItem(_("Certificate products"), reverse("certificates:product_list"), "bi-usb-drive"),
         NavItem(_("Shared APPs"), reverse("certificates:sharedapp_list"), "bi-phone"),
     ]
+    if getattr(user, "is_administrator", False):
+        children.append(
+            NavItem(_("Claim conflicts"), reverse("certificates:claim_conflicts"), "bi-exclamation-diamond")
+        )
     if user.has_perm(RecognitionRecord.get_perm("add")):
         children.append(
             NavItem(_("Import recognition statuses"), reverse("certificates:import", args=["recognition"]), "bi-upload")

@@ -1,7 +1,7 @@
 """Running an import: check (a dry run that writes nothing) then write (all or nothing).
 
 Small sheets run inside the request; large ones in Celery, reporting progress through the cache
-so the page can draw a progress bar while the work runs inside its transaction.
+(``portal.jobs.Progress``) so the page can draw a progress bar while the work runs inside its transaction.
 """
 
 import json
@@ -10,7 +10,6 @@ from collections import Counter
 
 import tablib
 from celery import shared_task
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -25,31 +24,22 @@ from fees.importing.columns import label
 from fees.importing.resource import FilingLineResource
 from fees.importing.xlsx import SheetError, read_sheet
 from fees.models import FeeImport
+from portal.jobs import Progress
 from supervision.models import CAVendor
 
 logger = logging.getLogger(__name__)
 SYNC_MAX_ROWS = 300  # larger sheets go to Celery
 MAX_ERRORS_KEPT = 500
 CHECK, WRITE = "check", "write"
-PHASES = {"reading": (0, 20), "checking": (20, 100), "writing": (20, 90), "submitting": (90, 100)}
-
-
-def progress_key(import_id: int) -> str:
-    return f"fees:import:{import_id}:progress"
-
-
-def report_progress(import_id: int, phase: str, done: int, total: int) -> None:
-    cache.set(progress_key(import_id), {"phase": phase, "done": done, "total": total}, timeout=3600)
+PROGRESS = Progress(
+    "fees:import", {"reading": (0, 20), "checking": (20, 100), "writing": (20, 90), "submitting": (90, 100)}
+)
+report_progress = PROGRESS.report
 
 
 def progress_of(job: FeeImport) -> dict:
-    """Percentage and phase for the progress bar (the cache may be empty between phases)."""
-    if not job.running:
-        return {"percent": 100, "phase": job.status}
-    state = cache.get(progress_key(job.pk)) or {"phase": "reading", "done": 0, "total": 0}
-    start, end = PHASES.get(state["phase"], (0, 100))
-    fraction = state["done"] / state["total"] if state.get("total") else 0
-    return {"percent": int(start + (end - start) * min(fraction, 1)), "phase": state["phase"]}
+    """Percentage and phase for the progress bar."""
+    return PROGRESS.of(job.pk, running=job.running, status=job.status)
 
 
 def estimated_rows(job: FeeImport) -> int:
