@@ -106,15 +106,16 @@ def _check(user, item: CertificateClaim, reason: str) -> str:
 
 def confirm(item: CertificateClaim, *, by, reason: str) -> CertificateClaim:
     """The provincial office confirms the claim: the certificate is its vendor's, every other vendor's
-    live claim of it is rejected with the same reason."""
+    live claim of it is rejected with the same reason (confirming an accepted claim that another vendor
+    contests decides the conflict)."""
     reason = _check(by, item, reason)
     now = timezone.now()
     with transaction.atomic():
         cert = _locked(item.certificate)
         item = CertificateClaim.objects.select_for_update().get(pk=item.pk)
-        if item.status == ClaimStatus.ACCEPTED:
-            raise ValidationError(_("This claim is already accepted."))
         others = CertificateClaim.objects.filter(certificate=cert, status__in=LIVE).exclude(pk=item.pk)
+        if item.status == ClaimStatus.ACCEPTED and not others.exists():
+            raise ValidationError(_("This claim is already accepted."))
         for other in others.select_for_update():
             _decide(other, ClaimStatus.REJECTED, by=by, reason=reason, at=now)
         _decide(item, ClaimStatus.ACCEPTED, by=by, reason=reason, at=now)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from certificates.models import RecognitionRecord, TrustListEntry
+from certificates.models import CertificateClaim, RecognitionRecord, TrustListEntry
 from portal.navigation import NavItem
 
 
@@ -11,11 +11,12 @@ def items(user) -> list[NavItem]:
         NavItem(_("Recognition by region"), reverse("certificates:matrix_national"), "bi-globe-asia-australia"),
         NavItem(_("Recognition records"), reverse("certificates:recognitionrecord_list"), "bi-check2-square"),
         NavItem(_("CA certificates"), reverse("certificates:certificate_list"), "bi-patch-check"),
-        NavItem(_("Certificate claims"), reverse("certificates:claim_list"), "bi-person-check"),
         NavItem(_("Trust lists"), reverse("certificates:trustlistentry_list"), "bi-shield-lock"),
         NavItem(_("Certificate products"), reverse("certificates:product_list"), "bi-usb-drive"),
         NavItem(_("Shared APPs"), reverse("certificates:sharedapp_list"), "bi-phone"),
     ]
+    if user.has_perm(CertificateClaim.get_perm("add")):
+        children.append(NavItem(_("Certificate claims"), reverse("certificates:claim_list"), "bi-person-check"))
     if getattr(user, "is_administrator", False):
         children.append(
             NavItem(_("Claim conflicts"), reverse("certificates:claim_conflicts"), "bi-exclamation-diamond")

@@ -45,7 +45,11 @@ class CACertificateViewSet(ScopedModelViewSet):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request=serializers.CertificateUploadSerializer, responses=serializers.CertificateUploadResultSerializer
+        request=serializers.CertificateUploadSerializer,
+        responses={
+            201: serializers.CertificateUploadResultSerializer,
+            202: serializers.CertificateUploadResultSerializer,
+        },
     )
     def create(self, request, *args, **kwargs):
         upload = serializers.CertificateUploadSerializer(data=request.data)

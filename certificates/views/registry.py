@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from certificates import filters, forms, services
-from certificates.models import CACertificate, Product, SharedApp, TrustListEntry
+from certificates.models import CACertificate, CertificateClaim, Product, SharedApp, TrustListEntry
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView, ObjectListView
 
 
@@ -72,6 +72,12 @@ class CertificateDetail(CertificateViews, ObjectDetailView):
             .select_related("platform")
         )
         context["can_change"] = False  # certificates are facts: upload a new one instead
+        context["claims"] = (
+            CertificateClaim.objects.visible_to(self.request.user)
+            .filter(certificate=self.object)
+            .select_related("vendor")
+            .order_by("created", "pk")
+        )
         return context
 
 
