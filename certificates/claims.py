@@ -35,13 +35,14 @@ def subject_names(cert: CACertificate, vendor) -> str:
 
 
 def _set_owner(cert: CACertificate, vendor, *, by, reason: str = "") -> None:
-    if cert.vendor_id == (vendor.pk if vendor else None):
+    previous = cert.vendor_id
+    if previous == (vendor.pk if vendor else None):
         return
     cert.vendor = vendor
     cert._history_user = by
     cert._change_reason = reason[:100]
     cert.save(update_fields=["vendor", "updated"])
-    expiry.owner_changed(cert, by=by, reason=reason)
+    expiry.owner_changed(cert, by=by, reason=reason, had_owner=previous is not None)
 
 
 def _locked(cert: CACertificate) -> CACertificate:

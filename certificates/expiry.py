@@ -148,12 +148,13 @@ def fulfil_renewed(new_certs, *, by=None) -> int:
     return changed
 
 
-def owner_changed(cert: CACertificate, *, by=None, reason: str = "") -> None:
+def owner_changed(cert: CACertificate, *, by=None, reason: str = "", had_owner: bool = True) -> None:
     """``cert`` is now ``cert.vendor``'s (or nobody's): its renewal duty follows it, and it may renew
-    an older certificate of its new vendor."""
+    an older certificate of its new vendor. A certificate that had no owner has no duty to hand on."""
     if cert.vendor_id is None:
         transfer_obligation(expiry_key(cert), None, by=by, reason=reason)
         return
-    transfer_obligation(expiry_key(cert), cert.vendor, by=by, reason=reason, title=expiry_title(cert))
+    if had_owner:
+        transfer_obligation(expiry_key(cert), cert.vendor, by=by, reason=reason, title=expiry_title(cert))
     check_certificates([cert])
     fulfil_renewed([cert], by=by)
