@@ -3,7 +3,14 @@ status changes only through the workflow, so it is read-only here too."""
 
 from django.contrib import admin
 
-from certificates.models import CACertificate, Product, RecognitionRecord, SharedApp, TrustListEntry
+from certificates.models import (
+    CACertificate,
+    CertificateClaim,
+    Product,
+    RecognitionRecord,
+    SharedApp,
+    TrustListEntry,
+)
 from portal.admin import ScopedAdmin
 
 
@@ -17,6 +24,22 @@ class CACertificateAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in ("notes", "der", "spki_der")]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CertificateClaim)
+class CertificateClaimAdmin(ScopedAdmin):
+    """Read-only: a claim is decided in the portal (its page or the API), where the decision's rules run."""
+
+    list_display = ["certificate", "vendor", "status", "basis", "created", "decided_at"]
+    list_filter = ["status", "basis"]
+    list_select_related = ["certificate", "vendor"]
+    search_fields = ["certificate__subject", "certificate__sha256_fingerprint", "vendor__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from certificates.claims import record_owner
 from certificates.models import CACertificate, ChainStatus
 from certificates.x509 import ParsedCertificate, build_chain
 from certificates.x509.verify import MAX_CHAIN_LENGTH, Check, check_signature
@@ -58,10 +59,13 @@ def role_of(parsed: ParsedCertificate) -> str | None:
 
 
 def store_certificates(
-    parsed: Iterable[ParsedCertificate], *, vendor, user=None, filename: str = "", is_demo: bool = False
+    parsed: Iterable[ParsedCertificate], *, vendor=None, user=None, filename: str = "", is_demo: bool = False
 ) -> StoreResult:
     """Store the CA certificates of one upload (a certificate already stored is recognised by its
-    SHA-256 fingerprint and not stored again), then recompute the chains they affect."""
+    SHA-256 fingerprint and not stored again), then recompute the chains they affect.
+
+    Uploads store them as nobody's (``vendor=None``) and claim them (``certificates.claims``); the
+    portal's own facts (seed data) name their ``vendor``, recorded as its accepted claim."""
     result = StoreResult()
     unique: dict[str, tuple[ParsedCertificate, str]] = {}
     for item in parsed:
@@ -92,6 +96,8 @@ def store_certificates(
             result.created.append(cert)
         if result.created:
             recompute_chains(result.created)
+            if vendor is not None:
+                record_owner(result.created, vendor, by=user)
     return result
 
 

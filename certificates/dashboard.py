@@ -3,7 +3,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from certificates import matrix
-from certificates.models import CACertificate, ChainStatus, RecognitionRecord, RecognitionStatus
+from certificates.models import (
+    CACertificate,
+    CertificateClaim,
+    ChainStatus,
+    ClaimStatus,
+    RecognitionRecord,
+    RecognitionStatus,
+)
 from portal.navigation import Card
 
 
@@ -45,6 +52,15 @@ def cards(user) -> list[Card]:
                 reverse("certificates:certificate_list"),
                 "bi-shield-exclamation",
                 "warning",
+            )
+        )
+        result.append(
+            Card(
+                _("Certificate claims awaiting confirmation"),
+                CertificateClaim.objects.visible_to(user).filter(status=ClaimStatus.PENDING).count(),
+                f"{reverse('certificates:claim_list')}?status=pending",
+                "bi-person-check",
+                "info",
             )
         )
     if counts["total"]:

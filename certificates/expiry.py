@@ -8,7 +8,9 @@ obligation, stage ``d365`` … ``d30`` — the engine's own stage names, so a po
 those stages never sends one twice (one row per obligation × stage × recipient). Only the latest
 threshold reached is written, so a certificate uploaded 20 days before expiry gets one notice.
 
-Uploading a renewed certificate (same vendor and subject, later expiry) fulfils the obligation.
+Uploading a renewed certificate (same vendor and subject, later expiry) fulfils the obligation. A
+certificate belongs to a vendor once its claim is accepted (``certificates.claims``); when the province
+decides it is another vendor's, the duty follows it (``owner_changed``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils.translation import override
 
 from certificates.models import CACertificate
 from supervision.models import Obligation
-from supervision.services import ensure_obligation, fulfil_obligations, notify_about_obligation
+from supervision.services import ensure_obligation, fulfil_obligations, notify_about_obligation, transfer_obligation
 
 THRESHOLDS = (365, 180, 90, 30)
 MESSAGE_LANGUAGE = "zh-hans"
@@ -40,18 +42,24 @@ def threshold_reached(days_left: int) -> int | None:
     return min(reached) if reached else None
 
 
-def ensure_expiry_obligation(cert: CACertificate, today: datetime.date) -> tuple[Obligation | None, bool]:
-    """(the certificate's expiry obligation, created now) once it is within the first threshold; else (None, False)."""
-    due = expiry_date(cert)
-    days_left = (due - today).days
-    if days_left < 0 or threshold_reached(days_left) is None:
-        return None, False
+def expiry_title(cert: CACertificate) -> str:
     with override(MESSAGE_LANGUAGE):
-        title = _("%(vendor)s: CA certificate “%(name)s” expires on %(date)s — renew it and update the trust lists") % {
+        return _("%(vendor)s: CA certificate “%(name)s” expires on %(date)s — renew it and update the trust lists") % {
             "vendor": cert.vendor.short_name,
             "name": str(cert)[:80],
-            "date": due.isoformat(),
+            "date": expiry_date(cert).isoformat(),
         }
+
+
+def ensure_expiry_obligation(cert: CACertificate, today: datetime.date) -> tuple[Obligation | None, bool]:
+    """(the certificate's expiry obligation, created now) once it is within the first threshold; else (None, False).
+    A certificate no vendor's claim holds yet is nobody's duty."""
+    due = expiry_date(cert)
+    days_left = (due - today).days
+    if cert.vendor_id is None or days_left < 0 or threshold_reached(days_left) is None:
+        return None, False
+    title = expiry_title(cert)
+    with override(MESSAGE_LANGUAGE):
         description = _(
             "Role: %(role)s. Serial number: %(serial)s. SHA-256: %(fingerprint)s. Platforms that trust it must "
             "receive the renewed certificate before it expires."
@@ -111,14 +119,16 @@ def sweep(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     end = start + datetime.timedelta(days=max(THRESHOLDS) + 1)
-    certs = CACertificate.objects.filter(not_after__gte=start, not_after__lt=end).select_related("vendor")
-    return check_certificates(certs, today)
+    certs = CACertificate.objects.filter(not_after__gte=start, not_after__lt=end, vendor__isnull=False)
+    return check_certificates(certs.select_related("vendor"), today)
 
 
 def fulfil_renewed(new_certs, *, by=None) -> int:
     """A new certificate with the same vendor and subject and a later expiry renews the older ones."""
     changed = 0
     for cert in new_certs:
+        if cert.vendor_id is None:
+            continue
         older = CACertificate.objects.filter(
             vendor_id=cert.vendor_id, subject=cert.subject, not_after__lt=cert.not_after
         ).exclude(pk=cert.pk)
@@ -136,3 +146,15 @@ def fulfil_renewed(new_certs, *, by=None) -> int:
                 by=by,
             )
     return changed
+
+
+def owner_changed(cert: CACertificate, *, by=None, reason: str = "", had_owner: bool = True) -> None:
+    """``cert`` is now ``cert.vendor``'s (or nobody's): its renewal duty follows it, and it may renew
+    an older certificate of its new vendor. A certificate that had no owner has no duty to hand on."""
+    if cert.vendor_id is None:
+        transfer_obligation(expiry_key(cert), None, by=by, reason=reason)
+        return
+    if had_owner:
+        transfer_obligation(expiry_key(cert), cert.vendor, by=by, reason=reason, title=expiry_title(cert))
+    check_certificates([cert])
+    fulfil_renewed([cert], by=by)

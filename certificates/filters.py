@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.models import (
     CACertificate,
+    CertificateClaim,
     ChainStatus,
+    ClaimStatus,
     Product,
     RecognitionRecord,
     RecognitionScope,
@@ -34,6 +36,25 @@ class CACertificateFilterSet(SearchFilterSet):
     class Meta:
         model = CACertificate
         fields = ["role"]
+
+
+class CertificateClaimFilterSet(SearchFilterSet):
+    search_fields = ("certificate__subject", "certificate__sha256_fingerprint", "vendor__name", "vendor__short_name")
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("status"))
+    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    certificate = django_filters.NumberFilter(field_name="certificate_id", label=_("CA certificate"))
+    conflict = django_filters.BooleanFilter(method="in_conflict", label=_("claimed by two or more vendors"))
+
+    class Meta:
+        model = CertificateClaim
+        fields = []
+
+    def in_conflict(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None or not user.is_administrator:
+            return queryset  # a vendor never learns whether another vendor claims its certificates
+        contested = CertificateClaim.objects.in_conflict().values("pk")
+        return queryset.filter(pk__in=contested) if value else queryset.exclude(pk__in=contested)
 
 
 class ProductFilterSet(SearchFilterSet):

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Product, RecognitionEvidence, RecognitionRecord, SharedApp, TrustListEntry
+from certificates.services import require_ca_certificates
 from certificates.uploads import read_certificate_upload, validate_evidence
 from portal.forms import ScopedModelForm
 from supervision.models import CAVendor
@@ -94,7 +95,16 @@ class CertificateUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.parsed = read_certificate_upload(upload)
+        require_ca_certificates(self.parsed, upload.name)
         return upload
+
+
+class ClaimDecisionForm(forms.Form):
+    """The provincial office's confirmation or rejection of a certificate claim, with its reason."""
+
+    reason = forms.CharField(
+        label=_("reason for the decision"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TransitionForm(forms.Form):

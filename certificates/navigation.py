@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from certificates.models import RecognitionRecord, TrustListEntry
+from certificates.models import CertificateClaim, RecognitionRecord, TrustListEntry
 from portal.navigation import NavItem
 
 
@@ -15,6 +15,12 @@ def items(user) -> list[NavItem]:
         NavItem(_("Certificate products"), reverse("certificates:product_list"), "bi-usb-drive"),
         NavItem(_("Shared APPs"), reverse("certificates:sharedapp_list"), "bi-phone"),
     ]
+    if user.has_perm(CertificateClaim.get_perm("add")):
+        children.append(NavItem(_("Certificate claims"), reverse("certificates:claim_list"), "bi-person-check"))
+    if getattr(user, "is_administrator", False):
+        children.append(
+            NavItem(_("Claim conflicts"), reverse("certificates:claim_conflicts"), "bi-exclamation-diamond")
+        )
     if user.has_perm(RecognitionRecord.get_perm("add")):
         children.append(
             NavItem(_("Import recognition statuses"), reverse("certificates:import", args=["recognition"]), "bi-upload")

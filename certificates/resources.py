@@ -268,7 +268,8 @@ class TrustListResource(ScopedResource):
         return super().get_queryset().select_related("platform", "certificate", "certificate__vendor")
 
     def dehydrate_vendor(self, entry):
-        return entry.certificate.vendor.short_name
+        vendor = entry.certificate.vendor
+        return vendor.short_name if vendor is not None else ""  # a certificate no claim holds yet
 
     def dehydrate_subject(self, entry):
         return entry.certificate.subject

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from certificates import chains, expiry, findings
-from certificates.chains import StoreResult, store_certificates
-from certificates.models import CACertificate
+from certificates import chains, findings, uploading
+from certificates.chains import role_of
+from certificates.models import CACertificate, CertificateUpload
 from certificates.uploads import certificate_error_message
 from supervision.models import CAVendor
 
@@ -26,19 +26,28 @@ def upload_vendor(user, vendor: CAVendor | None) -> CAVendor:
     return vendor
 
 
-def store_upload(parsed, *, vendor, user, filename: str = "", notes: str = "") -> StoreResult:
-    """Store an upload's CA certificates; end-entity-only files are refused (nothing stored)."""
+def require_ca_certificates(parsed, filename: str = "") -> None:
+    """End-entity-only files are refused before anything is stored."""
+    if not any(role_of(item) for item in parsed):
+        raise ValidationError(certificate_error_message("no_ca_certificate", filename), code="no_ca_certificate")
+
+
+def receive_upload(upload_file, parsed, *, vendor, user, notes: str = "") -> CertificateUpload:
+    """Keep the uploaded file and process it: store its CA certificates and record ``vendor``'s claims,
+    in the request, or in Celery when the file holds many certificates (``certificates.uploading``)."""
+    require_ca_certificates(parsed, upload_file.name)
     with transaction.atomic():
-        result = store_certificates(parsed, vendor=vendor, user=user, filename=filename)
-        if not result.created and not result.existing:
-            raise ValidationError(certificate_error_message("no_ca_certificate", filename), code="no_ca_certificate")
-        if notes.strip():
-            for cert in result.created:
-                cert.notes = notes.strip()
-                cert.save(update_fields=["notes", "updated"])
-        expiry.check_certificates(result.created)
-        expiry.fulfil_renewed(result.created, by=user)
-    return result
+        upload = CertificateUpload.objects.create(
+            file=upload_file,
+            original_name=upload_file.name[:200],
+            vendor=vendor,
+            created_by=user,
+            notes=notes.strip(),
+            total=len(parsed),
+        )
+        uploading.start(upload, len(parsed))
+    upload.refresh_from_db()
+    return upload
 
 
 def delete_certificate(cert: CACertificate) -> int:

@@ -1,13 +1,21 @@
 from django.urls import path
 
-from certificates.views import imports, matrix, recognition, registry
+from certificates.views import claims, imports, matrix, recognition, registry
 
 app_name = "certificates"
 
 urlpatterns = [
     path("certificates/", registry.CertificateList.as_view(), name="certificate_list"),
-    path("certificates/upload/", registry.CertificateUpload.as_view(), name="certificate_add"),
+    path("certificates/upload/", registry.UploadCertificates.as_view(), name="certificate_add"),
     path("certificates/<int:pk>/", registry.CertificateDetail.as_view(), name="certificate_detail"),
+    path("uploads/<int:pk>/", claims.upload_detail, name="upload_detail"),
+    path("uploads/<int:pk>/progress/", claims.upload_progress, name="upload_progress"),
+    path("claims/", claims.ClaimViews.view("list").as_view(), name="claim_list"),
+    path("claims/upload/", registry.UploadCertificates.as_view(), name="claim_add"),
+    path("claims/conflicts/", claims.conflicts, name="claim_conflicts"),
+    path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="claim_detail"),
+    path("claims/<int:pk>/confirm/", claims.ClaimDecision.as_view(decision="confirm"), name="claim_confirm"),
+    path("claims/<int:pk>/reject/", claims.ClaimDecision.as_view(decision="reject"), name="claim_reject"),
     *registry.ProductViews.urls("products", "product"),
     *registry.SharedAppViews.urls("shared-apps", "sharedapp"),
     *registry.TrustListViews.urls(

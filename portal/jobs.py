@@ -1,4 +1,5 @@
-"""Progress of background jobs (an xlsx import, a large export) for a page's progress bar.
+"""Progress of background jobs (an xlsx import, a certificate upload, a large export) for a page's
+progress bar, drawn by ``templates/includes/job_progress.html``.
 
 A job runs in Celery, often inside one transaction, so its rows cannot say how far it is: it reports
 ``(phase, done, total)`` to the cache instead, and the page polls ``percent`` through HTMX. Each
@@ -11,10 +12,10 @@ TIMEOUT = 3600  # seconds a report is kept: longer than any job runs
 
 
 class Progress:
-    def __init__(self, prefix: str, phases: dict[str, tuple[int, int]], first: str) -> None:
+    def __init__(self, prefix: str, phases: dict[str, tuple[int, int]], first: str = "") -> None:
         self.prefix = prefix
         self.phases = phases
-        self.first = first  # the phase a queued job is in before it reports anything
+        self.first = first or next(iter(phases))  # the phase a queued job is in before it reports
 
     def key(self, job_id: int) -> str:
         return f"{self.prefix}:{job_id}:progress"

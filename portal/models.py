@@ -121,6 +121,10 @@ class ExportJob(BaseModel):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def list_url(self) -> str:
         """The page the export was made from."""
         return f"{self.path}?{self.query}" if self.query else self.path

@@ -224,3 +224,25 @@ def notify_about_obligation(*, obligation: Obligation, stage: str, subject: str,
             obligation_id=obligation.pk,
         )
     )
+
+
+def transfer_obligation(dedup_key: str, party, *, by=None, reason: str = "", title: str = "") -> bool:
+    """Hand the unsettled obligation with this ``dedup_key`` to another party (a CA certificate found to
+    be another vendor's passes its renewal duty on, under a new ``title``), or waive it with ``reason``
+    when ``party`` is None. Returns whether an obligation changed."""
+    with transaction.atomic():
+        obligation = (
+            Obligation.objects.select_for_update().filter(dedup_key=dedup_key, status__in=Obligation.UNSETTLED).first()
+        )
+        if obligation is None or (party is not None and obligation.party == party):
+            return False
+        if party is None:
+            obligation.status = Obligation.Status.WAIVED
+            obligation.waived_reason = reason
+        else:
+            obligation.set_party(party)
+            obligation.title = (title or obligation.title)[:200]
+        obligation._history_user = by
+        obligation._change_reason = reason[:100]
+        obligation.save()
+    return True

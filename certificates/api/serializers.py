@@ -1,9 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from certificates import uploading
 from certificates.matrix import due_dates
 from certificates.models import (
     CACertificate,
+    CertificateClaim,
+    CertificateUpload,
     Product,
     RecognitionEvent,
     RecognitionEvidence,
@@ -71,10 +74,83 @@ class CertificateUploadSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class ClaimedCertificateSerializer(serializers.ModelSerializer):
+    """What a claimant uploaded: the certificate's facts, not whose it is or who else claims it."""
+
+    class Meta:
+        model = CACertificate
+        fields = [
+            "id",
+            "role",
+            "subject",
+            "subject_cn",
+            "issuer_name",
+            "serial_hex",
+            "not_before",
+            "not_after",
+            "key_algorithm",
+            "signature_algorithm",
+            "sha256_fingerprint",
+            "sm3_fingerprint",
+        ]
+        read_only_fields = fields
+
+
+class CertificateClaimSerializer(serializers.ModelSerializer):
+    certificate = ClaimedCertificateSerializer(read_only=True)
+    vendor_name = serializers.CharField(source="vendor.name", read_only=True)
+
+    class Meta:
+        model = CertificateClaim
+        fields = [
+            "id",
+            "certificate",
+            "vendor",
+            "vendor_name",
+            "status",
+            "basis",
+            "reason",
+            "upload",
+            "claimed_by",
+            "created",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the claim is confirmed or rejected."))
+
+
+class CertificateUploadStateSerializer(serializers.ModelSerializer):
+    file = ScopedFileField(read_only=True)
+    percent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CertificateUpload
+        fields = [
+            "id",
+            "file",
+            "original_name",
+            "vendor",
+            "status",
+            "percent",
+            "total",
+            "summary",
+            "error",
+            "created",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_percent(self, obj) -> int:
+        return uploading.progress_of(obj)["percent"]
+
+
 class CertificateUploadResultSerializer(serializers.Serializer):
-    created = CACertificateSerializer(many=True)
-    existing = CACertificateSerializer(many=True)
-    skipped_end_entity = serializers.ListField(child=serializers.CharField())
+    upload = CertificateUploadStateSerializer()
+    claims = CertificateClaimSerializer(many=True)
 
 
 class ProductSerializer(ModelCleanSerializer):

@@ -4,6 +4,8 @@ from certificates.api import views
 
 router = DefaultRouter()
 router.register("ca-certificates", views.CACertificateViewSet)
+router.register("certificate-claims", views.CertificateClaimViewSet)
+router.register("certificate-uploads", views.CertificateUploadViewSet)
 router.register("products", views.ProductViewSet)
 router.register("shared-apps", views.SharedAppViewSet)
 router.register("trust-list-entries", views.TrustListEntryViewSet)

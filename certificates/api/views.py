@@ -10,10 +10,19 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rules.contrib.rest_framework import AutoPermissionViewSetMixin
 
-from certificates import filters, matrix, services, workflow
+from certificates import claims, filters, matrix, services, workflow
 from certificates.api import serializers
-from certificates.models import CACertificate, Product, RecognitionRecord, SharedApp, TrustListEntry
+from certificates.models import (
+    CACertificate,
+    CertificateClaim,
+    CertificateUpload,
+    Product,
+    RecognitionRecord,
+    SharedApp,
+    TrustListEntry,
+)
 from certificates.uploads import read_certificate_upload
 from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision.models import CAVendor
@@ -24,7 +33,10 @@ def _errors(exc: DjangoValidationError) -> list[str]:
 
 
 class CACertificateViewSet(ScopedModelViewSet):
-    """Vendors' root and intermediate certificates. POST a file (multipart) to upload."""
+    """Vendors' root and intermediate certificates. POST a file (multipart) to upload it: each CA
+    certificate in it becomes the vendor's claim (``certificate-claims``). A file of more than 50
+    certificates is processed in the background: the answer is 202 with the upload to follow
+    (``certificate-uploads/<id>/``, its ``status`` and ``percent``)."""
 
     queryset = CACertificate.objects.select_related("vendor")
     serializer_class = serializers.CACertificateSerializer
@@ -33,33 +45,35 @@ class CACertificateViewSet(ScopedModelViewSet):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request=serializers.CertificateUploadSerializer, responses=serializers.CertificateUploadResultSerializer
+        request=serializers.CertificateUploadSerializer,
+        responses={
+            201: serializers.CertificateUploadResultSerializer,
+            202: serializers.CertificateUploadResultSerializer,
+        },
     )
     def create(self, request, *args, **kwargs):
         upload = serializers.CertificateUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         vendor = run(lambda: services.upload_vendor(request.user, upload.validated_data.get("vendor")))
+        file = upload.validated_data["file"]
         try:
-            parsed = read_certificate_upload(upload.validated_data["file"])
-        except DjangoValidationError as exc:
-            raise ValidationError({"file": _errors(exc), "code": exc.code}) from exc
-        try:
-            result = services.store_upload(
-                parsed,
-                vendor=vendor,
-                user=request.user,
-                filename=upload.validated_data["file"].name,
-                notes=upload.validated_data.get("notes", ""),
+            parsed = read_certificate_upload(file)
+            received = services.receive_upload(
+                file, parsed, vendor=vendor, user=request.user, notes=upload.validated_data.get("notes", "")
             )
         except DjangoValidationError as exc:
             raise ValidationError({"file": _errors(exc), "code": exc.code}) from exc
         context = self.get_serializer_context()
+        if received.failed:
+            raise ValidationError({"file": [received.error], "code": "failed"})
+        rows = CertificateClaim.objects.visible_to(request.user).filter(pk__in=received.summary.get("claim_ids", []))
         body = {
-            "created": serializers.CACertificateSerializer(result.created, many=True, context=context).data,
-            "existing": serializers.CACertificateSerializer(result.existing, many=True, context=context).data,
-            "skipped_end_entity": [item.subject for item in result.skipped_end_entity],
+            "upload": serializers.CertificateUploadStateSerializer(received, context=context).data,
+            "claims": serializers.CertificateClaimSerializer(
+                rows.select_related("certificate").order_by("pk"), many=True, context=context
+            ).data,
         }
-        return Response(body, status=http.HTTP_201_CREATED if result.created else http.HTTP_200_OK)
+        return Response(body, status=http.HTTP_202_ACCEPTED if received.running else http.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
         try:
@@ -68,6 +82,53 @@ class CACertificateViewSet(ScopedModelViewSet):
             raise ValidationError(
                 {"detail": [_("This certificate is on trust lists; remove it from them first.")]}
             ) from exc
+
+
+class _ScopedReadOnlyViewSet(AutoPermissionViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Reads through ``visible_to`` and the model's rules; writes only through the named actions."""
+
+    permission_type_map = {**AutoPermissionViewSetMixin.permission_type_map, "metadata": None}
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class CertificateClaimViewSet(_ScopedReadOnlyViewSet):
+    """Certificate claims: a vendor reads its own, administrators all of them (``?conflict=true``: the
+    certificates two vendors claim). The provincial office confirms or rejects a claim with its reason."""
+
+    queryset = CertificateClaim.objects.select_related("certificate", "vendor").defer(
+        "certificate__der", "certificate__spki_der"
+    )
+    serializer_class = serializers.CertificateClaimSerializer
+    filterset_class = filters.CertificateClaimFilterSet
+    permission_type_map = {**_ScopedReadOnlyViewSet.permission_type_map, "confirm": "decide", "reject": "decide"}
+
+    def _decide(self, request, step):
+        item = self.get_object()
+        payload = serializers.ClaimDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = run(lambda: step(item, by=request.user, reason=payload.validated_data["reason"]))
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(item).data)
+
+    @extend_schema(request=serializers.ClaimDecisionSerializer, responses=serializers.CertificateClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The certificate is this claim's vendor's; every other vendor's claim of it is rejected."""
+        return self._decide(request, claims.confirm)
+
+    @extend_schema(request=serializers.ClaimDecisionSerializer, responses=serializers.CertificateClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, claims.reject)
+
+
+class CertificateUploadViewSet(_ScopedReadOnlyViewSet):
+    """The user's own certificate uploads, with the progress of those a worker is processing."""
+
+    queryset = CertificateUpload.objects.all()
+    serializer_class = serializers.CertificateUploadStateSerializer
 
 
 class ProductViewSet(ScopedModelViewSet):

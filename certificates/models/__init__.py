@@ -2,6 +2,7 @@
 trust lists and the recognition (互认) records with their events and evidence."""
 
 from certificates.models.certificates import CACertificate, ChainStatus, SignatureWarning
+from certificates.models.claims import CertificateClaim, CertificateUpload, ClaimBasis, ClaimStatus
 from certificates.models.products import Product, SharedApp
 from certificates.models.recognition import (
     RecognitionEvent,
@@ -14,7 +15,11 @@ from certificates.models.trust import TrustListEntry
 
 __all__ = [
     "CACertificate",
+    "CertificateClaim",
+    "CertificateUpload",
     "ChainStatus",
+    "ClaimBasis",
+    "ClaimStatus",
     "Product",
     "RecognitionEvent",
     "RecognitionEvidence",

@@ -33,8 +33,14 @@ class CACertificate(BaseModel):
         ROOT = "root", _("Root")
         INTERMEDIATE = "intermediate", _("Intermediate")
 
+    # The vendor whose claim of the certificate is accepted (``CertificateClaim``); empty while none is.
     vendor = models.ForeignKey(
-        "supervision.CAVendor", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("CA vendor")
+        "supervision.CAVendor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("CA vendor"),
     )
     role = models.CharField(pgettext_lazy("certificate", "role"), max_length=20, choices=Role.choices)
     der = models.BinaryField(_("certificate (DER)"), editable=False)

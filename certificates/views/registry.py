@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from certificates import filters, forms, services
-from certificates.models import CACertificate, Product, SharedApp, TrustListEntry
+from certificates.models import CACertificate, CertificateClaim, Product, SharedApp, TrustListEntry
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView, ObjectListView
 
 
@@ -72,10 +72,19 @@ class CertificateDetail(CertificateViews, ObjectDetailView):
             .select_related("platform")
         )
         context["can_change"] = False  # certificates are facts: upload a new one instead
+        context["claims"] = (
+            CertificateClaim.objects.visible_to(self.request.user)
+            .filter(certificate=self.object)
+            .select_related("vendor")
+            .order_by("created", "pk")
+        )
         return context
 
 
-class CertificateUpload(LoginRequiredMixin, FormView):
+class UploadCertificates(LoginRequiredMixin, FormView):
+    """Upload a certificate file: each CA certificate in it becomes the vendor's claim (a file of many
+    certificates is processed in the background; the upload's page shows the progress)."""
+
     form_class = forms.CertificateUploadForm
     template_name = "certificates/certificate_upload.html"
 
@@ -88,38 +97,19 @@ class CertificateUpload(LoginRequiredMixin, FormView):
         return super().get_form_kwargs() | {"user": self.request.user}
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
         try:
             vendor = services.upload_vendor(self.request.user, form.cleaned_data.get("vendor"))
-            result = services.store_upload(
+            upload = services.receive_upload(
+                form.cleaned_data["file"],
                 form.parsed,
                 vendor=vendor,
                 user=self.request.user,
-                filename=upload.name,
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as exc:
             form.add_error("file" if not hasattr(exc, "error_dict") else None, exc)
             return self.form_invalid(form)
-        if result.created:
-            messages.success(
-                self.request,
-                _("Stored %(count)d certificate(s); their chains were checked.") % {"count": len(result.created)},
-            )
-        for cert in result.existing:
-            messages.info(
-                self.request,
-                _("Already stored (recognised by its SHA-256 fingerprint, not stored twice): %(name)s")
-                % {"name": cert},
-            )
-        if result.skipped_end_entity:
-            messages.warning(
-                self.request,
-                _("%(count)d end-entity certificate(s) in the file were not stored; only CA certificates are.")
-                % {"count": len(result.skipped_end_entity)},
-            )
-        target = (result.created or result.existing)[0]
-        return redirect(target.get_absolute_url())
+        return redirect(upload)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"opts": CACertificate._meta}

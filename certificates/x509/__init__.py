@@ -8,7 +8,9 @@ from .parse import (
     MESSAGES,
     CertificateError,
     ParsedCertificate,
+    SubjectIdentity,
     load_certificates,
+    subject_identity,
 )
 from .verify import ChainResult, build_chain, verify_signature
 
@@ -18,7 +20,9 @@ __all__ = [
     "CertificateError",
     "ChainResult",
     "ParsedCertificate",
+    "SubjectIdentity",
     "build_chain",
     "load_certificates",
+    "subject_identity",
     "verify_signature",
 ]

@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +37,10 @@ __all__ = [
     "MESSAGES",
     "CertificateError",
     "ParsedCertificate",
+    "SubjectIdentity",
     "load_certificates",
     "parse_der_certificate",
+    "subject_identity",
 ]
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -610,3 +613,54 @@ def _first_cn(name: x509.Name) -> str:
     for attr in name.get_attributes_for_oid(x509.NameOID.COMMON_NAME):
         return attr.value if isinstance(attr.value, str) else attr.value.hex().upper()
     return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# whose certificate it says it is
+
+# A unified social credit code (GB 32100): 18 characters, the letters I, O, Z, S and V never used.
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+# Where Chinese CAs put the holder's credit code: serialNumber, OU, organizationIdentifier (2.5.4.97,
+# often "NTRCN-<code>"), and now and then the organisation name itself.
+_IDENTIFIER_OIDS = ("2.5.4.5", "2.5.4.11", "2.5.4.97", "2.5.4.10")
+_ORGANIZATION_OID = "2.5.4.10"
+
+
+def normalise_name(text: str) -> str:
+    """An organisation name as compared: full-width forms folded (（）→ ()), case and spaces ignored."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+@dataclass(frozen=True)
+class SubjectIdentity:
+    """Who a certificate's subject names: its organisations (O) and the credit codes it carries."""
+
+    organisations: tuple[str, ...]
+    credit_codes: tuple[str, ...]
+
+    def match(self, *, name: str, credit_code: str = "") -> str:
+        """How the subject names the organisation: "credit_code", "name" or "" (it does not)."""
+        if credit_code and credit_code.strip().upper() in self.credit_codes:
+            return "credit_code"
+        wanted = normalise_name(name or "")
+        if wanted and any(normalise_name(organisation) == wanted for organisation in self.organisations):
+            return "name"
+        return ""
+
+
+def subject_identity(der: bytes) -> SubjectIdentity:
+    """The organisations and credit codes in a certificate's subject (an unreadable one names nobody)."""
+    try:
+        subject = x509.load_der_x509_certificate(bytes(der)).subject
+        attributes = [(attr.oid.dotted_string, attr.value) for attr in subject]
+    except Exception:
+        return SubjectIdentity((), ())
+    organisations, codes = [], []
+    for oid, value in attributes:
+        if not isinstance(value, str):
+            continue
+        if oid == _ORGANIZATION_OID:
+            organisations.append(value)
+        if oid in _IDENTIFIER_OIDS:
+            codes.extend(code for code in _CREDIT_CODE.findall(value.upper()) if code not in codes)
+    return SubjectIdentity(tuple(organisations), tuple(codes))

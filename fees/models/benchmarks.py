@@ -14,6 +14,11 @@ class BenchmarkQuerySet(ScopedQuerySet):
         return None  # the benchmark is public
 
 
+@p.rules.predicate
+def own_province(user, benchmark) -> bool:
+    return benchmark is None or (user.region_id is not None and user.region_id == benchmark.province_id)
+
+
 class Benchmark(BaseModel):
     """A confirmed benchmark amount for one province, product and fee item, with its provenance:
     the filing line (hence vendor and filing) and the city-level region where it was in force."""
@@ -62,11 +67,13 @@ class Benchmark(BaseModel):
             models.UniqueConstraint(fields=["province", "product", "item"], name="benchmark_one_per_item"),
             models.CheckConstraint(name="benchmark_amount_not_negative", condition=Q(amount__gte=0)),
         ]
+        # The benchmark is the province's (豫公管办〔2019〕23号 三): only its own provincial office
+        # freezes, replaces or removes a value; a city reads it.
         rules_permissions = {
             "view": p.rules.always_allow,
-            "add": p.is_superuser | p.is_provincial_admin,
-            "change": p.is_superuser | p.is_provincial_admin,
-            "delete": p.is_superuser,
+            "add": p.is_superuser | (p.is_provincial_admin & own_province),
+            "change": p.is_superuser | (p.is_provincial_admin & own_province),
+            "delete": p.is_superuser | (p.is_provincial_admin & own_province),
         }
 
     def __str__(self) -> str:

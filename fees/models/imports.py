@@ -61,3 +61,7 @@ class FeeImport(BaseModel):
     @property
     def running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.WRITING)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (self.Status.INVALID, self.Status.FAILED)

@@ -18,7 +18,7 @@ from fees import benchmarks as bm
 from fees import clauses
 from fees.breaches import OVERCHARGE, RuleBook, line_facts
 from fees.importing.resource import FilingLineResource
-from fees.models import FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
+from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
 from fees.regions import RegionTree
 from fees.sweep import current_breaches
 from fees.tariffs import lines_in_force, tariffs_in_force
@@ -116,6 +116,11 @@ def public_filing(request, pk: int):
     return render(request, "fees/public_filing.html", {"filing": filing, "lines": lines})
 
 
+def _may_freeze(user, province: str) -> bool:
+    """Freezing, replacing and removing the benchmark values of ``province`` (its rules permissions)."""
+    return user.has_perm(Benchmark.get_perm("change"), Benchmark(province_id=province))
+
+
 @login_required
 def benchmark(request):
     tree = RegionTree()
@@ -144,9 +149,7 @@ def benchmark(request):
                 "differs": bool(value and fixed and (value.amount != fixed.amount or value.line_id != fixed.line_id)),
             }
         )
-    can_freeze = request.user.is_superuser or (
-        request.user.role == "provincial_admin" and request.user.region_id == province
-    )
+    can_freeze = _may_freeze(request.user, province)
     return render(
         request,
         "fees/benchmark.html",
@@ -167,7 +170,7 @@ def benchmark(request):
 def freeze(request):
     province = request.POST.get("province", "")
     user = request.user
-    if not (user.is_superuser or (user.role == "provincial_admin" and user.region_id == province)):
+    if not _may_freeze(user, province):
         raise PermissionDenied
     keys = None
     if request.POST.get("key"):

@@ -61,5 +61,21 @@ def is_own_platform(user, platform) -> bool:
     )
 
 
+def decides_for_region(user, region) -> bool:
+    """Whether ``user``'s level decides a record that belongs to ``region`` (the region of the directive's
+    issuer, or of the administrator who recorded it; None for a record of a province-wide rule).
+
+    Province-wide rules, directives and what they create are the province's: a provincial administrator
+    decides every record of its scope, a city administrator only its own region's (a city may propose,
+    the province decides).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or (user.role == Role.PROVINCIAL_ADMIN and user.region_id is not None):
+        return True
+    scope = _scope(user)
+    return region is not None and scope is not None and scope.is_admin and scope.covers_region(region)
+
+
 has_organisation = is_admin | is_vendor_user | is_platform_operator
 is_superuser = rules.is_superuser

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
@@ -22,6 +23,10 @@ from supervision.models import (
 )
 
 PARTY = ["vendor", "platform", "authority"]
+DIRECTIVE_OF_ANOTHER_LEVEL = gettext_lazy(
+    "The duties of this directive are its issuer's to record: cite a directive of your own region "
+    "(one that forwards it, for instance)."
+)
 
 
 class PartyValidationMixin:
@@ -115,6 +120,13 @@ class ObligationSerializer(PartyValidationMixin, ModelCleanSerializer):
             "evidence_url",
             "waived_reason",
         ]
+
+    def validate_directive(self, directive):
+        request = self.context.get("request")
+        if directive is not None and request is not None:
+            if not Directive.objects.citable_by(request.user).filter(pk=directive.pk).exists():
+                raise serializers.ValidationError(DIRECTIVE_OF_ANOTHER_LEVEL)
+        return directive
 
 
 class FulfilSerializer(serializers.Serializer):

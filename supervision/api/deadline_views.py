@@ -182,7 +182,7 @@ class CaseViewSet(ScopedModelViewSet):
         if len(findings) != len(set(ids)):
             raise serializers.ValidationError({"findings": ["Unknown finding."]})
         for finding in findings:
-            if not request.user.has_perm(Finding.get_perm("change"), finding):
+            if not request.user.has_perm(Finding.get_perm("open_case"), finding):
                 raise PermissionDenied
         case = run(
             lambda: case_flow.open_case(

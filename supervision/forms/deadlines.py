@@ -93,6 +93,10 @@ class ObligationForm(PartyFormMixin, ScopedModelForm):
         fields = ["vendor", "platform", "authority", "kind", "title", "description", "directive", "due_date", "key"]
         widgets = {"due_date": DATE}
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["directive"].queryset = Directive.objects.citable_by(user)
+
 
 class CampaignForm(forms.Form):
     """The same duty for every CA vendor, or every platform of a region, at once."""
@@ -115,7 +119,7 @@ class CampaignForm(forms.Form):
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(
             level__in=[Region.Level.PROVINCE, Region.Level.CITY]
         ) | Region.objects.visible_to(user).filter(province_governed=True)
-        self.fields["directive"].queryset = Directive.objects.visible_to(user)
+        self.fields["directive"].queryset = Directive.objects.citable_by(user)
         styled(self)
 
     def parties(self):

@@ -43,6 +43,18 @@ class Directive(BaseModel):
         def scope_filter(self, scope):
             return None  # Directives are public documents.
 
+        def citable_by(self, user):
+            """The directives whose duties ``user`` records: a provincial administrator cites any, a city
+            administrator only its own region's (it forwards a provincial one to add duties of its own).
+            The same rule as ``p.decides_for_region`` on the issuer's region."""
+            queryset = self.visible_to(user)
+            if user.is_superuser or p.is_provincial_admin(user):
+                return queryset
+            scope = Scope.of(user) if user.is_authenticated else None
+            if scope is None or not scope.is_admin:
+                return queryset.none()
+            return queryset.filter(scope.regions_q("issuer__region"))
+
     objects = QuerySet.as_manager()
 
     class Meta:
@@ -137,11 +149,14 @@ class DirectiveAttachment(BaseModel):
         verbose_name = _("directive attachment")
         verbose_name_plural = _("directive attachments")
         ordering = ["pk"]
+        # A directive's attachments are its issuer's, like its text.
         rules_permissions = {
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin,
-            "change": p.is_superuser | p.is_admin,
-            "delete": p.is_superuser | p.is_admin,
+            "change": p.is_superuser
+            | (p.is_admin & p.rules.predicate(lambda u, a: a is None or _issuer_in_scope(u, a.directive))),
+            "delete": p.is_superuser
+            | (p.is_admin & p.rules.predicate(lambda u, a: a is None or _issuer_in_scope(u, a.directive))),
         }
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import predicates as p
 from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
-from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope
+from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_decider_in_scope
 
 
 class Finding(PartyModel, BaseModel):
@@ -72,7 +72,11 @@ class Finding(PartyModel, BaseModel):
         rules_permissions = {
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin,
-            "change": p.is_superuser | party_admin_in_scope,
+            # Editing and dismissing decide the finding: one raised by the province's rules is the
+            # province's. Opening a rectification case acts on it: the region's administrators urge
+            # the party (豫公管办〔2019〕23号: the trading centers notify, urge and supervise).
+            "change": p.is_superuser | party_decider_in_scope,
+            "open_case": p.is_superuser | party_admin_in_scope,
             "delete": p.is_superuser,
         }
 
@@ -92,6 +96,15 @@ class Finding(PartyModel, BaseModel):
         if self.obligation_id and (duty := self.obligation.basis):
             return duty
         return basis_of("finding", self.kind)
+
+    def deciding_region(self):
+        """The region whose administrators decide this finding: the region of the administrator who
+        raised it, else its duty's; None for a finding of the province's rules."""
+        if self.raised_by_id:
+            return self.raised_by.region
+        if self.obligation_id:
+            return self.obligation.deciding_region()
+        return None
 
     def clean(self) -> None:
         super().clean()

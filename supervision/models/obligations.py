@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import predicates as p
 from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
-from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_in_scope
+from supervision.models.party import PartyModel, PartyQuerySet, party_decider_in_scope, party_in_scope
 
 
 def new_dedup_key() -> str:
@@ -115,9 +115,11 @@ class Obligation(PartyModel, BaseModel):
         rules_permissions = {
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin,
-            "change": p.is_superuser | party_admin_in_scope,
+            # A duty created by a province-wide directive is the province's: a city administrator changes,
+            # waives and accepts only the duties of its own directives (it reports the others done).
+            "change": p.is_superuser | party_decider_in_scope,
             "fulfil": p.is_superuser | party_in_scope,
-            "accept": p.is_superuser | party_admin_in_scope,
+            "accept": p.is_superuser | party_decider_in_scope,
             "confirm_unmet": p.is_superuser | p.is_provincial_admin,
             "delete": p.is_superuser,
         }
@@ -138,6 +140,15 @@ class Obligation(PartyModel, BaseModel):
                     % {"due": self.due_date.isoformat(), "issued": self.directive.earliest_date.isoformat()}
                 }
             )
+
+    def deciding_region(self):
+        """The region whose administrators decide this duty: its directive's issuer's, else the region of
+        the administrator who recorded it; None for a duty of the province's own rules."""
+        if self.directive_id:
+            return self.directive.issuer.region
+        if self.created_by_id:
+            return self.created_by.region
+        return None
 
     @property
     def basis(self) -> Basis | None:

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.predicates import decides_for_region
 from portal.accounts.scope import Scope
 from portal.models import ScopedQuerySet
 from supervision import conf
@@ -156,3 +157,10 @@ def party_in_scope(user, obj) -> bool:
 @rules.predicate
 def party_admin_in_scope(user, obj) -> bool:
     return user.is_authenticated and user.is_administrator and party_in_scope(user, obj)
+
+
+@rules.predicate
+def party_decider_in_scope(user, obj) -> bool:
+    """An administrator of the party's scope whose level decides the record (``obj.deciding_region()``):
+    a city acts on its own directives' duties and its own findings; the province decides the rest."""
+    return party_admin_in_scope(user, obj) and decides_for_region(user, obj.deciding_region())

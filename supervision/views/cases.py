@@ -135,7 +135,7 @@ class CaseOpen(LoginRequiredMixin, FormView):
         data = form.cleaned_data
         findings = list(data["findings"])
         for finding in findings:
-            if not self.request.user.has_perm(finding.get_perm("change"), finding):
+            if not self.request.user.has_perm(finding.get_perm("open_case"), finding):
                 raise PermissionDenied
         if "preview" in self.request.POST:
             try:

@@ -242,9 +242,9 @@ class FindingDetail(FindingViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cases"] = self.object.cases.all()
-        context["can_open_case"] = self.object.status == Finding.Status.OPEN and self.request.user.has_perm(
-            Finding.get_perm("change"), self.object
-        )
+        is_open, user = self.object.status == Finding.Status.OPEN, self.request.user
+        context["can_open_case"] = is_open and user.has_perm(Finding.get_perm("open_case"), self.object)
+        context["can_dismiss"] = is_open and user.has_perm(Finding.get_perm("change"), self.object)
         return context
 
 

@@ -154,10 +154,14 @@ def test_uploading_a_renewed_certificate_fulfils_the_expiry_obligation(vendors, 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.load_der_x509_certificate(bytes(old.der)).subject
     der = seed._certificate(name, name, key, key, not_before=seed.at("2026-01-01"), not_after=seed.at("2036-01-01"))
-    from certificates.services import store_upload
+    from certificates import claims
+    from certificates.chains import store_certificates
     from certificates.x509 import load_certificates
 
-    store_upload(load_certificates(der, "renewed.cer"), vendor=vendors["HNCA"], user=None, filename="renewed.cer")
+    (renewed,) = store_certificates(load_certificates(der, "renewed.cer"), filename="renewed.cer").created
+    # Its subject names HNCA (O=河南省信息化发展有限公司): HNCA's claim is accepted at once.
+    claim, _ = claims.claim(renewed, vendors["HNCA"], by=None)
+    assert claim.status == "accepted" and claim.basis == "name"
     obligation.refresh_from_db()
     assert obligation.status == "fulfilled" and "renewed" not in obligation.evidence
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from certificates.models import CACertificate
+from certificates.models import CACertificate, CertificateClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,11 @@ def stored_count() -> int:
     return CACertificate.objects.filter(is_demo=False).count()
 
 
-def test_vendor_uploads_a_pem_bundle_and_sees_every_field(client_for, upload, personas):
-    response = client_for("bjca").post("/ca/certificates/upload/", {"file": upload("bundle.pem")})
+def test_a_bundle_uploaded_for_a_vendor_is_parsed_field_by_field(client_for, upload, personas):
+    # The provincial office uploads for BJCA: its claims are accepted at once (the subjects name nobody).
+    response = client_for("province").post(
+        "/ca/certificates/upload/", {"file": upload("bundle.pem"), "vendor": personas["bjca"].vendor_id}
+    )
     assert response.status_code == 302
     stored = CACertificate.objects.filter(is_demo=False).order_by("pk")
     assert [c.subject_cn for c in stored] == [
@@ -58,8 +61,8 @@ def test_the_same_certificate_twice_is_recognised_not_duplicated(client_for, upl
     client = client_for("szca")
     client.post("/ca/certificates/upload/", {"file": upload("rsa_root.pem")})
     response = client.post("/ca/certificates/upload/", {"file": upload("rsa_root.cer")}, follow=True)
-    assert stored_count() == 1
-    assert "已存储" in response.content.decode()
+    assert stored_count() == 1 and CertificateClaim.objects.filter(certificate__is_demo=False).count() == 1
+    assert "此前已认领" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -96,12 +99,18 @@ def test_a_file_of_end_entity_certificates_only_is_refused(client_for, upload):
     assert "CA" in response.content.decode() and stored_count() == 0
 
 
-def test_api_upload_returns_the_stored_certificates(api_for, upload, personas):
+def test_api_upload_returns_the_uploaders_claims(api_for, upload, personas):
     response = api_for("bjca").post("/api/v1/ca-certificates/", {"file": upload("chain.p7b")}, format="multipart")
     assert response.status_code == 201
-    assert {c["role"] for c in response.data["created"]} == {"root", "intermediate"}
+    claims = response.data["claims"]
+    assert {c["certificate"]["role"] for c in claims} == {"root", "intermediate"}
+    # "Example Trust Co." is not BJCA's name: the claims wait for the provincial office.
+    assert {(c["vendor"], c["status"]) for c in claims} == {(personas["bjca"].vendor_id, "pending")}
+    assert response.data["upload"]["status"] == "done" and response.data["upload"]["percent"] == 100
     again = api_for("bjca").post("/api/v1/ca-certificates/", {"file": upload("chain.p7b")}, format="multipart")
-    assert again.status_code == 200 and len(again.data["existing"]) == 2 and not again.data["created"]
+    assert again.status_code == 201
+    assert [c["id"] for c in again.data["claims"]] == [c["id"] for c in claims]
+    assert again.data["upload"]["summary"]["already_claimed"] == 2
 
 
 def test_administrators_name_the_vendor_and_operators_may_not_upload(api_for, client_for, upload, vendors):
@@ -126,4 +135,7 @@ def test_a_vendor_user_cannot_upload_for_another_vendor(api_for, upload, vendors
         "/api/v1/ca-certificates/", {"file": upload("rsa_root.pem"), "vendor": vendors["BJCA"].pk}, format="multipart"
     )
     assert response.status_code == 201
-    assert CACertificate.objects.get(subject_cn="Example RSA Root CA").vendor_id == personas["szca"].vendor_id
+    # The claim is SZCA's own (a vendor claims only for itself), and waits: the subject names neither.
+    (claim,) = CertificateClaim.objects.filter(certificate__subject_cn="Example RSA Root CA")
+    assert (claim.vendor_id, claim.status) == (personas["szca"].vendor_id, "pending")
+    assert CACertificate.objects.get(subject_cn="Example RSA Root CA").vendor is None
