@@ -342,7 +342,7 @@ def test_a_file_of_many_certificates_is_processed_in_celery_with_progress(
             reports.append((phase, done, total))
             super().report(job_id, phase, done, total)
 
-    monkeypatch.setattr(uploading, "PROGRESS", Recorded(uploading.PROGRESS.name, uploading.PROGRESS.phases))
+    monkeypatch.setattr(uploading, "PROGRESS", Recorded(uploading.PROGRESS.prefix, uploading.PROGRESS.phases))
     delay = uploading.process_upload.delay
     monkeypatch.setattr(uploading.process_upload, "delay", lambda pk: (queued.append(pk), delay(pk))[1])
     client = client_for("bjca")

@@ -52,6 +52,7 @@ LISTS = {
     "fees:feefiling_list": ListCase("status=accepted", ("province", "platform-puyang")),
     "fees:feecomplaint_list": ListCase("vendor={SZCA}", ("province", "puyang")),
     "certificates:certificate_list": ListCase("role=root", ("province", "bjca")),
+    "certificates:claim_list": ListCase("vendor={BJCA}", ("province", "szca")),
     "certificates:product_list": ListCase("kind=organisation", ("province", "szca")),
     "certificates:sharedapp_list": ListCase("vendor={BJCA}", ("province", "bjca")),
     "certificates:trustlistentry_list": ListCase("vendor={SZCA}", ("province", "puyang")),
