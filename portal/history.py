@@ -43,3 +43,18 @@ def history_entries(obj, limit: int = HISTORY_SHOWN) -> list[HistoryEntry]:
                 )
         entries.append(entry)
     return entries[:limit]
+
+
+def record_change(obj, *, by=None, reason: str) -> None:
+    """Write a history row of ``obj`` as it now stands in the database, after a conditional UPDATE (the
+    race-safe way to move a status, which django-simple-history does not see): who, when and why."""
+    obj.refresh_from_db()
+    if by is not None:
+        obj._history_user = by
+    obj._change_reason = reason[:100]
+    obj.save(update_fields=["updated"])
+
+
+def record_changes(objects, *, by=None, reason: str) -> None:
+    for obj in objects:
+        record_change(obj, by=by, reason=reason)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.history import record_change, record_changes
 from supervision import conf
 from supervision.engine import documents, notify
 from supervision.engine.delivery import deliver_due
@@ -59,6 +60,7 @@ def open_case(
         case.save(update_fields=["number"])
         case.findings.set(findings)
         Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
+        record_changes(findings, by=by, reason=f"in rectification: case {case.number}")
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=by, text=case.facts)
         transaction.on_commit(lambda: _enqueue_notice(case.pk))
     return case
@@ -222,6 +224,7 @@ def issue_notice(case_id: int) -> RectificationCase:
             status=S.NOTIFIED, notified_at=timezone.now()
         ):
             CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTICE)
+            record_change(case, reason=f"notice {case.document_number} issued")
         case.refresh_from_db()
         _tell(case, "notice", "supervision/messages/case_notice.txt", attachment=case.notice_pdf.name)
     return case
@@ -262,7 +265,7 @@ def _decide(case, *, to: str, by, note: str, event: str, allowed=(S.RESPONDED,),
         if not RectificationCase.objects.filter(pk=case.pk, status__in=allowed).update(status=to, **changes):
             case.refresh_from_db()
             _check_status(case, allowed, _("This case is “%(status)s”: that step is not possible now."))
-        case.refresh_from_db()
+        record_change(case, by=by, reason=f"{event}: {note}")
         CaseEvent.objects.create(case=case, kind=event, actor=by, text=note)
     return case
 
@@ -272,6 +275,7 @@ def close(case: RectificationCase, *, by, note: str = "") -> RectificationCase:
     case = _decide(case, to=S.CLOSED, by=by, note=note, event=CaseEvent.Kind.CLOSED, closed_at=timezone.now())
     with transaction.atomic():
         case.findings.update(status=Finding.Status.RESOLVED)
+        record_changes(case.findings.all(), by=by, reason=f"resolved: case {case.number} closed")
         _tell(case, "closed", "supervision/messages/case_closed.txt", {"note": note})
     return case
 
@@ -303,7 +307,7 @@ def sweep_cases(sweep) -> int:
                     status=S.ESCALATED, escalated_at=timezone.now()
                 ):
                     escalated += 1
-                    case.status = S.ESCALATED
+                    record_change(case, reason="escalated: past its due date")
                     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ESCALATED)
                     _tell(case, "escalated", "supervision/messages/case_escalated.txt")
             continue

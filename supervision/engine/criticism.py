@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role
+from portal.history import record_change
 from portal.seeding import DEMO_MARK
 from supervision.engine.messages import Texts, render
 from supervision.engine.pdf import render_pdf as to_pdf
@@ -73,7 +74,7 @@ def approve(criticism: Criticism, *, by) -> Criticism:
                 _("This notice is “%(status)s”; only a draft or a proposal can be approved.")
                 % {"status": criticism.get_status_display()}
             )
-    criticism.refresh_from_db()
+        record_change(criticism, by=by, reason="approved")
     return criticism
 
 
@@ -87,7 +88,7 @@ def publish(criticism: Criticism, *, by) -> Criticism:
                 _("This notice is “%(status)s”; it must be approved before it is published.")
                 % {"status": criticism.get_status_display()}
             )
-        criticism.refresh_from_db()
+        record_change(criticism, by=by, reason="published")
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(case=case, kind=CaseEvent.Kind.CRITICISED, actor=by, text=criticism.title)
