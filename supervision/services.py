@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal.history import record_change
 from portal.seeding import DEMO_MARK
 from supervision.engine.notify import party_recipients, write
 from supervision.models import Finding, Obligation, party_field, party_lookup
@@ -71,6 +72,21 @@ def raise_finding(
         return finding
 
     return _get_or_create(Finding, dedup_key, build)
+
+
+def dismiss_finding(finding: Finding, *, by) -> Finding:
+    """An administrator dismisses an open finding (once, also under concurrent requests), recorded in
+    its history."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    with transaction.atomic():
+        if not Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
+            status=Finding.Status.DISMISSED
+        ):
+            raise ValidationError(_("Only an open finding can be dismissed."))
+        record_change(finding, by=by, reason="dismissed")
+    return finding
 
 
 def resolve_cleared(cleared, *, evidence: str, today=None, by=None) -> int:

@@ -153,12 +153,7 @@ class FindingViewSet(ScopedModelViewSet):
     @extend_schema(request=None, responses=s.FindingSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        finding = self.get_object()
-        if not Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
-            status=Finding.Status.DISMISSED
-        ):
-            raise serializers.ValidationError({"non_field_errors": ["Only an open finding can be dismissed."]})
-        finding.refresh_from_db()
+        finding = run(lambda: services.dismiss_finding(self.get_object(), by=request.user))
         return Response(s.FindingSerializer(finding).data)
 
 

@@ -221,11 +221,21 @@ class Sweep:
                 )
         with transaction.atomic():
             if late:
-                self.result.flipped += Obligation.objects.filter(
-                    pk__in=[r["pk"] for r in late], status=Obligation.Status.OPEN
-                ).update(status=Obligation.Status.OVERDUE, updated=now)
-                self.result.findings += writer.insert_ignoring_conflicts(
+                # The rows this run flips (locked on PostgreSQL), so that each gets one history row.
+                flipping = list(
+                    Obligation.objects.select_for_update()
+                    .filter(pk__in=[r["pk"] for r in late], status=Obligation.Status.OPEN)
+                    .values_list("pk", flat=True)
+                )
+                self.result.flipped += Obligation.objects.filter(pk__in=flipping, status=Obligation.Status.OPEN).update(
+                    status=Obligation.Status.OVERDUE, updated=now
+                )
+                inserted = writer.insert_ignoring_conflicts(
                     Finding, FINDING_COLUMNS, [self.overdue_finding(r, stamp) for r in late]
+                )
+                self.result.findings += inserted
+                self.record_history(
+                    flipping, [f"overdue:obligation:{r['pk']}" for r in late] if inserted else [], stamp
                 )
             self.result.notifications += writer.insert_ignoring_conflicts(
                 Notification, NOTIFICATION_COLUMNS, notifications
@@ -237,6 +247,20 @@ class Sweep:
             sent, failed = send_claimed(token, now=now, max_attempts=self.policy.max_attempts)
             self.result.sent += sent
             self.result.failed += failed
+
+    @staticmethod
+    def record_history(flipped: list[int], finding_keys: list[str], stamp) -> None:
+        """History rows for what the batch changed, set-based: the obligations it made overdue and the
+        findings it raised now (their ``created`` is this batch's stamp)."""
+        reason = "daily sweep"
+        if flipped:
+            Obligation.history.bulk_history_create(
+                list(Obligation.objects.filter(pk__in=flipped)), update=True, default_change_reason=reason
+            )
+        if finding_keys:
+            Finding.history.bulk_history_create(
+                list(Finding.objects.filter(dedup_key__in=finding_keys, created=stamp)), default_change_reason=reason
+            )
 
     def plan_asap(self, rows: list[dict]) -> tuple[list[dict], list[str | None]]:
         """(the duties with no date now overdue, each row's reminder stage). The age shown and reminded

@@ -260,11 +260,7 @@ class FindingDismiss(ObjectActionView):
     success_message = _("Finding dismissed.")
 
     def act(self, finding, data):
-        if not Finding.objects.filter(pk=finding.pk, status=Finding.Status.OPEN).update(
-            status=Finding.Status.DISMISSED
-        ):
-            raise ValidationError(_("Only an open finding can be dismissed."))
-        return finding
+        return services.dismiss_finding(finding, by=self.request.user)
 
 
 class RuleRegister(LoginRequiredMixin, TemplateView):

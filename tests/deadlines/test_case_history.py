@@ -58,3 +58,36 @@ def test_escalation_and_criticism_steps_are_recorded(szca, personas, django_capt
     criticism_flow.approve(notice, by=province)
     criticism_flow.publish(notice, by=province)
     assert [r for r in reasons(notice) if r[0]] == [("approved", "province"), ("published", "province")]
+
+
+def test_the_sweep_records_the_overdue_flip_and_the_finding_in_history(szca, personas):
+    from supervision.models import Obligation
+    from supervision.services import ensure_obligation
+
+    duty, _ = ensure_obligation(
+        party=szca,
+        kind=Obligation.Kind.CUSTOM,
+        title="历史测试任务",
+        due_date=timezone.localdate() + datetime.timedelta(days=1),
+        dedup_key="h:sweep",
+    )
+    later = timezone.localdate() + datetime.timedelta(days=2)
+    run_sweep(later, deliver=False)
+    run_sweep(later, deliver=False)
+    duty.refresh_from_db()
+    assert duty.status == "overdue"
+    assert [(h.history_type, h.status, h.history_change_reason) for h in duty.history.order_by("history_id")] == [
+        ("+", "open", None),
+        ("~", "overdue", "daily sweep"),
+    ]
+    finding = Finding.objects.get(obligation=duty)
+    assert [(h.history_type, h.history_change_reason) for h in finding.history.all()] == [("+", "daily sweep")]
+
+
+def test_dismissing_a_finding_is_recorded_and_refused_twice_in_chinese(szca, personas, api_for):
+    finding, _ = raise_finding(kind=Finding.Kind.OVERCHARGE, party=szca, dedup_key="h:3", summary="超标收费 h:3")
+    api = api_for("province")
+    assert api.post(f"/api/v1/findings/{finding.pk}/dismiss/").status_code == 200
+    again = api.post(f"/api/v1/findings/{finding.pk}/dismiss/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 400 and "只有" in str(again.json())
+    assert ("dismissed", "province") in reasons(finding)
