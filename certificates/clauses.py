@@ -10,12 +10,7 @@ from supervision.clauses import PROVINCIAL_NOTICE, UNFILED_VENDOR
 # 23号 二: the centres ensure that same-vendor certificates are all recognised on time. A recognition
 # recorded as verified while the platform's trust list cannot build a chain to the vendor's roots is
 # not recognition.
-RECOGNITION_ON_TIME = Basis(
-    PROVINCIAL_NOTICE,
-    "二",
-    "各级公共资源交易中心负责通知、督促和推进有关电子认证服务机构实施数字证书（含签章）互认工作，确保辖区内接入"
-    "公共资源交易平台的同一电子认证服务机构发放的数字证书（含签章）按时实现全部互认",
-)
+RECOGNITION_ON_TIME = rules.CENTRE_RECOGNITION
 # 23号 四: certificate services on the platforms compliant, secure and stable.
 STABLE_SERVICE = Basis(
     PROVINCIAL_NOTICE,

@@ -48,6 +48,20 @@ CROSS_VENDOR_RECOGNITION = Basis(
 )
 CROSS_VENDOR_HOLDERS = ("SZCA",)  # short names of the vendors 濮公共交易〔2019〕3号 四 addresses
 
+# 23号 二 and 三: the trading centres at every level notify, urge and push the vendors.
+CENTRE_RECOGNITION = Basis(
+    PROVINCIAL_NOTICE,
+    "二",
+    "各级公共资源交易中心负责通知、督促和推进有关电子认证服务机构实施数字证书（含签章）互认工作，确保辖区内接入"
+    "公共资源交易平台的同一电子认证服务机构发放的数字证书（含签章）按时实现全部互认",
+)
+CENTRE_FEES = Basis(
+    PROVINCIAL_NOTICE,
+    "三",
+    "各级公共资源交易中心负责通知、督促和推进有关电子认证服务机构按上述要求实施降费，并对电子认证服务机构降费实施情况"
+    "进行监督",
+)
+
 # 23号 五: the offices' supervision, and the sanction for laggards.
 SUPERVISION = Basis(
     PROVINCIAL_NOTICE,
@@ -105,6 +119,28 @@ RULES = [
         basis=CROSS_VENDOR_RECOGNITION,
         produces=("obligation:cross_vendor_recognition",),
         implemented_in="supervision.seed_deadlines.cross_vendor_obligations",
+        tested_in=("tests/deadlines/test_facts_and_digest.py",),
+    ),
+    Rule(
+        code="centre_urges_recognition",
+        summary=_(
+            "Each trading centre of the province notifies, urges and pushes the vendors until same-vendor "
+            "recognition is complete in its area, by the last vendor's date (2019-11-30)."
+        ),
+        basis=CENTRE_RECOGNITION,
+        produces=("obligation:urge_recognition",),
+        implemented_in="supervision.seed_deadlines.centre_obligations",
+        tested_in=("tests/deadlines/test_facts_and_digest.py",),
+    ),
+    Rule(
+        code="centre_urges_fee_reduction",
+        summary=_(
+            "Each trading centre of the province notifies, urges and pushes the vendors to reduce their fees from "
+            "2019-08-15, and supervises the reduction."
+        ),
+        basis=CENTRE_FEES,
+        produces=("obligation:urge_fee_reduction",),
+        implemented_in="supervision.seed_deadlines.centre_obligations",
         tested_in=("tests/deadlines/test_facts_and_digest.py",),
     ),
     Rule(

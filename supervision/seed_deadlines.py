@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, read_csv, upsert
 from supervision import clauses as rules
+from supervision import conf
 from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
 from supervision.services import raise_finding
 
@@ -112,6 +113,28 @@ def cross_vendor_obligations(vendor: CAVendor) -> list[dict]:
     ]
 
 
+def centre_obligations(centre: Authority, recognition_due: datetime.date) -> list[dict]:
+    """豫公管办〔2019〕23号 二 and 三: the duties of a trading centre of the province towards the vendors."""
+    return [
+        {
+            "dedup_key": f"2019-23:urge_recognition:{centre.pk}",
+            "kind": Obligation.Kind.URGE_RECOGNITION,
+            "title": f"{centre.name}：通知、督促和推进电子认证服务机构实施数字证书（含签章）互认",
+            "description": "确保辖区内接入公共资源交易平台的同一电子认证服务机构发放的数字证书（含签章）按时实现全部互认。",
+            "due_date": recognition_due,
+            "directive": PROVINCIAL_NOTICE,
+        },
+        {
+            "dedup_key": f"2019-23:urge_fee_reduction:{centre.pk}",
+            "kind": Obligation.Kind.URGE_FEE_REDUCTION,
+            "title": f"{centre.name}：通知、督促和推进电子认证服务机构降费，并监督降费实施情况",
+            "description": "自2019年8月15日起，接入公共资源交易平台的数字证书收费降至全省最低收费标准以下。",
+            "due_date": FEE_REDUCTION_FROM,
+            "directive": PROVINCIAL_NOTICE,
+        },
+    ]
+
+
 def waive_wrong_cross_vendor_duties() -> int:
     """Converge a database seeded by an earlier version: its cross-vendor duties citing 23号 (for every
     vendor) are waived with the reason, never deleted; a duty already fulfilled keeps its history."""
@@ -135,16 +158,30 @@ def load_obligations() -> int:
         vendor = CAVendor.objects.get(name=row["name"])
         due = datetime.date.fromisoformat(row["same_vendor_recognition_due"])
         for duty in [*vendor_obligations(vendor, due), *cross_vendor_obligations(vendor)]:
-            lookup = {"dedup_key": duty.pop("dedup_key")}
-            directive = directives[duty.pop("directive")]
-            obligation = Obligation.objects.filter(**lookup).first()
-            if obligation is not None and obligation.status != Obligation.Status.OPEN:
-                continue  # the engine or a user has moved it on: facts never undo that
-            values = duty | {"vendor_id": vendor.pk, "directive_id": directive.pk, "key": ""}
-            if obligation is None and duty["due_date"] is not None and duty["due_date"] < today:
-                values["status"] = Obligation.Status.TO_CONFIRM  # rule 6: past its date when loaded
-            written += upsert(Obligation, lookup, values)[1]
+            written += _load(duty, {"vendor_id": vendor.pk}, directives, today)
+    last_recognition_due = max(
+        datetime.date.fromisoformat(row["same_vendor_recognition_due"]) for row in read_csv("ca-vendors.csv")
+    )
+    province = conf.supervising_province()  # GB/T 2260: a province's areas share its first two digits
+    centres = Authority.objects.filter(kind=Authority.Kind.TRADING_CENTER, region__code__startswith=province[:2])
+    for centre in centres.order_by("pk"):
+        for duty in centre_obligations(centre, last_recognition_due):
+            written += _load(duty, {"authority_id": centre.pk}, directives, today)
     return written
+
+
+def _load(duty: dict, party: dict, directives: dict, today: datetime.date) -> int:
+    """One seeded duty, written only if new or still open (facts never undo the engine's progress); one
+    whose date had passed when it was loaded is to be confirmed (rule 6)."""
+    lookup = {"dedup_key": duty.pop("dedup_key")}
+    directive = directives[duty.pop("directive")]
+    obligation = Obligation.objects.filter(**lookup).first()
+    if obligation is not None and obligation.status != Obligation.Status.OPEN:
+        return 0
+    values = duty | party | {"directive_id": directive.pk, "key": ""}
+    if obligation is None and duty["due_date"] is not None and duty["due_date"] < today:
+        values["status"] = Obligation.Status.TO_CONFIRM
+    return upsert(Obligation, lookup, values)[1]
 
 
 def load_facts(log: Log) -> int:

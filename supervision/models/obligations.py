@@ -36,6 +36,8 @@ class Obligation(PartyModel, BaseModel):
         USAGE_STATISTICS = "usage_statistics", _("Usage statistics (使用情况统计)")
         COVERAGE = "coverage", _("Coverage of business domains (覆盖范围)")
         AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal (协议续签)")
+        URGE_RECOGNITION = "urge_recognition", _("Urging the vendors' recognition (督促推进互认)")
+        URGE_FEE_REDUCTION = "urge_fee_reduction", _("Urging and supervising the fee reduction (督促推进降费)")
         CUSTOM = "custom", _("Other duty")
 
     class Status(models.TextChoices):

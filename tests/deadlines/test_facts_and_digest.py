@@ -34,7 +34,7 @@ def test_obligations_of_the_2019_rules(registry):
         "SZCA": datetime.date(2019, 9, 30),
         "HNCA": datetime.date(2019, 11, 30),
     }
-    seeded = Obligation.objects.filter(dedup_key__startswith="2019-23:")
+    seeded = Obligation.objects.filter(dedup_key__startswith="2019-23:", vendor__isnull=False)
     assert set(seeded.filter(kind="fee_reduction").values_list("due_date", flat=True)) == {datetime.date(2019, 8, 15)}
     assert not seeded.filter(kind="cross_vendor_recognition").exists()  # 23号 has no cross-vendor clause
     (cross,) = Obligation.objects.filter(kind="cross_vendor_recognition")  # 濮公共交易〔2019〕3号 四, SZCA only
@@ -120,3 +120,17 @@ def test_dashboard_cards(travel, client_for, puyang_platform):
     )
     page = client_for("platform-puyang").get("/dashboard/").content.decode()
     assert "本周到期" in page and "逾期任务" in page and "进行中的整改" in page
+
+
+def test_the_trading_centres_hold_their_duties_to_urge_the_vendors(registry):
+    """23号 二 and 三: "各级公共资源交易中心负责通知、督促和推进……": each centre of the province, loaded
+    after the dates, waits for the province's confirmation."""
+    duties = Obligation.objects.filter(kind__in=["urge_recognition", "urge_fee_reduction"])
+    centres = set(duties.values_list("authority__name", flat=True))
+    assert {"河南省公共资源交易中心", "濮阳市公共资源交易中心"} <= centres
+    assert all(d.authority.kind == "trading_center" for d in duties)
+    assert {(d.kind, d.due_date, d.basis.clause) for d in duties} == {
+        ("urge_recognition", datetime.date(2019, 11, 30), "二"),
+        ("urge_fee_reduction", datetime.date(2019, 8, 15), "三"),
+    }
+    assert set(duties.values_list("status", flat=True)) == {"to_confirm"}
