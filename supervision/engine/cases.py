@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.history import record_change, record_changes
+from portal.seeding import DEMO_MARK
 from supervision import conf
 from supervision.engine import documents, notify
 from supervision.engine.delivery import deliver_due
@@ -92,10 +93,13 @@ def draft_case(*, findings, by, due_date=None, title: str = "", facts: str = "",
     party = findings[0].party
     title = title.strip() or _("Rectification of %(party)s") % {"party": party}
     facts = facts.strip() or default_facts(findings)
+    is_demo = any(f.is_demo for f in findings)
+    if is_demo and DEMO_MARK not in title:
+        title = f"（{DEMO_MARK}）{title}"  # the title goes into every message and list: marked there too
     case = RectificationCase(
         number=f"tmp-{uuid.uuid4().hex}", title=title[:200], facts=facts, due_date=due_date, opened_by=by
     )
-    case.is_demo = any(f.is_demo for f in findings)
+    case.is_demo = is_demo
     case.set_party(party)
     return case
 

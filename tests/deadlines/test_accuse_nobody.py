@@ -42,4 +42,11 @@ def test_every_finding_of_the_demo_is_marked_and_so_is_what_is_made_from_it():
     assert len(findings) >= 5
     unmarked = [f.summary for f in findings if not (f.is_demo and "示例" in f.summary)]
     assert unmarked == []
-    assert all(case.is_demo for case in RectificationCase.objects.all())
+    assert all(case.is_demo and "示例" in case.title for case in RectificationCase.objects.all())
+    # A case opened now from a demo finding is marked in its title, which every message carries.
+    from portal.accounts.models import User
+    from supervision.engine.cases import draft_case
+
+    open_one = [f for f in findings if f.status == "open"][:1]
+    draft = draft_case(findings=open_one, by=User.objects.get(username="province"))
+    assert draft.is_demo and draft.title.startswith("（示例）")
