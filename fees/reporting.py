@@ -3,7 +3,8 @@ in the area, and the fee violations found there (over-charge, prohibited item, r
 many were rectified (one query each).
 
 A violation belongs to the region of the filing it was found in (``facts["region"]``); one raised by
-hand without a region counts at the province's level.
+hand without a region counts at the province's level. Findings record no moment of resolution: a
+violation found by the report's day is counted in the state it has when the report is generated.
 """
 
 from __future__ import annotations
