@@ -13,9 +13,11 @@ from supervision.models import (
     Notification,
     Obligation,
     Platform,
+    ProgressReport,
     RectificationCase,
     Region,
     ReminderPolicy,
+    SupervisionLetter,
 )
 
 
@@ -144,3 +146,29 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(SupervisionLetter)
+class SupervisionLetterAdmin(ScopedAdmin):
+    """Letters are issued from their duty's page; the admin shows them (and their history) only."""
+
+    list_display = ["number", "obligation", "issuing_authority", "respond_by", "issued_at"]
+    search_fields = ["number", "obligation__title"]
+    list_select_related = ["obligation", "issuing_authority"]
+    readonly_fields = [f.name for f in SupervisionLetter._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ScopedAdmin):
+    """Reports are generated from the reports page; a report is a dated record, shown here only."""
+
+    list_display = ["region", "as_of", "number", "status", "created_by", "created"]
+    list_filter = ["status"]
+    list_select_related = ["region", "created_by"]
+    readonly_fields = [f.name for f in ProgressReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -68,6 +68,14 @@ SUPERVISION = Basis(
     "五",
     "各地公管办要向本级政府报告公共资源交易平台数字证书互认、降费有关要求，加强对辖区内工作开展情况的督导检查",
 )
+# The offices' report to their own government: the portal generates it per region and date.
+REPORT_TO_GOVERNMENT = Basis(
+    PROVINCIAL_NOTICE,
+    "五",
+    "各地公管办要向本级政府报告公共资源交易平台数字证书互认、降费有关要求",
+)
+# ... and their inspection of the work in their region: what a supervision letter (督办函) rests on.
+INSPECTION = Basis(PROVINCIAL_NOTICE, "五", "加强对辖区内工作开展情况的督导检查")
 CRITICISM = Basis(
     PROVINCIAL_NOTICE,
     "五",
@@ -154,6 +162,30 @@ RULES = [
         implemented_in="supervision.engine.sweep.Sweep.overdue_finding",
         tested_in=("tests/deadlines/test_life.py", "tests/deadlines/test_late_loaded.py"),
         note=_("An overdue finding cites the clause of the duty it is about."),
+    ),
+    Rule(
+        code="supervision_letter",
+        summary=_(
+            "The office that decides an overdue duty with no rectification case may urge its party with a "
+            "supervision letter (督办函): numbered in the office's sequence, with the duty's basis, the days "
+            "overdue and a new date to report by."
+        ),
+        basis=INSPECTION,
+        produces=("letter",),
+        implemented_in="supervision.engine.letters.issue_letter",
+        tested_in=("tests/deadlines/test_supervision_letters.py",),
+    ),
+    Rule(
+        code="progress_report",
+        summary=_(
+            "Each management office reports to its own government: the portal generates the progress report "
+            "(recognition, fees, cases) and its ledger (台账) for a region and a date; the province's aggregates "
+            "its cities."
+        ),
+        basis=REPORT_TO_GOVERNMENT,
+        produces=("report",),
+        implemented_in="supervision.engine.progress_report.generate",
+        tested_in=("tests/deadlines/test_progress_report.py",),
     ),
     Rule(
         code="escalation_and_criticism",

@@ -42,6 +42,7 @@ def deadline_items(user) -> list[NavItem]:
             NavItem(_("New campaign"), reverse("supervision:obligation_campaign"), "bi-broadcast"),
             NavItem(_("Send log"), reverse("supervision:notification_list"), "bi-envelope-paper"),
             NavItem(_("Reminder policy"), reverse("supervision:reminder_policy"), "bi-sliders"),
+            NavItem(_("Progress reports"), reverse("supervision:report_list"), "bi-file-earmark-bar-graph"),
         ]
     unread = unread_count(user)
     inbox_label = _("Inbox (%(count)d)") % {"count": unread} if unread else _("Inbox")

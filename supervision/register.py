@@ -22,6 +22,8 @@ def produces_label(what: str) -> str:
         "benchmark": _("The provincial benchmark (全省最低收费标准)"),
         "case": _("Escalated rectification case"),
         "criticism": _("Public criticism (通报批评)"),
+        "letter": _("Supervision letter (督办函)"),
+        "report": _("Progress report to the government (进展情况报告) and its ledger (台账)"),
     }
     return other[family]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervision.views import cases, deadlines, tasks
+from supervision.views import cases, deadlines, letters, reports, tasks
 from supervision.views import registry as views
 
 app_name = "supervision"
@@ -31,6 +31,10 @@ urlpatterns = [
         deadlines.ObligationConfirmUnmet.as_view(),
         name="obligation_confirm_unmet",
     ),
+    path("obligations/<int:pk>/letter/", letters.ObligationLetter.as_view(), name="obligation_letter"),
+    path("reports/", reports.ReportList.as_view(), name="report_list"),
+    path("reports/<int:pk>/", reports.ReportDetail.as_view(), name="report_detail"),
+    path("reports/<int:pk>/progress/", reports.report_progress, name="report_progress"),
     *deadlines.FindingViews.urls("findings", "finding", detail=deadlines.FindingDetail, create=deadlines.FindingCreate),
     path("rules/", deadlines.RuleRegister.as_view(), name="rule_register"),
     path("findings/<int:pk>/dismiss/", deadlines.FindingDismiss.as_view(), name="finding_dismiss"),

@@ -14,8 +14,10 @@ from rest_framework.response import Response
 from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision import filters, services
 from supervision.api import deadline_serializers as s
+from supervision.api import documents
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
+from supervision.engine import letters as letter_flow
 from supervision.engine import obligations as obligation_actions
 from supervision.forms import CampaignForm
 from supervision.models import (
@@ -48,6 +50,7 @@ class ObligationViewSet(ScopedModelViewSet):
         waive="change",
         campaign="add",
         confirm_unmet="confirm_unmet",
+        letter="supervise",
     )
 
     def perform_create(self, serializer):
@@ -113,6 +116,28 @@ class ObligationViewSet(ScopedModelViewSet):
         services.confirm_unmet(obligation, by=request.user, reason=data.validated_data["reason"])
         obligation.refresh_from_db()
         return Response(s.ObligationSerializer(obligation, context={"request": request}).data)
+
+    @extend_schema(request=documents.LetterInputSerializer, responses={201: documents.SupervisionLetterSerializer})
+    @action(detail=True, methods=["post"])
+    def letter(self, request, pk=None):
+        """Issue a supervision letter (督办函) for this overdue duty (the office that decides it): numbered
+        now; its PDF is generated and sent to the party in the background."""
+        obligation = self.get_object()
+        data = documents.LetterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        letter = run(
+            lambda: letter_flow.issue_letter(
+                obligation,
+                by=request.user,
+                respond_by=data.validated_data.get("respond_by"),
+                requirement=data.validated_data["requirement"],
+            )
+        )
+        letter.refresh_from_db()
+        return Response(
+            documents.SupervisionLetterSerializer(letter, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=s.CampaignSerializer, responses=s.ObligationSerializer(many=True))
     @action(detail=False, methods=["post"])

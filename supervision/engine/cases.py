@@ -191,8 +191,7 @@ def issuing_authority(case) -> Authority | None:
     """The authority in whose name the notice goes out: the office of the case's region (the opener's)."""
     if case.issuing_authority_id:
         return case.issuing_authority
-    offices = Authority.objects.filter(region_id=case_region(case)).order_by("kind", "pk")
-    return offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
+    return documents.region_office(case_region(case))
 
 
 def issuer_name(case) -> str:

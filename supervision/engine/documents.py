@@ -29,6 +29,13 @@ def document_prefix(authority: Authority) -> str:
     return authority.name
 
 
+def region_office(region_code: str | None) -> Authority | None:
+    """The authority in whose name a region's documents go out: its management office (公管办), else its
+    first authority."""
+    offices = Authority.objects.filter(region_id=region_code).order_by("kind", "pk")
+    return offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
+
+
 def next_number(authority: Authority, year: int) -> str:
     """The authority's next document number of ``year``; call it inside the transaction that uses it."""
     with transaction.atomic():

@@ -14,6 +14,7 @@ from supervision.forms.deadlines import (
     ReturnReportForm,
     WaiveForm,
 )
+from supervision.forms.documents import LetterForm, ReportForm
 from supervision.forms.registry import AuthorityForm, CAVendorForm, ContactForm, PlatformForm, RegionForm
 
 __all__ = [
@@ -29,9 +30,11 @@ __all__ = [
     "DirectiveForm",
     "FindingForm",
     "FulfilForm",
+    "LetterForm",
     "ObligationForm",
     "PlatformForm",
     "RegionForm",
+    "ReportForm",
     "ReminderPolicyForm",
     "ResponseForm",
     "ReturnReportForm",

@@ -5,10 +5,12 @@ from supervision.models.criticism import Criticism
 from supervision.models.directives import Directive, DirectiveAttachment
 from supervision.models.documents import DocumentSequence
 from supervision.models.findings import Finding
+from supervision.models.letters import SupervisionLetter
 from supervision.models.obligations import Obligation
 from supervision.models.party import PARTY_FIELDS, PartyModel, party_field, party_lookup
 from supervision.models.registry import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 from supervision.models.reminders import Notification, ReminderPolicy
+from supervision.models.reports import ProgressReport
 from supervision.models.uploads import ObligationFile, ResponseFile
 
 __all__ = [
@@ -29,10 +31,12 @@ __all__ = [
     "ObligationFile",
     "PartyModel",
     "Platform",
+    "ProgressReport",
     "RectificationCase",
     "Region",
     "ReminderPolicy",
     "ResponseFile",
+    "SupervisionLetter",
     "party_field",
     "party_lookup",
 ]

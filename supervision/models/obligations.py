@@ -123,6 +123,8 @@ class Obligation(PartyModel, BaseModel):
             "fulfil": p.is_superuser | party_in_scope,
             "accept": p.is_superuser | party_decider_in_scope,
             "confirm_unmet": p.is_superuser | p.is_provincial_admin,
+            # Urge the party of an overdue duty with a supervision letter (督办函): the level that decides it.
+            "supervise": p.is_superuser | party_decider_in_scope,
             "delete": p.is_superuser,
         }
 

@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from portal.actions import ObjectActionView, error_text
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 from supervision import filters, forms, register, services
+from supervision.engine import letters as letter_flow
 from supervision.engine import obligations as obligation_actions
 from supervision.models import Directive, Finding, Obligation
 
@@ -108,6 +109,13 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         context["days_left"] = days_left
         context["days_overdue"] = -days_left if days_left is not None and days_left < 0 else 0
         context["findings"] = Finding.objects.visible_to(user).filter(obligation=obligation)
+        may_supervise = obligation.status == Obligation.Status.OVERDUE and user.has_perm(
+            Obligation.get_perm("supervise"), obligation
+        )
+        context["letter_refusal"] = letter_flow.refusal(obligation) if may_supervise else ""
+        context["can_issue_letter"] = may_supervise and not context["letter_refusal"]
+        context["letter_form"] = forms.LetterForm()
+        context["letters"] = obligation.letters.select_related("issuing_authority", "issued_by")
         context["notifications"] = obligation.notifications.order_by("-created", "-pk")[:50]
         return context
 

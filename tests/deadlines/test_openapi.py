@@ -18,5 +18,8 @@ def test_openapi_schema_is_valid_with_the_deadline_endpoints(client_for):
         "/api/v1/criticisms/{id}/publish/",
         "/api/v1/inbox/unread/",
         "/api/v1/reminder-policy/{id}/",
+        "/api/v1/obligations/{id}/letter/",
+        "/api/v1/letters/{id}/",
+        "/api/v1/progress-reports/",
     ):
         assert path in schema["paths"], path

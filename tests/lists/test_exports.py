@@ -74,6 +74,7 @@ LISTS = {
 # Pages named like lists that are something else, and why.
 NOT_LISTS = {
     "supervision:public_criticism_list": "the public notice board: links to published notices, each with its PDF",
+    "supervision:report_list": "a region's dated progress reports, each with its own PDF and ledger workbook",
 }
 
 
