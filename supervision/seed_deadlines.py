@@ -163,7 +163,9 @@ def load_obligations() -> int:
         datetime.date.fromisoformat(row["same_vendor_recognition_due"]) for row in read_csv("ca-vendors.csv")
     )
     province = conf.supervising_province()  # GB/T 2260: a province's areas share its first two digits
-    centres = Authority.objects.filter(kind=Authority.Kind.TRADING_CENTER, region__code__startswith=province[:2])
+    centres = Authority.objects.filter(
+        kind=Authority.Kind.TRADING_CENTER, region__code__startswith=province[:2], is_demo=False
+    )
     for centre in centres.order_by("pk"):
         for duty in centre_obligations(centre, last_recognition_due):
             written += _load(duty, {"authority_id": centre.pk}, directives, today)
