@@ -1,5 +1,6 @@
 """Every page reads as a person expects, for each role: moments in the user's time zone to the minute,
-no Python repr, no English sentence on a Chinese page, no raw id in a change history.
+dates with their year, no Python repr, no English sentence on a Chinese page, no raw id in a change
+history.
 
 The pages are found, not listed: every page of the URL resolver that takes no argument (lists, boards,
 forms, tables), and every detail page (a generic detail view, or a page of ``DETAIL_PAGES``) for one
@@ -63,6 +64,7 @@ NOT_ENGLISH = {"pdf", "jpg", "jpeg", "png", "docx", "xlsx", "zip", "cer", "crt",
 ALLOWED_ENGLISH: set[str] = set()  # whole runs a Chinese page may show; keep it short
 REPR = re.compile(r"\{'|\[<|<QuerySet|<bound method|object at 0x|\bNone\b|\bTrue\b|\bFalse\b")
 MICROSECONDS = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+")
+NO_YEAR = re.compile(r"(?<![\d\-:./])(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d\-:])")  # "11-28"
 INVISIBLE = re.compile(r"(?is)<(script|style|code|pre|head)\b.*?</\1>|<!--.*?-->")
 ADDRESSES = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/[\w\-./?=&%]+")
 HISTORY_CHANGE = re.compile(
@@ -115,6 +117,7 @@ def problems(page: str, model=None) -> list[str]:
     text = visible_text(page)
     found = [f"Python repr {m!r}" for m in REPR.findall(text)]
     found += [f"microseconds {m!r}" for m in MICROSECONDS.findall(text)]
+    found += [f"a date without its year {m!r}" for m in NO_YEAR.findall(text)]
     found += [f"not in the user's time zone: {t!r}" for t in moment_texts() if t in text]
     if 'lang="zh-hans"' in page:
         found += [f"English on a Chinese page: {run!r}" for run in english_runs(text)]
@@ -257,7 +260,7 @@ def test_each_problem_is_recognised():
     utc = f"{MOMENT:%Y-%m-%d %H:%M}"
     page = f"""<html lang="zh-hans"><head><title>问题</title><script>var x = {{'a': None}};</script></head>
     <body><p>{{'rule': 'overcharge'}}</p><p>&lt;QuerySet []&gt;</p><p>发现人 None</p>
-    <p>2026-11-27 19:11:53.010741+00:00</p><p>{utc}</p>
+    <p>2026-11-27 19:11:53.010741+00:00</p><p>{utc}</p><p>逾期 11-28</p>
     <p>condition cleared on re-check</p><code>python manage.py seed --demo</code>
     <p>pdf, jpg, jpeg, png</p><p>签名算法 sha256WithRSAEncryption，USB Key，见 https://example.com/a/b/c/</p>
     <div id="history"><div data-field="submitted_by"><strong>提交人</strong>: <del class="x">—</del> → 4</div>
@@ -270,6 +273,7 @@ def test_each_problem_is_recognised():
         "Python repr '<QuerySet'",
         "Python repr 'None'",
         "microseconds '19:11:53.010741'",
+        "a date without its year '11-28'",
         f"not in the user's time zone: {utc!r}",
         f"not in the user's time zone: '{MOMENT:%H:%M}'",
         "not in the user's time zone: '+00:00'",
