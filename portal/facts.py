@@ -19,6 +19,7 @@ from importlib import import_module
 from django.apps import apps
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -153,7 +154,7 @@ class FactList:
             fact = known.get(key, Fact(key))
             if fact is None or (fact.unless and fact.unless in self.facts):
                 continue
-            rows.append((str(fact.label), fact.show(value)))
+            rows.append((capfirst(str(fact.label)), fact.show(value)))
         return rows
 
     def __html__(self) -> SafeString:
