@@ -40,3 +40,14 @@ def test_a_text_links_the_portals_pages_and_web_addresses(registry):
     assert '<a href="https://example.com/notice" rel="noopener noreferrer">' in html
     assert "/no/such/page/" in html and 'href="/no/such/page/"' not in html
     assert 'class="text-pre-wrap"' in html
+
+
+def test_an_uploaded_file_is_its_name_linked_through_the_scoped_download(registry):
+    from django.core.files.base import ContentFile
+
+    from supervision.models import Obligation, ObligationFile
+
+    row = ObligationFile(obligation=Obligation.objects.order_by("pk").first(), original_name="备案回执.pdf")
+    row.file.save("upload.pdf", ContentFile(b"%PDF-1.4 receipt"))
+    html = str(cell(row, Column("file", "file")))
+    assert html == f'<a href="/files/supervision.obligationfile/{row.pk}/file/">备案回执.pdf</a>'
