@@ -28,7 +28,7 @@ CHAIN_FIELDS = (
     "chain_ids",
     "chain_status",
     "chain_problem_index",
-    "chain_detail",
+    "chain_reason",
     "signature_warning",
     "chain_not_before",
     "chain_not_after",
@@ -164,7 +164,7 @@ def _apply(cert: CACertificate, result, by_fingerprint: dict[str, CACertificate]
     cert.chain_ids = [m.pk for m in members]
     cert.chain_status = result.status
     cert.chain_problem_index = result.problem_index
-    cert.chain_detail = result.detail[:500]
+    cert.chain_reason = result.reason
     cert.signature_warning = result.warnings.get(0, "")
     cert.chain_checked_at = now
     structural = result.status not in (ChainStatus.BROKEN_SIGNATURE, ChainStatus.ISSUER_MISSING)

@@ -4,6 +4,7 @@ recognition sweep flag, and the clause each rests on."""
 from django.utils.translation import gettext_lazy as _
 
 from portal.clauses import Basis, Rule
+from portal.facts import Fact, choice, codes
 from supervision import clauses as rules
 from supervision.clauses import PROVINCIAL_NOTICE, UNFILED_VENDOR
 
@@ -65,3 +66,14 @@ RULES = [
         note=_("The portal's reading: the directive sets no renewal date; an expired root stops recognition."),
     ),
 ]
+
+# What the recognition rules record in a finding's facts (``portal.facts``).
+FACTS = {
+    "claimed_status": Fact(_("claimed status"), choice("certificates.RecognitionRecord", "status")),
+    "trusted_certificates": Fact(_("certificates on the trust list (SHA-256)"), codes),
+    "vendor_roots": Fact(_("the vendor's root certificates (SHA-256)"), codes),
+    "filing_status": Fact(_("cryptography filing status"), choice("supervision.CAVendor", "crypto_filing_status")),
+    "filing_expiry": Fact(_("cryptography filing expiry")),
+    "determination": Fact(_("determination of the cryptography administration")),
+    "platforms_with_claimed_recognition": Fact(_("platforms with a claimed recognition")),
+}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates import findings  # the rules that depend on the status (obligations, findings)
@@ -208,7 +208,8 @@ def _apply(record, step: Step, user, *, note: str, evidence, via: str, at) -> Re
         if note.strip():
             stamp = f"[{timezone.localtime(now):%Y-%m-%d}] {note.strip()}"
             locked.notes = f"{locked.notes}\n{stamp}".strip()
-        locked._change_reason = f"{step.action}: {from_status} → {locked.status}"
+        with translation.override(None):  # the action's msgid: the history shows it translated
+            locked._change_reason = str(Action(step.action).label)
         if user is not None:
             locked._history_user = user
         locked.save()

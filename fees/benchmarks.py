@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from fees import clauses as rules
 from fees.models import Benchmark, FeeItem, FeePolicy
@@ -186,7 +187,7 @@ def freeze(province: str, user, keys: list[tuple[int, int]] | None = None, reaso
         row.frozen_at = now
         row.reason = reason
         row._history_user = user
-        row._change_reason = (reason or "confirmed")[:100]
+        row._change_reason = (reason or gettext_noop("confirmed"))[:100]
         row.save()
         written += 1
     return written

@@ -19,6 +19,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from portal.clauses import Basis, Rule
+from portal.facts import Fact, choice, labelled, record, yuan
 from supervision.clauses import FEE_REDUCTION, FEE_REDUCTION_FROM, PROVINCIAL_NOTICE
 
 BENCHMARK = FEE_REDUCTION  # 23号 三: "要以目前省辖市……最低收费标准为参照"
@@ -87,3 +88,22 @@ RULES = [
         tested_in=("tests/fees/test_fees_henan_story.py",),
     ),
 ]
+
+# What the fee rules record in a finding's facts (``portal.facts``); the rows' own ids are not shown.
+FACTS = {
+    "rule": Fact(_("rule"), choice("supervision.Finding", "kind", {"above_filed_tariff": _("Above the filed tariff")})),
+    "filing_id": Fact(_("fee filing"), record("fees.FeeFiling")),
+    "filing_line_id": None,
+    "product_id": Fact(_("product"), record("fees.ProductKind")),
+    "item_id": Fact(_("fee item"), record("fees.FeeItem")),
+    "excess": Fact(_("above the benchmark by"), yuan),
+    "benchmark_source": Fact(
+        _("benchmark"), labelled({"frozen": _("confirmed value"), "computed": _("computed value, not yet confirmed")})
+    ),
+    "benchmark_line_id": None,
+    "forbidden_by": Fact(_("forbidden by")),
+    "tariff": Fact(_("filed tariff"), yuan),
+    "complaint": Fact(_("complaint tracking number")),
+    "charged_on": Fact(_("charged on")),
+    "breaches": Fact(_("breaches found")),
+}

@@ -97,11 +97,17 @@ def rules_producing(what: str, kind: str) -> list[Rule]:
     return [rule for rule in register() if wanted in rule.produces]
 
 
-def basis_of(what: str, kind: str, directive: str = "") -> Basis | None:
-    """The basis of a duty or finding of ``kind``: the rule of its directive when several rules produce
+def rule_of(what: str, kind: str, directive: str = "") -> Rule | None:
+    """The rule of a duty or finding of ``kind``: the rule of its directive when several rules produce
     the kind, else the kind's first rule; None for what no rule produces (a duty entered by hand)."""
     rules = rules_producing(what, kind)
     for rule in rules:
         if directive and rule.basis.directive == directive:
-            return rule.basis
-    return rules[0].basis if rules else None
+            return rule
+    return rules[0] if rules else None
+
+
+def basis_of(what: str, kind: str, directive: str = "") -> Basis | None:
+    """The basis of a duty or finding of ``kind`` (the basis of its rule, see ``rule_of``)."""
+    rule = rule_of(what, kind, directive)
+    return rule.basis if rule else None

@@ -12,6 +12,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from portal.clauses import Basis, Rule
+from portal.facts import Fact, days, record, yuan
 
 PROVINCIAL_NOTICE = "豫公管办〔2019〕23号"
 PUYANG_NOTICE = "濮公共交易〔2019〕3号"
@@ -198,3 +199,23 @@ RULES = [
         tested_in=("tests/deadlines/test_life.py", "tests/e2e/test_rectification_browser.py"),
     ),
 ]
+
+# What the registry's and the deadline engine's rules record in a finding's facts (``portal.facts``).
+FACTS = {
+    "obligation": Fact(_("obligation"), record("supervision.Obligation")),
+    "due_date": Fact(_("due date")),
+    "confirmed_unmet_by": Fact(_("confirmed unmet by"), record("accounts.User")),
+    "confirmed_unmet_reason": Fact(_("reason")),
+    "as_soon_as_possible": Fact(_("as soon as possible (no date)")),
+    "age_days": Fact(_("open for"), days),
+    "watched_days": Fact(_("watched in the portal for"), days),
+    "vendor": Fact(_("CA vendor"), record("supervision.CAVendor")),
+    "vendor_id": Fact(_("CA vendor"), record("supervision.CAVendor")),
+    "vendor_name": Fact(_("CA vendor"), unless="vendor"),
+    "platform": Fact(_("platform"), record("supervision.Platform")),
+    "platform_id": Fact(_("platform"), record("supervision.Platform")),
+    "region": Fact(_("region"), record("supervision.Region", "code")),
+    "product": Fact(_("product")),
+    "fee_item": Fact(_("fee item")),
+    "benchmark": Fact(_("provincial benchmark"), yuan),
+}

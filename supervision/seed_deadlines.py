@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, read_csv, upsert
 from supervision import clauses as rules
@@ -144,7 +145,7 @@ def waive_wrong_cross_vendor_duties() -> int:
     ):
         obligation.status = Obligation.Status.WAIVED
         obligation.waived_reason = WRONG_CROSS_VENDOR_REASON
-        obligation._change_reason = "wrong basis: 23号 has no cross-vendor clause"
+        obligation._change_reason = gettext_noop("wrong basis: 23号 has no cross-vendor clause")
         obligation.save(update_fields=["status", "waived_reason", "updated"])
         waived += 1
     return waived

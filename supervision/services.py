@@ -10,11 +10,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.history import record_change
 from portal.seeding import DEMO_MARK
 from supervision.engine.notify import party_recipients, write
 from supervision.models import Finding, Obligation, party_field, party_lookup
+
+CONFIRMED_UNMET = gettext_noop("confirmed unmet")  # a history reason, followed by the reason given
 
 
 def _get_or_create(model, dedup_key: str, build) -> tuple:
@@ -98,7 +101,7 @@ def resolve_cleared(cleared, *, evidence: str, today=None, by=None) -> int:
     for finding in cleared.filter(status=Finding.Status.OPEN).order_by("pk"):
         finding.status = Finding.Status.RESOLVED
         finding.evidence = f"{finding.evidence}\n{today.isoformat()} {evidence}".strip()
-        finding._change_reason = "condition cleared on re-check"
+        finding._change_reason = gettext_noop("condition cleared on re-check")
         if by is not None:
             finding._history_user = by
         finding.save(update_fields=["status", "evidence", "updated"])
@@ -124,7 +127,7 @@ def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "
             obligation.fulfilled_at = now
             obligation.fulfilled_by = by
             obligation.evidence = evidence
-            obligation._change_reason = "fulfilled"
+            obligation._change_reason = gettext_noop("fulfilled")
             if by is not None:
                 obligation._history_user = by
             obligation.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "evidence", "updated"])
@@ -145,7 +148,7 @@ def confirm_unmet(obligation: Obligation, *, by, reason: str) -> Finding:
         obligation.refresh_from_db()
         if changed:
             obligation._history_user = by
-            obligation._change_reason = f"confirmed unmet: {reason}"[:100]
+            obligation._change_reason = f"{CONFIRMED_UNMET}: {reason}"[:100]
             obligation.save(update_fields=["updated"])
         due = obligation.due_date.isoformat() if obligation.due_date else ""
         finding, _created = raise_finding(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fees.clauses import PROHIBITED_FEE
 from portal.clauses import Basis, Rule
+from portal.facts import Fact, choice
 
 TRIAL_NOTICE = "发改办法规〔2023〕54号"
 
@@ -133,3 +134,15 @@ RULES = [
         tested_in=("tests/trial/test_story.py",),
     ),
 ]
+
+# What the trial's rules record in a finding's facts (``portal.facts``).
+FACTS = {
+    "feedback": Fact(_("feedback tracking number")),
+    "category": Fact(_("category"), choice("trial.Feedback", "category")),
+    "received": Fact(_("received on")),
+    "round": Fact(_("trial round")),
+    "checked_on": Fact(_("checked on")),
+    "missing": Fact(_("missing")),
+    "incidents": Fact(_("decryption incidents")),
+    "first_incident": Fact(_("first incident on")),
+}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from supervision.models import Obligation
 from supervision.services import ensure_obligation, fulfil_obligations
@@ -112,7 +113,7 @@ def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
     obligation.due_date = due_date
     if obligation.status == Obligation.Status.OVERDUE and (due_date is None or due_date >= timezone.localdate()):
         obligation.status = Obligation.Status.OPEN
-    obligation._change_reason = "trial round dates changed"
+    obligation._change_reason = gettext_noop("trial round dates changed")
     if by is not None:
         obligation._history_user = by
     obligation.save(update_fields=["due_date", "status", "updated"])
@@ -244,7 +245,7 @@ def report_withdrawn(report: UsageReport, by=None) -> int:
         obligation.fulfilled_at = None
         obligation.fulfilled_by = None
         obligation.evidence = ""
-        obligation._change_reason = "usage report withdrawn"
+        obligation._change_reason = gettext_noop("usage report withdrawn")
         if by is not None:
             obligation._history_user = by
         obligation.save(update_fields=["status", "fulfilled_at", "fulfilled_by", "evidence", "updated"])

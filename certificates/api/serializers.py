@@ -53,6 +53,7 @@ class CACertificateSerializer(serializers.ModelSerializer):
             "root",
             "chain_ids",
             "chain_status",
+            "chain_reason",
             "chain_detail",
             "chain_checked_at",
             "original_filename",

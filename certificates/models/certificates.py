@@ -5,11 +5,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from certificates import predicates as cp
-from certificates.x509 import ParsedCertificate
+from certificates.x509 import ParsedCertificate, verify
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
 
@@ -21,6 +22,20 @@ class ChainStatus(models.TextChoices):
     NOT_YET_VALID = "not_yet_valid", _("Not yet valid")
     BROKEN_SIGNATURE = "broken_signature", _("Broken signature")
     ISSUER_MISSING = "issuer_missing", _("Issuer missing")
+
+
+# The sentence of each reason a chain is not valid (``verify.REASONS``), translated when shown.
+CHAIN_REASONS = {
+    verify.SIGNATURE: gettext_noop("The signature of %(certificate)s does not verify with the key of %(issuer)s."),
+    verify.SELF_SIGNATURE: gettext_noop("The self-signature of %(certificate)s does not verify."),
+    verify.LOOP: gettext_noop("The issuer links of %(certificate)s form a loop that reaches no root certificate."),
+    verify.NO_ISSUER: gettext_noop(
+        "The issuer of %(certificate)s (%(issuer)s) is not registered: upload its certificate."
+    ),
+    verify.TOO_LONG: gettext_noop("The chain is longer than %(max)s certificates."),
+    verify.EXPIRED: gettext_noop("%(certificate)s expired on %(not_after)s."),
+    verify.NOT_YET_VALID: gettext_noop("%(certificate)s is valid only from %(not_before)s."),
+}
 
 
 class SignatureWarning(models.TextChoices):
@@ -87,7 +102,12 @@ class CACertificate(BaseModel):
         _("chain status"), max_length=20, choices=ChainStatus.choices, default=ChainStatus.UNCHECKED
     )
     chain_problem_index = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    chain_detail = models.CharField(_("chain detail"), max_length=500, blank=True)
+    chain_reason = models.CharField(
+        _("what is wrong with the chain"),
+        max_length=20,
+        blank=True,
+        help_text=_("A code (certificates.x509.verify.REASONS); pages and the API show chain_detail, its sentence."),
+    )
     signature_warning = models.CharField(
         _("signature warning"),
         max_length=30,
@@ -217,6 +237,26 @@ class CACertificate(BaseModel):
             "is_self_issued": parsed.is_self_issued,
             "version": parsed.version,
         }
+
+    @property
+    def chain_detail(self) -> str:
+        """What is wrong with the chain, in the user's language ("" when nothing is): the stored reason
+        about the chain's certificate at ``chain_problem_index``."""
+        if not self.chain_reason:
+            return ""
+        chain = self.chain()
+        index = self.chain_problem_index or 0
+        member = chain[index] if index < len(chain) else self
+        above = chain[index + 1] if index + 1 < len(chain) else None
+        values = {
+            "certificate": str(member),
+            "issuer": str(above) if above else member.issuer_name,
+            "max": verify.MAX_CHAIN_LENGTH,
+            "not_after": timezone.localtime(member.not_after).date().isoformat(),
+            "not_before": timezone.localtime(member.not_before).date().isoformat(),
+        }
+        template = CHAIN_REASONS.get(self.chain_reason)
+        return gettext(template) % values if template else ""
 
     def chain(self) -> list["CACertificate"]:
         """The stored chain, leaf first (one query)."""

@@ -53,6 +53,16 @@ WARNING_SM2_EMPTY_SIGNER_ID = "sm2_empty_signer_id"
 #: Longest chain followed before giving up (a guard against pathological pools).
 MAX_CHAIN_LENGTH = 16
 
+#: What is wrong with a chain (``ChainResult.reason``), about its certificate at ``problem_index``.
+SIGNATURE = "signature"  # its signature does not verify with the next certificate's key
+SELF_SIGNATURE = "self_signature"  # a self-issued certificate whose own signature does not verify
+LOOP = "loop"  # the issuer links come back to a certificate of the chain
+NO_ISSUER = "no_issuer"  # no certificate of its issuer is known
+TOO_LONG = "too_long"  # longer than MAX_CHAIN_LENGTH
+EXPIRED = "expired"
+NOT_YET_VALID = "not_yet_valid"
+REASONS = (SIGNATURE, SELF_SIGNATURE, LOOP, NO_ISSUER, TOO_LONG, EXPIRED, NOT_YET_VALID)
+
 #: A signature check: None when it does not verify, "" when it does, a warning code when it
 #: verifies with a reservation (``WARNING_SM2_EMPTY_SIGNER_ID``).
 Check = str | None
@@ -121,7 +131,8 @@ class ChainResult:
 
     ``chain`` runs leaf first; it ends at the root when one was reached, otherwise at the last
     certificate found. ``problem_index`` points into ``chain`` at the certificate the status is
-    about (None when valid); ``detail`` is an English explanation for logs. ``warnings`` maps an
+    about (None when valid); ``reason`` says what is wrong with it as a code (one of ``REASONS``),
+    which pages translate; ``detail`` is an English explanation for logs. ``warnings`` maps an
     index of ``chain`` to the warning code of that certificate's signature (it verified, with a
     reservation such as ``WARNING_SM2_EMPTY_SIGNER_ID``).
     """
@@ -131,6 +142,7 @@ class ChainResult:
     problem_index: int | None = None
     detail: str = ""
     warnings: dict[int, str] = field(default_factory=dict)
+    reason: str = ""
 
     @property
     def is_valid(self) -> bool:
@@ -198,7 +210,7 @@ def build_chain(
         if current.is_self_issued and verified(current, current):
             break  # reached a self-signed root
         if len(chain) >= MAX_CHAIN_LENGTH:
-            return ChainResult(chain, STATUS_ISSUER_MISSING, len(chain) - 1, "chain too long")
+            return ChainResult(chain, STATUS_ISSUER_MISSING, len(chain) - 1, "chain too long", reason=TOO_LONG)
         candidates = _issuer_candidates(current, pool, used)
         issuer = next((c for c in candidates if verified(current, c)), None)
         if issuer is None:
@@ -210,6 +222,7 @@ def build_chain(
                     STATUS_BROKEN_SIGNATURE,
                     index,
                     f"the signature of {current.subject!r} does not verify with {candidates[0].subject!r}",
+                    reason=SIGNATURE,
                 )
             if current.is_self_issued:
                 return ChainResult(
@@ -217,12 +230,13 @@ def build_chain(
                     STATUS_BROKEN_SIGNATURE,
                     index,
                     f"the self-signature of {current.subject!r} does not verify",
+                    reason=SELF_SIGNATURE,
                 )
             if any(c.sha256_fingerprint in used for c in _issuer_candidates(current, pool, set())):
-                detail = f"issuer links of {current.subject!r} form a loop without a root"
+                detail, reason = f"issuer links of {current.subject!r} form a loop without a root", LOOP
             else:
-                detail = f"no issuer for {current.issuer!r} in the pool"
-            return ChainResult(chain, STATUS_ISSUER_MISSING, index, detail)
+                detail, reason = f"no issuer for {current.issuer!r} in the pool", NO_ISSUER
+            return ChainResult(chain, STATUS_ISSUER_MISSING, index, detail, reason=reason)
         chain.append(issuer)
         used.add(issuer.sha256_fingerprint)
         current = issuer
@@ -235,6 +249,7 @@ def build_chain(
                 index,
                 f"{member.subject!r} expired on {member.not_after.isoformat()}",
                 warnings,
+                reason=EXPIRED,
             )
         if moment < member.not_before:
             return ChainResult(
@@ -243,5 +258,6 @@ def build_chain(
                 index,
                 f"{member.subject!r} is valid only from {member.not_before.isoformat()}",
                 warnings,
+                reason=NOT_YET_VALID,
             )
     return ChainResult(chain, STATUS_VALID, None, "", warnings)

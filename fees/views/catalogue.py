@@ -1,4 +1,5 @@
-"""The catalogues: products and fee items (administrators add items; the list is open)."""
+"""The catalogues: products and fee items (administrators add items; the list is open). Their codes
+are for imports and the API: the lists show names, a detail page the code last."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,8 +12,8 @@ class ProductKindViews(ModelViews):
     model = ProductKind
     form_class = forms.ProductKindForm
     filterset_class = filters.ProductKindFilterSet
-    columns = [Column("name", _("name"), link=True), Column("code", _("code")), Column("order", _("order"))]
-    fields = [Column("name", _("name")), Column("code", _("code")), Column("order", _("order"))]
+    columns = [Column("name", _("name"), link=True), Column("order", _("order"))]
+    fields = [Column("name", _("name")), Column("order", _("order")), Column("code", _("code used in imports"))]
 
 
 class FeeItemViews(ModelViews):
@@ -21,16 +22,15 @@ class FeeItemViews(ModelViews):
     filterset_class = filters.FeeItemFilterSet
     columns = [
         Column("name", _("name"), link=True),
-        Column("code", _("code")),
         Column("prohibited", _("prohibited")),
         Column("forbidden_by", _("forbidden by"), link=True),
         Column("one_off", _("paid once in the province")),
     ]
     fields = [
         Column("name", _("name")),
-        Column("code", _("code")),
         Column("prohibited", _("prohibited")),
         Column("forbidden_by", _("forbidden by"), link=True),
         Column("one_off", _("paid once in the province")),
         Column("description", _("description")),
+        Column("code", _("code used in imports")),
     ]

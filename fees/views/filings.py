@@ -33,7 +33,6 @@ class FilingViews(ModelViews):
         Column("effective_date", gettext_lazy("effective date")),
         Column("get_status_display", gettext_lazy("status")),
         Column("submitted_on", gettext_lazy("submitted at")),
-        Column("is_demo", gettext_lazy("demonstration data (示例)")),
     ]
 
 

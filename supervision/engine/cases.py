@@ -57,8 +57,11 @@ def open_case(
     case = draft_case(findings=findings, by=by, due_date=due_date, title=title, facts=facts, today=today)
     with transaction.atomic():
         case.save()
+        # The number needs the row's id: the row is written with a placeholder, then given its number
+        # without a second history row, so its history never shows the placeholder.
         case.number = f"ZG{today.year}-{case.pk:04d}"
-        case.save(update_fields=["number"])
+        RectificationCase.objects.filter(pk=case.pk).update(number=case.number)
+        case.history.filter(history_type="+").update(number=case.number)
         case.findings.set(findings)
         Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
         record_changes(findings, by=by, reason=f"in rectification: case {case.number}")

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
-from portal.clauses import Basis, basis_of
+from portal.clauses import Basis, basis_of, rule_of
+from portal.facts import FactList
 from portal.models import BaseModel
 from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_decider_in_scope
 
@@ -96,6 +99,24 @@ class Finding(PartyModel, BaseModel):
         if self.obligation_id and (duty := self.obligation.basis):
             return duty
         return basis_of("finding", self.kind)
+
+    @property
+    def readable_facts(self) -> FactList:
+        """The facts as a page shows them (the basis has a row of its own)."""
+        return FactList(self.facts, skip=("basis",))
+
+    @property
+    def finder(self):
+        """Who raised it: the person, or the portal's rule that found it ("系统规则：超标准收费", linked
+        to the rule in the rule register)."""
+        if self.raised_by_id:
+            return self.raised_by
+        basis = Basis.from_facts(self.facts)
+        rule = rule_of("finding", self.kind, basis.directive if basis else "")
+        text = gettext("System rule: %(kind)s") % {"kind": self.get_kind_display()}
+        if rule is None:
+            return text
+        return format_html('<a href="{}#rule-{}">{}</a>', reverse("supervision:rule_register"), rule.code, text)
 
     def deciding_region(self):
         """The region whose administrators decide this finding: the region of the administrator who

@@ -7,10 +7,12 @@ constraint makes a second row for the same step impossible, so nothing is sent t
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
 
@@ -138,6 +140,46 @@ class ReminderPolicy(BaseModel):
         return max(self.stages or [0])
 
 
+# The steps of a rectification case a message is about; a later round adds its number ("response2").
+CASE_STAGES = {
+    "notice": _("rectification notice"),
+    "response": _("response awaiting verification"),
+    "returned": _("returned for more"),
+    "closed": _("verified and closed"),
+    "escalated": _("escalated"),
+}
+STAGE = re.compile(r"(?P<kind>[a-z]+)(?P<number>\d*)")
+WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{2})")
+
+
+def stage_label(stage: str) -> str:
+    """A message's stage as a person reads it: "d7" 7 days before the due date, "d0" the due day, "o3"
+    day 3 overdue, "a90" open for 90 days (a duty with no date), a case's step ("notice", "response2"),
+    a weekly digest's week ("2026-W48"). An unknown stage stays as it is."""
+    if week := WEEK.fullmatch(stage):
+        return gettext("weekly digest, week %(week)s of %(year)s") % {
+            "week": int(week["week"]),
+            "year": week["year"],
+        }
+    match = STAGE.fullmatch(stage)
+    if match is None:
+        return stage
+    kind, number = match["kind"], match["number"]
+    if kind in CASE_STAGES:
+        label = str(CASE_STAGES[kind])
+        return gettext("%(stage)s (round %(round)s)") % {"stage": label, "round": number} if number else label
+    if not number:
+        return stage
+    days = int(number)
+    if kind == "d":
+        return gettext("the due day") if days == 0 else gettext("%(days)s days before the due date") % {"days": days}
+    if kind == "o":
+        return gettext("day %(days)s overdue") % {"days": days}
+    if kind == "a":
+        return gettext("open for %(days)s days") % {"days": days}
+    return stage
+
+
 class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -243,3 +285,15 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient_name or self.recipient}"
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
+
+    @property
+    def address(self) -> str:
+        """Where it went: the e-mail address, or for the portal inbox the user (its ``recipient`` is the
+        user's id, which is no address a person reads)."""
+        if self.channel == self.Channel.INBOX and self.user_id:
+            return str(self.user)
+        return self.recipient

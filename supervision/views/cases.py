@@ -82,21 +82,6 @@ class CaseDetail(CaseViews, ObjectDetailView):
         return context
 
 
-MESSAGE_STAGES = {
-    "notice": _("rectification notice"),
-    "response": _("response awaiting verification"),
-    "returned": _("returned for more"),
-    "closed": _("verified and closed"),
-    "escalated": _("escalated"),
-}
-
-
-def message_stage(stage: str) -> str:
-    """What a case message was about ("response2" → "response awaiting verification"); reminders keep
-    their stage code (d7: seven days before the date)."""
-    return str(MESSAGE_STAGES.get(stage.rstrip("0123456789"), stage))
-
-
 def timeline(case) -> list[dict]:
     """Events, responses (with files) and notifications of a case, in time order."""
     # A response is shown once, with its files: its "responded" event would repeat its text.
@@ -109,7 +94,7 @@ def timeline(case) -> list[dict]:
     for n in sent:
         group = groups.setdefault(
             (n.topic, n.stage),
-            {"when": n.created, "kind": "notifications", "stage": message_stage(n.stage), "rows": []},
+            {"when": n.created, "kind": "notifications", "stage": n.stage_label, "rows": []},
         )
         group["rows"].append(n)
     entries.extend(groups.values())

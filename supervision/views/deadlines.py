@@ -224,7 +224,7 @@ class FindingViews(ModelViews):
     model = Finding
     form_class = forms.FindingForm
     filterset_class = filters.FindingFilterSet
-    select_related = (*PARTY, "obligation")
+    select_related = (*PARTY, "obligation", "raised_by")
     columns = [
         Column("summary", _("summary"), link=True),
         Column("party", _("responsible party")),
@@ -238,11 +238,10 @@ class FindingViews(ModelViews):
         Column("get_kind_display", _("kind")),
         Column("get_status_display", _("status")),
         Column("basis", _("basis")),
-        Column("facts", _("facts")),
+        Column("readable_facts", _("facts")),
         Column("evidence", _("evidence")),
         Column("obligation", _("obligation"), link=True),
-        Column("raised_by", _("raised by")),
-        Column("dedup_key", _("deduplication key")),
+        Column("finder", _("raised by")),
     ]
 
 

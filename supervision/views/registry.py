@@ -63,7 +63,6 @@ class AuthorityViews(ModelViews):
         Column("name", _("name"), link=True),
         Column("get_kind_display", _("kind")),
         Column("region.name", _("region")),
-        Column("is_demo", _("demonstration data (示例)")),
     ]
     fields = [
         Column("name", _("name")),

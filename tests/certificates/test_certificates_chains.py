@@ -25,6 +25,22 @@ def test_an_intermediate_without_its_root_waits_for_it(store, vendors):
     assert root.chain_status == "valid" and root.root == root
 
 
+def test_what_is_wrong_with_a_chain_is_said_in_the_readers_language(store, vendors, api_for, client_for):
+    (intermediate,) = store("sm2_intermediate.pem", vendors["华测CA"])
+    assert intermediate.chain_reason == "no_issuer"  # a code; the sentence is made when it is shown
+    url = f"/api/v1/ca-certificates/{intermediate.pk}/"
+    chinese = api_for("province").get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = api_for("province").get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["chain_reason"] == english["chain_reason"] == "no_issuer"
+    assert f"{intermediate} 的签发者（{intermediate.issuer_name}）尚未登记" in chinese["chain_detail"]
+    assert english["chain_detail"].startswith(f"The issuer of {intermediate} ({intermediate.issuer_name})")
+    page = client_for("province").get(intermediate.get_absolute_url()).content.decode()
+    assert "尚未登记，请上传其证书" in page
+    store("sm2_root.pem", vendors["华测CA"])
+    intermediate.refresh_from_db()
+    assert (intermediate.chain_reason, intermediate.chain_detail) == ("", "")
+
+
 def test_rsa_and_ec_chains(store, vendors):
     certs = store("chain.p7b", vendors["BJCA"])
     assert {c.chain_status for c in certs} == {"valid"}

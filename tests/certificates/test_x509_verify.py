@@ -27,6 +27,8 @@ from certificates.x509.parse import (
     parse_der_certificate,
 )
 from certificates.x509.verify import (
+    LOOP,
+    NO_ISSUER,
     STATUS_BROKEN_SIGNATURE,
     STATUS_EXPIRED,
     STATUS_ISSUER_MISSING,
@@ -292,7 +294,7 @@ def test_issuer_missing(cert) -> None:
     pool = [cert("rsa_root.pem"), cert("sm2_intermediate.pem")]
     result = build_chain(leaf, pool, at=_inside_validity(leaf))
     assert result.status == STATUS_ISSUER_MISSING
-    assert result.chain == [leaf] and result.problem_index == 0
+    assert result.chain == [leaf] and result.problem_index == 0 and result.reason == NO_ISSUER
     assert build_chain(cert("sm2_leaf.pem"), []).status == STATUS_ISSUER_MISSING
 
 
@@ -333,7 +335,7 @@ def test_loop_is_reported_as_issuer_missing() -> None:
     result = build_chain(a_by_b, [a_by_b, b_by_a], at=AT)
     assert result.status == STATUS_ISSUER_MISSING
     assert result.chain == [a_by_b, b_by_a]
-    assert "loop" in result.detail
+    assert "loop" in result.detail and result.reason == LOOP
 
 
 def test_matching_by_name_without_key_identifiers() -> None:

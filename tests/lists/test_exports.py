@@ -109,7 +109,7 @@ def test_every_list_page_is_covered():
 
 class TableReader(HTMLParser):
     """The header and body rows of ``<table data-testid=…>``: each cell as its text tokens, an element
-    with an ``aria-label`` (the yes/no icons) as that label."""
+    with an ``aria-label`` (the yes/no icons) as that label, without the 示例 badge of a demo row."""
 
     def __init__(self, testid: str) -> None:
         super().__init__()
@@ -133,6 +133,8 @@ class TableReader(HTMLParser):
             self.row = []
         elif tag in ("td", "th"):
             self.cell = [] if "colspan" not in attrs else None  # "nothing here" spans the whole row
+        elif self.cell is not None and "demo-badge" in (attrs.get("class") or "").split():
+            self.labelled.append(tag)  # the 示例 mark of a demonstration row: a mark, not a value of the row
         elif self.cell is not None and attrs.get("aria-label"):
             if not self.labelled:
                 self.cell.append(attrs["aria-label"])

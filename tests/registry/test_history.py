@@ -72,3 +72,39 @@ def test_a_refused_edit_leaves_no_history(client_for, personas):
     )
     assert form_errors.status_code == 200
     assert vendor.history.count() == before
+
+
+def test_a_change_reads_as_a_person_says_it(personas):
+    """A related row by its name (never its id), a choice by its label, a moment in the user's time to the
+    minute, the code's reason translated; a file by its name, a flag as yes/no."""
+    from django.utils import timezone
+
+    from portal.history import history_entries, shown
+    from supervision.models import Contact, Obligation
+    from supervision.services import fulfil_obligations
+    from trial.models import Agreement
+
+    szca = personas["szca"]
+    duty = Obligation.objects.filter(vendor=szca.vendor, status__in=Obligation.UNSETTLED).order_by("pk").first()
+    assert fulfil_obligations(party=szca.vendor, kind=duty.kind, evidence="备案回执", by=szca)
+    duty.refresh_from_db()
+    with translation.override("zh-hans"):
+        entry = history_entries(duty)[0]
+    changes = {change.field: change.new for change in entry.changes}
+    assert entry.reason == "已办结" and entry.user == szca
+    assert changes["fulfilled_by"] == str(szca) and changes["status"] == "已办结"
+    assert changes["fulfilled_at"] == f"{timezone.localtime(duty.fulfilled_at):%Y-%m-%d %H:%M}"
+    with translation.override("zh-hans"):
+        flag = shown(Contact._meta.get_field("is_shared_mailbox"), True, {})
+    assert flag == "是"
+    assert shown(Agreement._meta.get_field("scan"), "trial/agreements/2026/协议扫描件.pdf", {}) == "协议扫描件.pdf"
+
+
+def test_a_case_number_never_shows_its_placeholder_in_the_history(personas):
+    from supervision.engine import cases
+    from supervision.models import Finding
+
+    finding = Finding.objects.filter(status=Finding.Status.OPEN).first()
+    case = cases.open_case(findings=[finding], by=personas["province"])
+    assert list(case.history.values_list("history_type", "number")) == [("+", case.number)]
+    assert case.number.startswith("ZG")
