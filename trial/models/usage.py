@@ -13,16 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from trial.models.rounds import WRITE_RULES, platform_scope_q, region_admins
+from trial.models.rounds import COUNT_FIELDS, WRITE_RULES, platform_scope_q, region_admins
 
-# Field name → the column heading of Attachment 2 (also the xlsx import's headings).
-COUNT_FIELDS = (
-    "registered_entities",
-    "bids",
-    "cross_region_bids",
-    "decryption_failures",
-    "remedies_used",
-)
+__all__ = ["COUNT_FIELDS", "UsageLine", "UsageReport"]
 
 
 class UsageReport(BaseModel):
