@@ -308,7 +308,7 @@ def coverage_overview(request):
         rows_by_platform[row.platform_id][(row.domain_id, row.level)] = row
     participants = trial_round.participants.select_related("platform", "platform__region") if trial_round else []
     visible = set(Platform.objects.visible_to(request.user).values_list("pk", flat=True))
-    required = list(trial_round.coverage_domains.all()) if trial_round else []
+    required = rounds.required_domains(trial_round) if trial_round else []
     today = timezone.localdate()
 
     def covered(known: dict, domain, level) -> bool:
