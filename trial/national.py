@@ -226,7 +226,7 @@ def tell_national_office(*, topic: str, subject: str, body: str, link: str) -> i
 
 
 def feedback_marked(feedback: Feedback) -> int:
-    """"需要国家层面统筹解决的，及时提出": the item reaches 法规司's inbox at once."""
+    """ "需要国家层面统筹解决的，及时提出": the item reaches 法规司's inbox at once."""
     return tell_national_office(
         topic=f"trial:feedback:national:{feedback.pk}",
         subject=f"需国家层面统筹解决：{feedback.platform.name}（{feedback.tracking_number}）",
@@ -247,4 +247,3 @@ def digest_section(authority: Authority, today: datetime.date) -> DigestSection 
     )
     lines = [f"{f.tracking_number} {f.platform.name}：{f.national_note[:80]}" for f in waiting[:20]]
     return DigestSection(title="需要国家层面统筹解决的意见建议", count=waiting.count(), lines=lines)
-

@@ -169,7 +169,9 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None, loade
     with transaction.atomic():
         owed = [(participant.platform, duty) for duty in duties(participant, periods)]
         if participant.reporter_id:
-            owed += [(participant.reporter, duty) for duty in reporter_duties(trial_round, participant.reporter, periods)]
+            owed += [
+                (participant.reporter, duty) for duty in reporter_duties(trial_round, participant.reporter, periods)
+            ]
         for party, duty in owed:
             obligation, new = ensure_obligation(
                 party=party,
@@ -267,7 +269,7 @@ def report_submitted(report: UsageReport, by=None) -> int:
 
 
 def required_domains(trial_round: TrialRound) -> list[BusinessDomain]:
-    """"全部招标投标领域": the round's chosen fields, or every business domain when it chose none."""
+    """ "全部招标投标领域": the round's chosen fields, or every business domain when it chose none."""
     return list(trial_round.coverage_domains.all()) or list(BusinessDomain.objects.all())
 
 

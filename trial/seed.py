@@ -161,7 +161,11 @@ def load_demo(log: Log, password: str) -> int:
         written += upsert(
             Contact,
             {"authority_id": authority.pk, "is_shared_mailbox": True},
-            {"name": f"{authority.name}公共邮箱（{DEMO_MARK}）", "email": f"{username}-office@example.com", "is_demo": True},
+            {
+                "name": f"{authority.name}公共邮箱（{DEMO_MARK}）",
+                "email": f"{username}-office@example.com",
+                "is_demo": True,
+            },
         )[1]
     written += upsert(Region, {"code": HENAN}, {"shares_with_national": True})[1]
     log(f"trial demo data: {written} rows written")

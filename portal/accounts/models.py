@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
 # The national seat (全国): the region of 国家发展改革委 and of the national administrators.
 NATIONAL_SEAT = "100000"
 

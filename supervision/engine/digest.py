@@ -36,7 +36,7 @@ class DigestSection:
 
 
 @cache
-def sections() -> tuple[Callable[[Authority, datetime.date], DigestSection | None], ...]:
+def section_makers() -> tuple[Callable[[Authority, datetime.date], DigestSection | None], ...]:
     """Each app's ``<app>.digest.digest_section(authority, today)`` (the apps above supervision add
     what only they know, e.g. the trial's feedback for national attention)."""
     found = []
@@ -71,7 +71,7 @@ def digest_context(authority: Authority, today: datetime.date) -> dict:
     findings = Finding.objects.filter(where, created__gte=week_ago).order_by("-created")
     awaiting = RectificationCase.objects.filter(where, status=RectificationCase.Status.RESPONDED).order_by("pk")
     texts = Texts()
-    sections = [found for section in sections() if (found := section(authority, today)) and found.count]
+    sections = [found for section in section_makers() if (found := section(authority, today)) and found.count]
     return {
         "sections": sections,
         "authority": authority,

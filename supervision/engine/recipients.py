@@ -133,7 +133,6 @@ class Directory:
             self._cache[key] = list(found.values())
         return self._cache[key]
 
-
     def with_copies(self, field: str, pk: int, owed_to: int | None) -> list[Recipient]:
         """The party's recipients and the copies for the body the duty is owed to, each address once."""
         if not owed_to:

@@ -41,7 +41,9 @@ class Region(BaseModel):
     shares_with_national = models.BooleanField(
         _("shares its supervision data with the national office"),
         default=False,
-        help_text=_("For provinces: the national administrators (法规司) may read (not change) its supervision records."),
+        help_text=_(
+            "For provinces: the national administrators (法规司) may read (not change) its supervision records."
+        ),
     )
 
     class QuerySet(ScopedQuerySet):

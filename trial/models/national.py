@@ -38,9 +38,7 @@ class AnnouncementDisplay(BaseModel):
     )
     shown_from = models.DateField(_("shown from"))
     shown_until = models.DateField(_("shown until"), null=True, blank=True, help_text=_("Empty: still shown."))
-    evidence = models.FileField(
-        _("evidence"), upload_to="trial/displays/%Y/", blank=True, validators=[validate_upload]
-    )
+    evidence = models.FileField(_("evidence"), upload_to="trial/displays/%Y/", blank=True, validators=[validate_upload])
     evidence_url = models.URLField(_("evidence link"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
