@@ -74,9 +74,11 @@ class Collected:
             "columns": [[name, label] for name, label in self.columns],
             "cumulative": self.cumulative,
             "rows": [
-                {"platform": r["platform"], "reported": r["reported"], "figures": r["figures"]} for r in self.rows
+                {"platform": r["platform"], "reported": r["reported"], "figures": r["figures"], "values": r["values"]}
+                for r in self.rows
             ],
             "totals": self.totals,
+            "total_values": [self.totals[name] for name, _label in self.columns],
             "layout_confirmed": self.period.round.columns_confirmed,
         }
 
