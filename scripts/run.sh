@@ -40,6 +40,9 @@ cat <<MSG
     szca              CA vendor user (SZCA)
     bjca              CA vendor user (BJCA)
     platform-puyang   platform operator (濮阳市公共资源交易中心交易平台)
+    fagui             national administrator (国家发展改革委法规司)
+    lead-henan        lead department (河南省牵头部门): written reports to 法规司
+    huaneng           participating enterprise (中国华能集团有限公司): written reports to 法规司
 
   Celery worker and beat log to var/log/. Press Ctrl-C to stop all three.
 

@@ -197,10 +197,12 @@ def ensure_obligation(
     created_by=None,
     campaign: str = "",
     loaded_from_facts: bool = False,
+    recipient=None,
 ) -> tuple[Obligation, bool]:
     """Create an obligation once per dedup_key (other apps use it for their own deadlines, e.g. a CA
     certificate's expiry); returns (obligation, created). With ``loaded_from_facts`` (a seed of past
-    directives), a duty already past its due date starts ``to_confirm`` (rule 6), not open."""
+    directives), a duty already past its due date starts ``to_confirm`` (rule 6), not open.
+    ``recipient``: the authority the duty is reported to; its reminders copy it."""
     if kind not in Obligation.Kind.values:
         raise ValueError(f"Unknown obligation kind {kind!r}.")
     if not dedup_key:
@@ -220,6 +222,7 @@ def ensure_obligation(
             key=key,
             created_by=created_by,
             campaign=campaign,
+            recipient=recipient,
         )
         obligation.set_party(party)
         obligation.full_clean(exclude=["dedup_key"])

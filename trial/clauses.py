@@ -38,6 +38,17 @@ COVERAGE = Basis(
     "首批6个营商环境创新试点城市公共资源交易平台要落实国务院营商环境创新试点工作要求,在市、区(县)两级全部招标投标领域"
     "部署应用网络共享数字证书",
 )
+NO_TECHNICAL_BARRIER = Basis(
+    TRIAL_NOTICE,
+    "二",
+    "各参与互认平台要严格按照《网络共享数字证书技术标准》规范开展数字证书跨区域兼容互认,不得通过自行修改标准或设置技术障碍,"
+    "增加市场主体使用难度和负担",
+)
+COVERAGE_OTHERS = Basis(
+    TRIAL_NOTICE,
+    "三",
+    "其他地方也要加快工作节奏,尽快实现应用网络共享数字证书的招标投标领域全覆盖",
+)
 FEEDBACK_CHANNEL = Basis(
     TRIAL_NOTICE,
     "四",
@@ -53,6 +64,7 @@ USAGE_REPORT = Basis(
 # The basis of the finding an upheld feedback becomes, by its category.
 FEEDBACK_BASIS = {
     "refusal": NO_REFUSAL,
+    "technical_barrier": NO_TECHNICAL_BARRIER,
     "prohibited_fee": PROHIBITED_FEE,
     "decryption": REMEDY_PLAN,
 }
@@ -116,6 +128,47 @@ RULES = [
         produces=("obligation:usage_statistics",),
         implemented_in="trial.rounds.duties",
         tested_in=("tests/trial/test_story.py",),
+    ),
+    Rule(
+        code="trial_coverage_others",
+        summary=_(
+            "The other local participating platforms cover every tendering domain as soon as possible: a duty "
+            "with no date, reminded by its age."
+        ),
+        basis=COVERAGE_OTHERS,
+        produces=("obligation:coverage",),
+        implemented_in="trial.rounds.duties",
+        tested_in=("tests/trial/test_national.py",),
+        note=_(
+            "The portal reads 其他地方 as the participating public-resource trading platforms that are not pilot "
+            "cities; a field counts as covered at either level. The enterprises' platforms are not 地方."
+        ),
+    ),
+    Rule(
+        code="trial_written_report",
+        summary=_(
+            "Each lead department and participating enterprise reports its platforms' statistics in writing to "
+            "法规司 by each period's date, with a numbered cover letter and Attachment 2."
+        ),
+        basis=USAGE_REPORT,
+        produces=("obligation:written_report",),
+        implemented_in="trial.rounds.reporter_duties",
+        tested_in=("tests/trial/test_national.py",),
+        note=_(
+            "Attachment 2's columns are omitted in the notice (（略）): the table's layout is the portal's own, "
+            "chosen per round, until the real one is loaded."
+        ),
+    ),
+    Rule(
+        code="trial_technical_barrier",
+        summary=_(
+            "A bidder's report that a platform modified the standard or set a technical barrier, once upheld, is "
+            "a finding against the platform."
+        ),
+        basis=NO_TECHNICAL_BARRIER,
+        produces=("finding:technical_barrier",),
+        implemented_in="trial.feedback.to_finding",
+        tested_in=("tests/trial/test_national.py",),
     ),
     Rule(
         code="trial_refusal",

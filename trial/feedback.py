@@ -16,12 +16,13 @@ from portal import ratelimit
 from portal.uploads import FileRule
 from supervision.models import Finding
 from supervision.services import raise_finding
-from trial import clauses
+from trial import clauses, national
 from trial.models import Feedback
 
 MAX_DESCRIPTION = 4000
 FINDING_KINDS = {
     Feedback.Category.REFUSAL: Finding.Kind.REFUSAL,
+    Feedback.Category.TECHNICAL_BARRIER: Finding.Kind.TECHNICAL_BARRIER,
     Feedback.Category.PROHIBITED_FEE: Finding.Kind.PROHIBITED_FEE,
 }
 
@@ -114,8 +115,8 @@ def answer(feedback: Feedback, *, text: str, by) -> Feedback:
 
 
 def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str = "") -> Finding:
-    """Turn the feedback into a finding (once): a refusal breaks the notice; a fee goes to the vendor
-    when the administrator says so."""
+    """Turn the feedback into a finding (once): a refusal or a technical barrier breaks the notice; a
+    fee goes to the vendor when the administrator says so."""
     if party == "vendor" and not feedback.vendor_id:
         raise ValidationError({"party": _("This feedback names no CA vendor.")})
     target = feedback.vendor if party == "vendor" else feedback.platform
@@ -154,11 +155,14 @@ def mark_national(feedback: Feedback, *, note: str, by) -> Feedback:
         raise ValidationError({"note": _("Say what the national office should look at.")})
     with transaction.atomic():
         row = _locked(feedback)
+        first = not row.national_attention
         row.national_attention = True
         row.national_note = note.strip()
         row.marked_at = timezone.now()
         row._history_user = by
         row.save()
+        if first:
+            national.feedback_marked(row)
     feedback.refresh_from_db()
     return feedback
 

@@ -8,6 +8,7 @@ from portal.filters import SearchFilterSet
 from trial.models import (
     Agreement,
     Announcement,
+    AnnouncementDisplay,
     Coverage,
     DecryptionIncident,
     Feedback,
@@ -17,6 +18,7 @@ from trial.models import (
     TrialRound,
     UsageLine,
     UsageReport,
+    WrittenReport,
 )
 
 
@@ -120,3 +122,21 @@ class FeedbackFilterSet(PlatformFilterMixin, SearchFilterSet):
     class Meta:
         model = Feedback
         fields = ["category", "status", "national_attention"]
+
+
+class AnnouncementDisplayFilterSet(django_filters.FilterSet):
+    announcement = django_filters.NumberFilter(field_name="announcement_id", label=_("announcement"))
+    platform = django_filters.NumberFilter(field_name="announcement__platform_id", label=_("platform"))
+
+    class Meta:
+        model = AnnouncementDisplay
+        fields = ["place"]
+
+
+class WrittenReportFilterSet(SearchFilterSet):
+    search_fields = ("number", "reporter__name")
+    round = django_filters.CharFilter(field_name="period__round__code", label=_("round"))
+
+    class Meta:
+        model = WrittenReport
+        fields = ["period", "reporter", "is_late"]

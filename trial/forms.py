@@ -16,6 +16,7 @@ from trial.models import (
     Agreement,
     AgreementParty,
     Announcement,
+    AnnouncementDisplay,
     Coverage,
     DecryptionIncident,
     Feedback,
@@ -29,7 +30,19 @@ from trial.models.usage import COUNT_FIELDS
 from trial.usage import check_platform
 
 
+def column_choices() -> list[tuple[str, str]]:
+    return [(name, UsageLine._meta.get_field(name).verbose_name) for name in COUNT_FIELDS]
+
+
 class TrialRoundForm(ScopedModelForm):
+    usage_columns = forms.MultipleChoiceField(
+        label=_("columns of Attachment 2"),
+        choices=column_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The notice omits Attachment 2's columns (（略）); none ticked: every column the portal records."),
+    )
+
     class Meta:
         model = TrialRound
         fields = [
@@ -42,6 +55,9 @@ class TrialRoundForm(ScopedModelForm):
             "agreement_due",
             "coverage_due",
             "coverage_domains",
+            "usage_columns",
+            "columns_confirmed",
+            "cumulative",
         ]
         widgets = {
             "starts_on": DATE,
@@ -63,7 +79,12 @@ class ReportingPeriodForm(ScopedModelForm):
 class TrialParticipantForm(ScopedModelForm):
     class Meta:
         model = TrialParticipant
-        fields = ["round", "platform", "is_pilot_city", "notes"]
+        fields = ["round", "platform", "is_pilot_city", "reporter", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reporter = self.fields["reporter"]
+        reporter.queryset = reporter.queryset.filter(kind__in=["lead_department", "enterprise"])
 
 
 def participant_platforms(user):
@@ -308,4 +329,22 @@ class FeedbackFindingForm(forms.Form):
 class FeedbackNationalForm(forms.Form):
     note = forms.CharField(
         label=_("note for the national office"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+
+class AnnouncementDisplayForm(forms.ModelForm):
+    class Meta:
+        model = AnnouncementDisplay
+        fields = ["place", "location", "shown_from", "shown_until", "evidence", "evidence_url"]
+        widgets = {"shown_from": DATE, "shown_until": DATE}
+
+
+class WrittenReportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("reporting period"), queryset=ReportingPeriod.objects.none())
+    letter = forms.CharField(
+        label=_("cover letter"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Empty: the portal's standard letter, shown below."),
     )

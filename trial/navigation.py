@@ -23,5 +23,19 @@ def items(user) -> list[NavItem]:
             NavItem(_("Feedback for national attention"), reverse("trial:feedback_national"), "bi-flag"),
             NavItem(_("Trial rounds"), reverse("trial:round_list"), "bi-calendar-range"),
         ]
+    if user.is_superuser or getattr(user, "is_national_admin", False):
+        if not user.is_superuser:
+            children += [
+                NavItem(_("Feedback for national attention"), reverse("trial:feedback_national"), "bi-flag"),
+                NavItem(_("Trial rounds"), reverse("trial:round_list"), "bi-calendar-range"),
+            ]
+        children.append(
+            NavItem(_("Written reports (书面报送)"), reverse("trial:writtenreport_list"), "bi-envelope-paper")
+        )
+    if getattr(user, "is_lead_department", False):
+        children += [
+            NavItem(_("Written report to 法规司"), reverse("trial:writtenreport_new"), "bi-send"),
+            NavItem(_("Written reports (书面报送)"), reverse("trial:writtenreport_list"), "bi-envelope-paper"),
+        ]
     children.append(NavItem(_("Public directory"), reverse("public_directory"), "bi-globe"))
     return [NavItem(_("Trial"), "", "bi-share", children)]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from supervision.models import Obligation
+from supervision.models import Authority, BusinessDomain, Obligation, Platform
 from supervision.services import ensure_obligation, fulfil_obligations
 from trial.models import (
     Agreement,
@@ -27,6 +27,12 @@ from trial.models import (
 )
 
 LEVELS = (Coverage.Level.CITY, Coverage.Level.COUNTY)
+# 国家发展改革委法规司: "将定期调度"; the written reports (书面报送) are owed to it.
+NATIONAL_OFFICE = "国家发展改革委法规司"
+
+
+def national_office() -> Authority | None:
+    return Authority.objects.filter(name=NATIONAL_OFFICE).first()
 
 
 def round_key(trial_round: TrialRound) -> str:
@@ -46,11 +52,14 @@ class Duty:
     title: str
     due_date: object
     description: str
+    recipient: Authority | None = None
 
 
 def duties(participant: TrialParticipant, periods: list[ReportingPeriod] | None = None) -> list[Duty]:
-    """The duties of one participant in its round (rules 1–7 of the 2023 notice)."""
+    """The duties of one participant in its round (rules 1–7 of the 2023 notice); each is owed to the
+    participant's lead department (督促指导, and it collects the statistics), whose copies it gets."""
     trial_round, platform = participant.round, participant.platform
+    owed_to = participant.reporter
     code, pk, name = trial_round.code, platform.pk, platform.name
     key = round_key(trial_round)
     result = [
@@ -91,6 +100,18 @@ def duties(participant: TrialParticipant, periods: list[ReportingPeriod] | None 
                 "首批营商环境创新试点城市在市、区（县）两级全部招标投标领域部署应用网络共享数字证书。",
             )
         )
+    elif platform.kind == Platform.Kind.PUBLIC:
+        # "其他地方也要加快工作节奏,尽快实现……全覆盖": no date, tracked by its age.
+        result.append(
+            Duty(
+                Obligation.Kind.COVERAGE,
+                f"trial:{code}:coverage-all:{pk}",
+                key,
+                f"{name}：尽快实现应用网络共享数字证书的招标投标领域全覆盖",
+                None,
+                "其他地方也要加快工作节奏，尽快实现应用网络共享数字证书的招标投标领域全覆盖。",
+            )
+        )
     for period in periods if periods is not None else trial_round.periods.all():
         result.append(
             Duty(
@@ -103,7 +124,26 @@ def duties(participant: TrialParticipant, periods: list[ReportingPeriod] | None 
                 "按附件2格式报送。",
             )
         )
-    return result
+    return [Duty(**{**d.__dict__, "recipient": owed_to}) for d in result]
+
+
+def reporter_duties(trial_round: TrialRound, reporter: Authority, periods=None) -> list[Duty]:
+    """The written report (书面报送) a lead department or a participating enterprise owes 法规司 for
+    each period."""
+    office = national_office()
+    return [
+        Duty(
+            Obligation.Kind.WRITTEN_REPORT,
+            f"trial:{trial_round.code}:written:{period.pk}:{reporter.pk}",
+            period_key(period),
+            f"{reporter.name}：书面报送网络共享数字证书实际应用情况（{period.label}）",
+            period.due_date,
+            f"统计本地区（本企业）参与互认平台{period.starts_on:%Y-%m-%d}至{period.ends_on:%Y-%m-%d}网络共享数字证书"
+            "实际应用情况，书面报送国家发展改革委法规司。",
+            office,
+        )
+        for period in (periods if periods is not None else trial_round.periods.all())
+    ]
 
 
 def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
@@ -128,9 +168,14 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None, loade
     trial_round = participant.round
     created = 0
     with transaction.atomic():
-        for duty in duties(participant, periods):
+        owed = [(participant.platform, duty) for duty in duties(participant, periods)]
+        if participant.reporter_id:
+            owed += [
+                (participant.reporter, duty) for duty in reporter_duties(trial_round, participant.reporter, periods)
+            ]
+        for party, duty in owed:
             obligation, new = ensure_obligation(
-                party=participant.platform,
+                party=party,
                 kind=duty.kind,
                 title=duty.title,
                 due_date=duty.due_date,
@@ -141,17 +186,21 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None, loade
                 created_by=by,
                 campaign=f"trial:{trial_round.code}",
                 loaded_from_facts=loaded_from_facts,
+                recipient=duty.recipient,
             )
             created += new
             if not new:
                 _move_due_date(obligation, duty.due_date, by)
+                if obligation.recipient_id != (duty.recipient.pk if duty.recipient else None):
+                    obligation.recipient = duty.recipient
+                    obligation.save(update_fields=["recipient", "updated"])
         record_evidence(participant)
     return created
 
 
 def sync_round(trial_round: TrialRound, by=None, loaded_from_facts: bool = False) -> int:
     periods = list(trial_round.periods.all())
-    participants = trial_round.participants.select_related("platform", "round", "round__directive")
+    participants = trial_round.participants.select_related("platform", "round", "round__directive", "reporter")
     return sum(sync_participant(participant, by, periods, loaded_from_facts) for participant in participants)
 
 
@@ -175,6 +224,10 @@ def record_evidence(participant: TrialParticipant) -> int:
     if participant.is_pilot_city and not coverage_gaps(participant):
         done += fulfil_obligations(
             party=platform, kind=Obligation.Kind.COVERAGE, key=key, evidence="市、区（县）两级全部要求领域均已应用。"
+        )
+    elif not participant.is_pilot_city and not coverage_gaps(participant, levels=(Coverage.Level.CITY,)):
+        done += fulfil_obligations(
+            party=platform, kind=Obligation.Kind.COVERAGE, key=key, evidence="全部招标投标领域均已应用。"
         )
     for report in UsageReport.objects.filter(platform=platform, period__round=trial_round).select_related("period"):
         done += report_submitted(report)
@@ -216,16 +269,24 @@ def report_submitted(report: UsageReport, by=None) -> int:
     )
 
 
-def coverage_gaps(participant: TrialParticipant, on=None) -> list[tuple]:
-    """(field, level) pairs a pilot city must cover and does not (accepted since ``on`` at the latest)."""
+def required_domains(trial_round: TrialRound) -> list[BusinessDomain]:
+    """ "全部招标投标领域": the round's chosen fields, or every business domain when it chose none."""
+    return list(trial_round.coverage_domains.all()) or list(BusinessDomain.objects.all())
+
+
+def coverage_gaps(participant: TrialParticipant, on=None, levels=LEVELS) -> list[tuple]:
+    """(field, level) pairs a pilot city must cover and does not (accepted since ``on`` at the latest);
+    with ``levels=(CITY,)`` a field covered at any level counts (the other localities' 全覆盖)."""
     on = on or timezone.localdate()
-    required = list(participant.round.coverage_domains.all())
+    required = required_domains(participant.round)
     covered = set(
         Coverage.objects.filter(platform=participant.platform, accepted=True, since__lte=on).values_list(
             "domain_id", "level"
         )
     )
-    return [(domain, level) for domain in required for level in LEVELS if (domain.pk, level) not in covered]
+    if levels != LEVELS:
+        covered = {(domain_pk, level) for domain_pk, _level in covered for level in levels}
+    return [(domain, level) for domain in required for level in levels if (domain.pk, level) not in covered]
 
 
 def report_withdrawn(report: UsageReport, by=None) -> int:

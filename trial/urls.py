@@ -4,6 +4,7 @@ the portal's (``trial.public``), the public feedback form and status page are he
 from django.urls import path
 
 from trial.views import feedback as feedback
+from trial.views import national as national
 from trial.views import records as records
 from trial.views import rounds as views
 from trial.views import usage as usage
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     *views.RoundViews.urls("rounds", "round", detail=views.RoundDetail),
     path("rounds/<int:pk>/sync/", views.RoundSync.as_view(), name="round_sync"),
+    path("rounds/<int:pk>/publish/", national.RoundPublish.as_view(), name="round_publish"),
     *views.PeriodViews.urls("periods", "period"),
     *views.ParticipantViews.urls("participants", "participant"),
     *views.AnnouncementViews.urls(
@@ -22,6 +24,7 @@ urlpatterns = [
     path("announcements/<int:pk>/approve/", views.AnnouncementApprove.as_view(), name="announcement_approve"),
     path("announcements/<int:pk>/publish/", views.AnnouncementPublish.as_view(), name="announcement_publish"),
     path("announcements/<int:pk>/return/", views.AnnouncementReturn.as_view(), name="announcement_return"),
+    path("announcements/<int:pk>/displays/", national.DisplayAdd.as_view(), name="announcement_display_add"),
     path("coverage/overview/", views.coverage_overview, name="coverage_overview"),
     *views.CoverageViews.urls("coverage", "coverage"),
     *records.AgreementViews.urls("agreements", "agreement", detail=records.AgreementDetail),
@@ -40,6 +43,11 @@ urlpatterns = [
     path("usage/template.xlsx", usage.report_template, name="usage_template"),
     path("usage/national/", usage.national_table, name="national_table"),
     path("usage/national.xlsx", usage.national_table_xlsx, name="national_table_xlsx"),
+    # --- written reports to 法规司 (书面报送) ---
+    path("written/", national.WrittenReportList.as_view(), name="writtenreport_list"),
+    path("written/new/", national.written_report_new, name="writtenreport_new"),
+    path("written/<int:pk>/", national.WrittenReportDetail.as_view(), name="writtenreport_detail"),
+    path("written/<int:pk>/letter.pdf", national.written_report_pdf, name="writtenreport_pdf"),
     # --- bidders' feedback: public ---
     path("feedback/new/", feedback.feedback_new, name="feedback_new"),
     path("feedback/status/", feedback.feedback_status, name="feedback_status"),

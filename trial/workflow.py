@@ -122,11 +122,11 @@ def agreement_saved(agreement: Agreement, by=None) -> None:
 
 
 def coverage_saved(coverage: Coverage, by=None) -> None:
-    """Complete coverage of a pilot city fulfils its duty in every round it takes part in."""
-    for participant in TrialParticipant.objects.filter(platform=coverage.platform, is_pilot_city=True).select_related(
-        "round", "platform"
-    ):
-        if not rounds.coverage_gaps(participant):
+    """Complete coverage fulfils the platform's coverage duty in every round it takes part in: a pilot
+    city's every field at both levels, another locality's every field (全覆盖)."""
+    for participant in TrialParticipant.objects.filter(platform=coverage.platform).select_related("round", "platform"):
+        levels = rounds.LEVELS if participant.is_pilot_city else (Coverage.Level.CITY,)
+        if not rounds.coverage_gaps(participant, levels=levels):
             fulfil_obligations(
                 party=coverage.platform,
                 kind=Obligation.Kind.COVERAGE,

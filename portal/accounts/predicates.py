@@ -22,6 +22,16 @@ def is_admin(user) -> bool:
 
 
 @rules.predicate
+def is_national_admin(user) -> bool:
+    return user.is_authenticated and user.role == Role.NATIONAL_ADMIN and user.region_id is not None
+
+
+@rules.predicate
+def is_lead_department(user) -> bool:
+    return user.is_authenticated and user.role == Role.LEAD_DEPARTMENT and user.authority_id is not None
+
+
+@rules.predicate
 def is_vendor_user(user) -> bool:
     return user.is_authenticated and user.role == Role.VENDOR_USER and user.vendor_id is not None
 
@@ -77,5 +87,5 @@ def decides_for_region(user, region) -> bool:
     return region is not None and scope is not None and scope.is_admin and scope.covers_region(region)
 
 
-has_organisation = is_admin | is_vendor_user | is_platform_operator
+has_organisation = is_admin | is_vendor_user | is_platform_operator | is_national_admin | is_lead_department
 is_superuser = rules.is_superuser

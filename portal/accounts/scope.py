@@ -17,6 +17,7 @@ class Scope:
     region_level: str | None = None
     vendor_id: int | None = None
     platform_id: int | None = None
+    authority_id: int | None = None
 
     @classmethod
     def of(cls, user) -> Scope | None:
@@ -27,11 +28,25 @@ class Scope:
             return cls(role=user.role, vendor_id=user.vendor_id)
         if user.role == Role.PLATFORM_OPERATOR and user.platform_id:
             return cls(role=user.role, platform_id=user.platform_id)
+        if user.role == Role.NATIONAL_ADMIN and user.region_id:
+            return cls(role=user.role, region_code=user.region_id, authority_id=user.authority_id)
+        if user.role == Role.LEAD_DEPARTMENT and user.authority_id:
+            return cls(role=user.role, authority_id=user.authority_id)
         return None
 
     @property
     def is_admin(self) -> bool:
         return self.role in Role.administrators()
+
+    @property
+    def is_national(self) -> bool:
+        """法规司: reads the trial's participants everywhere and what the provinces share; writes no
+        provincial record (``is_admin`` is False, so no administrator's predicate holds)."""
+        return self.role == Role.NATIONAL_ADMIN
+
+    @property
+    def is_lead_department(self) -> bool:
+        return self.role == Role.LEAD_DEPARTMENT and self.authority_id is not None
 
     @property
     def is_provincial(self) -> bool:

@@ -4,6 +4,10 @@ awaiting verification in the authority's region, instead of dozens of separate m
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 
 from celery import shared_task
 from django.utils import timezone
@@ -11,6 +15,7 @@ from django.utils import timezone
 from portal.accounts.models import Role
 from portal.accounts.scope import Scope
 from portal.celery import optional_date
+from portal.seeding import SEED_APPS
 from supervision.engine import notify
 from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
@@ -19,6 +24,32 @@ from supervision.models import Authority, Finding, Obligation, RectificationCase
 from supervision.models.party import party_scope_q
 
 SHOWN = 20
+
+
+@dataclass
+class DigestSection:
+    """A section another app adds to an authority's digest (the trial's feedback for national attention)."""
+
+    title: str
+    count: int
+    lines: list[str]
+
+
+@cache
+def section_makers() -> tuple[Callable[[Authority, datetime.date], DigestSection | None], ...]:
+    """Each app's ``<app>.digest.digest_section(authority, today)`` (the apps above supervision add
+    what only they know, e.g. the trial's feedback for national attention)."""
+    found = []
+    for app in SEED_APPS:
+        try:
+            module = import_module(f"{app}.digest")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.digest":
+                raise
+            continue
+        if hasattr(module, "digest_section"):
+            found.append(module.digest_section)
+    return tuple(found)
 
 
 def authority_scope(authority: Authority) -> Scope:
@@ -40,7 +71,9 @@ def digest_context(authority: Authority, today: datetime.date) -> dict:
     findings = Finding.objects.filter(where, created__gte=week_ago).order_by("-created")
     awaiting = RectificationCase.objects.filter(where, status=RectificationCase.Status.RESPONDED).order_by("pk")
     texts = Texts()
+    sections = [found for section in section_makers() if (found := section(authority, today)) and found.count]
     return {
+        "sections": sections,
         "authority": authority,
         "week": week_label(today),
         "today": texts.format_date(today),
@@ -78,6 +111,7 @@ def send_digests(today: datetime.date | None = None) -> int:
             or context["asap_count"]
             or context["findings_count"]
             or context["awaiting_count"]
+            or context["sections"]
         ):
             continue
         written += len(

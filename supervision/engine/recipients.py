@@ -43,8 +43,12 @@ class Directory:
             User.objects.filter(is_active=True)
             .exclude(role="")
             .order_by("pk")
-            .values("pk", "name", "username", "role", "vendor_id", "platform_id", "region_id")
+            .values("pk", "name", "username", "role", "vendor_id", "platform_id", "region_id", "authority_id")
         ):
+            if user["authority_id"]:  # a lead department's or the national office's own people
+                self.users[("authority", user["authority_id"])].append(user)
+                if user["role"] in (Role.LEAD_DEPARTMENT, Role.NATIONAL_ADMIN):
+                    continue
             if user["role"] == Role.VENDOR_USER:
                 self.users[("vendor", user["vendor_id"])].append(user)
             elif user["role"] == Role.PLATFORM_OPERATOR:
@@ -119,7 +123,7 @@ class Directory:
                 add(Recipient("email", contact["email"].strip().lower(), contact["name"]))
             users = self.users.get(key, [])
             if field == "authority":
-                users = self.users.get(("region", self.authorities.get(pk, {}).get("region_id")), [])
+                users = [*users, *self.users.get(("region", self.authorities.get(pk, {}).get("region_id")), [])]
             for user in users:
                 add(Recipient("inbox", str(user["pk"]), user["name"] or user["username"], user_id=user["pk"]))
             for authority_pk in self.supervising_authorities(field, pk):
@@ -128,6 +132,29 @@ class Directory:
                     add(Recipient("email", contact["email"].strip().lower(), contact["name"], is_copy=True))
             self._cache[key] = list(found.values())
         return self._cache[key]
+
+    def with_copies(self, field: str, pk: int, owed_to: int | None) -> list[Recipient]:
+        """The party's recipients and the copies for the body the duty is owed to, each address once."""
+        if not owed_to:
+            return self.recipients(field, pk)
+        found = {(r.channel, r.address): r for r in self.recipients(field, pk)}
+        for recipient in self.owed_to(owed_to):
+            found.setdefault((recipient.channel, recipient.address), recipient)
+        return list(found.values())
+
+    def owed_to(self, pk: int | None) -> list[Recipient]:
+        """Copies for the body a duty is owed to (``Obligation.recipient``): its mailbox and its people."""
+        if not pk:
+            return []
+        found = []
+        contact = self.authority_mailbox(pk)
+        if contact is not None:
+            found.append(Recipient("email", contact["email"].strip().lower(), contact["name"], is_copy=True))
+        for user in self.users.get(("authority", pk), []):
+            found.append(
+                Recipient("inbox", str(user["pk"]), user["name"] or user["username"], user_id=user["pk"], is_copy=True)
+            )
+        return found
 
 
 def party_key(row: dict) -> tuple[str, int]:

@@ -41,6 +41,7 @@ OBLIGATION_FIELDS = (
     "vendor_id",
     "platform_id",
     "authority_id",
+    "recipient_id",
     "directive__number",
     "directive__title",
 )
@@ -193,7 +194,7 @@ class Sweep:
                 directive_label(row["directive__number"], row["directive__title"]), basis_of("obligation", row["kind"])
             )
             kind = self.texts.kinds.get(row["kind"], row["kind"])
-            for recipient in self.directory.recipients(field_name, party_pk):
+            for recipient in self.directory.with_copies(field_name, party_pk, row["recipient_id"]):
                 subject, body = self.texts.reminder(
                     recipient=recipient,
                     party=party,

@@ -27,6 +27,7 @@ class Finding(PartyModel, BaseModel):
         COVERAGE_INCOMPLETE = "coverage_incomplete", _("Coverage incomplete")
         INCIDENT_WITHOUT_PLAN = "incident_without_plan", _("Incident without a remedy plan")
         REFUSAL = "refusal", _("Refusal of a shared certificate")
+        TECHNICAL_BARRIER = "technical_barrier", _("Technical barrier or modified standard")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

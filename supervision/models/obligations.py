@@ -38,6 +38,7 @@ class Obligation(PartyModel, BaseModel):
         AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal (协议续签)")
         URGE_RECOGNITION = "urge_recognition", _("Urging the vendors' recognition (督促推进互认)")
         URGE_FEE_REDUCTION = "urge_fee_reduction", _("Urging and supervising the fee reduction (督促推进降费)")
+        WRITTEN_REPORT = "written_report", _("Written report to the national office (书面报送)")
         CUSTOM = "custom", _("Other duty")
 
     class Status(models.TextChoices):
@@ -94,6 +95,15 @@ class Obligation(PartyModel, BaseModel):
         blank=True,
         related_name="+",
         verbose_name=_("created by"),
+    )
+    recipient = models.ForeignKey(
+        "supervision.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owed to"),
+        help_text=_("The body the duty is reported to (e.g. 法规司, a lead department); its reminders copy it."),
     )
 
     objects = PartyQuerySet.as_manager()

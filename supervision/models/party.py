@@ -12,9 +12,10 @@ from portal.accounts.predicates import decides_for_region
 from portal.accounts.scope import Scope
 from portal.models import ScopedQuerySet
 from supervision import conf
-from supervision.models.registry import Authority, CAVendor, Platform
+from supervision.models.registry import Authority, CAVendor, Platform, Region
 
 PARTY_FIELDS = ("vendor", "platform", "authority")
+REPORTING_KINDS = ("lead_department", "enterprise")
 
 
 def party_field(party) -> str:
@@ -38,8 +39,30 @@ def in_supervising_province(scope) -> bool:
     return bool(scope.region_code) and scope.region_code[:2] == conf.supervising_province()[:2]
 
 
+def national_party_q(scope, prefix: str = "") -> Q:
+    """法规司 reads the records of the provinces that share them, of the trial's participating
+    platforms, and of the bodies that report to it (lead departments, participating enterprises)."""
+    shared = Region.objects.filter(
+        Q(level="province", shares_with_national=True)
+        | Q(parent__level="province", parent__shares_with_national=True)
+        | Q(parent__parent__shares_with_national=True)
+    ).values("code")
+    trial_platforms = Platform.objects.filter(trial_participations__isnull=False).values("pk")
+    reporters = Authority.objects.filter(kind__in=REPORTING_KINDS).values("pk")
+    return (
+        Q(**{f"{prefix}platform__region_id__in": shared})
+        | Q(**{f"{prefix}authority__region_id__in": shared})
+        | Q(**{f"{prefix}platform_id__in": trial_platforms})
+        | Q(**{f"{prefix}authority_id__in": reporters})
+    )
+
+
 def party_scope_q(scope, prefix: str = "") -> Q | None:
     """Rows whose party the user's scope covers (``prefix`` reaches the party fields)."""
+    if scope.is_national:
+        return national_party_q(scope, prefix)
+    if scope.is_lead_department:
+        return Q(**{f"{prefix}authority_id": scope.authority_id})
     if scope.is_admin:
         condition = scope.regions_q(f"{prefix}platform__region") | scope.regions_q(f"{prefix}authority__region")
         if in_supervising_province(scope):

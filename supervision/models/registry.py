@@ -38,6 +38,13 @@ class Region(BaseModel):
         default=False,
         help_text=_("Reports to the province although it lies inside a city (省直管县): its own supervision region."),
     )
+    shares_with_national = models.BooleanField(
+        _("shares its supervision data with the national office"),
+        default=False,
+        help_text=_(
+            "For provinces: the national administrators (法规司) may read (not change) its supervision records."
+        ),
+    )
 
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
@@ -114,6 +121,9 @@ class Authority(BaseModel):
     class Kind(models.TextChoices):
         MANAGEMENT_OFFICE = "management_office", _("Management office (公管办)")
         TRADING_CENTER = "trading_center", _("Trading center (交易中心)")
+        # 发改办法规〔2023〕54号: the locality's 牵头部门, and a participating enterprise, report to 法规司.
+        LEAD_DEPARTMENT = "lead_department", _("Lead department (牵头部门)")
+        ENTERPRISE = "enterprise", _("Participating enterprise (参与企业)")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -146,7 +156,8 @@ class Authority(BaseModel):
         ordering = ["region__code", "kind", "name"]
         constraints = [
             models.CheckConstraint(
-                name="authority_kind_valid", condition=Q(kind__in=["management_office", "trading_center"])
+                name="authority_kind_valid",
+                condition=Q(kind__in=["management_office", "trading_center", "lead_department", "enterprise"]),
             ),
         ]
         rules_permissions = {
@@ -436,7 +447,11 @@ class Contact(BaseModel):
                 )
             if scope.vendor_id:
                 return Q(vendor_id=scope.vendor_id)
-            return Q(platform_id=scope.platform_id)
+            if scope.platform_id:
+                return Q(platform_id=scope.platform_id)
+            if scope.authority_id:  # a reporting body or the national office: its own people
+                return Q(authority_id=scope.authority_id)
+            return Q(pk__in=[])
 
     objects = QuerySet.as_manager()
 

@@ -143,6 +143,29 @@ def filled(personas):
         Feedback.objects.create(
             category="suggestion" if key == "puyang" else "decryption", platform=platform, description=f"建议-{key}"
         )
+    # Written reports (书面报送): Henan's lead department, one late and one on time; Beijing's.
+    from supervision.models import Authority
+    from trial.models import WrittenReport
+
+    bodies = {
+        "henan": Authority.objects.get(name="河南省公共资源交易平台整合工作牵头部门"),
+        "beijing": Authority.objects.get(name="北京市公共资源交易平台整合工作牵头部门"),
+    }
+    for n, (body, report_period, late) in enumerate(
+        (
+            ("henan", period, True),
+            ("henan", round2023.periods.order_by("due_date").last(), False),
+            ("beijing", period, False),
+        )
+    ):
+        WrittenReport.objects.create(
+            period=report_period,
+            reporter=bodies[body],
+            number=f"测试〔2023〕{n + 1}号",
+            title="报告",
+            letter="函",
+            is_late=late,
+        )
     return personas
 
 

@@ -67,6 +67,7 @@ LISTS = {
     "trial:incident_list": ListCase("outcome=recovered", ("province", "puyang")),
     "trial:usagereport_list": ListCase("platform={ZHENGZHOU}", ("province", "zhengzhou")),
     "trial:feedback_list": ListCase("category=suggestion", ("province", "puyang")),
+    "trial:writtenreport_list": ListCase("is_late=true", ("province", "szca")),
     # Lists built by a function rather than the generic list view.
     "fees:overcharges": ListCase("kind=overcharge", ("province", "szca"), table="breaches"),
     "fees:compare": ListCase("region=410900", ("province", "szca"), table="compare", scoped=False),

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from supervision.models import Directive, Finding, Obligation, Platform
+from supervision.models import Authority, BusinessDomain, Directive, Finding, Obligation, Platform
 from trial import checks, rounds, workflow
 from trial.models import Agreement, Coverage, DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
 from trial.tasks import trial_checks
@@ -36,8 +36,17 @@ def test_the_notice_and_its_participants_are_facts(round2023):
     assert sorted(p.platform.kind for p in participants).count("enterprise") == 3
     assert {p.platform.region.name for p in participants if p.is_pilot_city} == PILOT_CITIES
     duties = Obligation.objects.filter(campaign="trial:2023", directive=directive)
-    assert duties.count() == 12 * 5 + 6  # five duties each, coverage for the six pilot cities
-    assert duties.filter(kind="coverage").count() == 6
+    # Five duties each; coverage for the six pilot cities ("全部招标投标领域") and, with no date, for the
+    # three other localities ("其他地方……尽快……全覆盖"); the twelve reporting bodies' two written reports.
+    assert duties.count() == 12 * 5 + 6 + 3 + 12 * 2
+    assert duties.filter(kind="coverage").count() == 9
+    assert set(round2023.coverage_domains.all()) == set(BusinessDomain.objects.all())
+    office = Authority.objects.get(name=rounds.NATIONAL_OFFICE)
+    written = duties.filter(kind="written_report")
+    assert written.count() == 24 and set(written.values_list("recipient", flat=True)) == {office.pk}
+    henan = TrialParticipant.objects.get(round=round2023, platform__name="河南省公共资源交易中心交易平台")
+    assert henan.reporter.kind == "lead_department"
+    assert set(duties.filter(platform=henan.platform).values_list("recipient", flat=True)) == {henan.reporter_id}
     assert set(duties.filter(kind="usage_statistics").values_list("due_date", flat=True)) == {
         D(2023, 2, 15),
         D(2023, 3, 31),
@@ -94,6 +103,7 @@ def test_a_new_years_round_is_a_campaign_of_the_administrator(client_for, round2
         [
             ("announcement", D(2024, 2, 1)),
             ("component_agreement", None),
+            ("coverage", None),
             ("remedy_plan", None),
             ("usage_statistics", D(2024, 2, 15)),
             ("usage_statistics", D(2024, 3, 31)),
@@ -116,27 +126,33 @@ def test_evidence_recorded_earlier_fulfils_a_new_rounds_duties(round2023):
 def test_a_pilot_city_incomplete_on_the_check_date_gets_a_finding(round2023, travel, vendors):
     beijing = Platform.objects.get(name="北京市公共资源交易中心交易平台")
     shanghai = Platform.objects.get(name="上海市公共资源交易中心交易平台")
-    construction = round2023.coverage_domains.get()
+    domains = list(round2023.coverage_domains.all())  # every field: "全部招标投标领域"
+    assert len(domains) > 1
     travel(D(2023, 3, 1))
     round2023.coverage_due = D(2023, 3, 1)
     round2023.save()
     rounds.sync_round(round2023)
-    Coverage.objects.create(platform=beijing, domain=construction, level="city", accepted=True, since=D(2023, 1, 20))
-    for level in ("city", "county"):
-        coverage = Coverage.objects.create(
-            platform=shanghai, domain=construction, level=level, accepted=True, since=D(2023, 2, 1)
-        )
-        workflow.coverage_saved(coverage)
+    for domain in domains:
+        Coverage.objects.create(platform=beijing, domain=domain, level="city", accepted=True, since=D(2023, 1, 20))
+    for domain in domains:
+        for level in ("city", "county"):
+            coverage = Coverage.objects.create(
+                platform=shanghai, domain=domain, level=level, accepted=True, since=D(2023, 2, 1)
+            )
+            if domain != domains[-1] or level != "county":  # one gap left: not yet fulfilled
+                workflow.coverage_saved(coverage)
+                assert Obligation.objects.get(platform=shanghai, kind="coverage", campaign="trial:2023").is_pending
+    workflow.coverage_saved(coverage)
     assert Obligation.objects.get(platform=shanghai, kind="coverage", campaign="trial:2023").status == "fulfilled"
 
     result = trial_checks.delay("2023-03-01").get()
     assert result["coverage_findings"] == 5  # Beijing (county missing) and the four pilot cities with nothing
     finding = Finding.objects.get(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=beijing)
-    assert finding.facts["missing"] == ["工程建设·区县级"]
+    assert finding.facts["missing"] == [f"{domain.name}·区县级" for domain in domains]
     assert finding.obligation == Obligation.objects.get(platform=beijing, kind="coverage", campaign="trial:2023")
     assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=shanghai).exists()
     assert checks.run_checks(D(2023, 3, 2))["coverage_findings"] == 0  # once per platform
-    # Non-pilot participants have no coverage duty and no finding.
+    # Non-pilot participants have no dated coverage duty and no finding (theirs is "尽快", by age).
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
     assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=henan).exists()
 

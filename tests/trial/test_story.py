@@ -104,9 +104,11 @@ def test_the_2023_trial(
     assert TrialParticipant.objects.filter(round=round2023).count() == 14
     for platform in (a, b, c):
         duties = Obligation.objects.filter(platform=platform, campaign="trial:2023")
+        # Not pilot cities: "其他地方……尽快实现……全覆盖" is their coverage duty, with no date.
         assert sorted(duties.values_list("kind", flat=True)) == sorted(
-            ["announcement", "remedy_plan", "component_agreement", "usage_statistics", "usage_statistics"]
+            ["announcement", "remedy_plan", "component_agreement", "coverage", "usage_statistics", "usage_statistics"]
         )
+        assert duties.get(kind="coverage").due_date is None
         assert duties.get(kind="announcement").due_date == D(2023, 2, 1)
         assert sorted(d.due_date for d in duties.filter(kind="usage_statistics")) == [D(2023, 2, 15), D(2023, 3, 31)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from trial.models import (
     Agreement,
     AgreementParty,
     Announcement,
+    AnnouncementDisplay,
     Coverage,
     DecryptionIncident,
     Feedback,
@@ -21,6 +23,7 @@ from trial.models import (
     TrialRound,
     UsageLine,
     UsageReport,
+    WrittenReport,
 )
 from trial.models.usage import COUNT_FIELDS
 
@@ -39,9 +42,14 @@ class TrialRoundSerializer(ModelCleanSerializer):
             "agreement_due",
             "coverage_due",
             "coverage_domains",
+            "usage_columns",
+            "columns_confirmed",
+            "cumulative",
+            "published_at",
             "created",
             "updated",
         ]
+        read_only_fields = ["published_at"]
 
 
 class ReportingPeriodSerializer(ModelCleanSerializer):
@@ -53,7 +61,7 @@ class ReportingPeriodSerializer(ModelCleanSerializer):
 class TrialParticipantSerializer(ModelCleanSerializer):
     class Meta:
         model = TrialParticipant
-        fields = ["id", "round", "platform", "is_pilot_city", "notes", "created", "updated"]
+        fields = ["id", "round", "platform", "is_pilot_city", "reporter", "notes", "created", "updated"]
 
 
 class AnnouncementSerializer(ModelCleanSerializer):
@@ -274,3 +282,54 @@ class FindingInputSerializer(serializers.Serializer):
 
 class NationalInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=4000)
+
+
+class AnnouncementDisplaySerializer(ModelCleanSerializer):
+    class Meta:
+        model = AnnouncementDisplay
+        fields = [
+            "id",
+            "announcement",
+            "place",
+            "location",
+            "shown_from",
+            "shown_until",
+            "evidence",
+            "evidence_url",
+            "recorded_by",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["recorded_by"]
+
+
+class WrittenReportSerializer(serializers.ModelSerializer):
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WrittenReport
+        fields = [
+            "id",
+            "period",
+            "reporter",
+            "number",
+            "title",
+            "letter",
+            "table",
+            "cumulative",
+            "submitted_at",
+            "submitted_by",
+            "is_late",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, obj) -> str:
+        return reverse("trial:writtenreport_pdf", args=[obj.pk])
+
+
+class WrittenReportSubmitSerializer(serializers.Serializer):
+    """The period; the body is the user's own (a lead department's or an enterprise's user)."""
+
+    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+    letter = serializers.CharField(required=False, allow_blank=True, default="")

@@ -7,17 +7,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from portal.api.base import ScopedModelViewSet, action_map, run
 from supervision.models import CAVendor
 from trial import feedback as feedback_flow
-from trial import filters, rounds, usage, workflow
+from trial import filters, national, rounds, usage, workflow
 from trial.api import serializers as s
 from trial.models import (
     Agreement,
     AgreementParty,
     Announcement,
+    AnnouncementDisplay,
     Coverage,
     DecryptionIncident,
     Feedback,
@@ -27,6 +29,7 @@ from trial.models import (
     TrialRound,
     UsageLine,
     UsageReport,
+    WrittenReport,
 )
 
 # --- rounds --------------------------------------------------------------------------------------
@@ -36,9 +39,18 @@ class TrialRoundViewSet(ScopedModelViewSet):
     queryset = TrialRound.objects.select_related("directive").prefetch_related("coverage_domains")
     serializer_class = s.TrialRoundSerializer
     filterset_class = filters.TrialRoundFilterSet
+    permission_type_map = action_map(publish="publish")
 
     def after_save(self, instance) -> None:
         rounds.sync_round(instance, self.request.user)
+
+    @extend_schema(request=None, responses=s.TrialRoundSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """法规司 publishes the round: its notice and every participant's and reporting body's duties."""
+        trial_round = self.get_object()
+        run(lambda: national.publish_round(trial_round, request.user))
+        return Response(s.TrialRoundSerializer(trial_round, context={"request": request}).data)
 
 
 class ReportingPeriodViewSet(ScopedModelViewSet):
@@ -265,3 +277,44 @@ class FeedbackViewSet(ScopedModelViewSet):
         feedback = self.get_object()
         run(lambda: feedback_flow.close(feedback, by=request.user))
         return self._reply(request, feedback)
+
+
+# --- the national level --------------------------------------------------------------------------
+
+
+class AnnouncementDisplayViewSet(ScopedModelViewSet):
+    """Where and when an announcement was shown (交易中心场所、网站、指定发布媒介), with evidence."""
+
+    queryset = AnnouncementDisplay.objects.select_related("announcement", "announcement__platform")
+    serializer_class = s.AnnouncementDisplaySerializer
+    filterset_class = filters.AnnouncementDisplayFilterSet
+
+    def perform_create(self, serializer):
+        serializer.validated_data["recorded_by"] = self.request.user
+        super().perform_create(serializer)
+
+
+class WrittenReportViewSet(ScopedModelViewSet):
+    """书面报送: submitted whole (POST with the period) by a lead department or an enterprise, never edited."""
+
+    queryset = WrittenReport.objects.select_related("period", "reporter")
+    serializer_class = s.WrittenReportSerializer
+    filterset_class = filters.WrittenReportFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=s.WrittenReportSubmitSerializer, responses=s.WrittenReportSerializer)
+    def create(self, request, *args, **kwargs):
+        data = s.WrittenReportSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reporter = request.user.authority if request.user.role == "lead_department" else None
+        if reporter is None:
+            raise PermissionDenied(_("Only a lead department or a participating enterprise submits a written report."))
+        report = run(
+            lambda: national.submit_written_report(
+                reporter=reporter,
+                period=data.validated_data["period"],
+                by=request.user,
+                letter=data.validated_data["letter"],
+            )
+        )
+        return Response(s.WrittenReportSerializer(report).data, status=status.HTTP_201_CREATED)

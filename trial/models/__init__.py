@@ -2,6 +2,7 @@
 
 from trial.models.agreements import Agreement, AgreementParty, DecryptionIncident, RemedyPlan
 from trial.models.feedback import Feedback
+from trial.models.national import AnnouncementDisplay, WrittenReport
 from trial.models.rounds import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
 from trial.models.usage import UsageLine, UsageReport
 
@@ -9,6 +10,7 @@ __all__ = [
     "Agreement",
     "AgreementParty",
     "Announcement",
+    "AnnouncementDisplay",
     "Coverage",
     "DecryptionIncident",
     "Feedback",
@@ -18,4 +20,5 @@ __all__ = [
     "TrialRound",
     "UsageLine",
     "UsageReport",
+    "WrittenReport",
 ]

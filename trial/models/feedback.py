@@ -28,6 +28,7 @@ def new_tracking_number() -> str:
 class Feedback(BaseModel):
     class Category(models.TextChoices):
         REFUSAL = "refusal", _("A platform refused a network-shared certificate")
+        TECHNICAL_BARRIER = "technical_barrier", _("A platform modified the standard or set a technical barrier")
         PROHIBITED_FEE = "prohibited_fee", _("A prohibited fee was charged")
         DECRYPTION = "decryption", _("Decryption failed")
         SUGGESTION = "suggestion", _("Suggestion")
@@ -89,7 +90,10 @@ class Feedback(BaseModel):
 
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
-            # Only the administrators of the platform's region triage (and see) feedback.
+            # Only the administrators of the platform's region triage (and see) feedback; the national
+            # office sees what they marked for its attention (需要国家层面统筹解决的).
+            if scope.is_national:
+                return Q(national_attention=True)
             return scope.regions_q("platform__region") if scope.is_admin else Q(pk__in=[])
 
     objects = QuerySet.as_manager()
@@ -101,14 +105,23 @@ class Feedback(BaseModel):
         constraints = [
             models.CheckConstraint(
                 name="feedback_category_valid",
-                condition=Q(category__in=["refusal", "prohibited_fee", "decryption", "suggestion", "other"]),
+                condition=Q(
+                    category__in=[
+                        "refusal",
+                        "technical_barrier",
+                        "prohibited_fee",
+                        "decryption",
+                        "suggestion",
+                        "other",
+                    ]
+                ),
             ),
             models.CheckConstraint(
                 name="feedback_status_valid", condition=Q(status__in=["received", "answered", "finding", "closed"])
             ),
         ]
         rules_permissions = {
-            "view": p.is_superuser | p.is_admin,
+            "view": p.is_superuser | p.is_admin | p.is_national_admin,
             "add": p.rules.always_allow,
             "change": p.is_superuser | (p.is_admin & platform_in_scope),
             "delete": p.is_superuser,

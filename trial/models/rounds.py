@@ -24,13 +24,37 @@ from portal.models import BaseModel, ScopedQuerySet
 
 NATIONAL_PLATFORM = "中国招标投标公共服务平台"
 
+# The statistics a usage line records (UsageLine's fields): the portal's columns of Attachment 2,
+# also the xlsx import's headings. A round shows them in its own order (``TrialRound.usage_columns``).
+COUNT_FIELDS = (
+    "registered_entities",
+    "bids",
+    "cross_region_bids",
+    "decryption_failures",
+    "remedies_used",
+)
+
 
 # --- scoping by platform --------------------------------------------------------------------------
 
 
+def reported_platforms(authority_id: int):
+    """The platforms a lead department (or a participating enterprise) reports for, in any round."""
+    return TrialParticipant.objects.filter(reporter_id=authority_id).values("platform_id")
+
+
+def participating_platforms():
+    return TrialParticipant.objects.values("platform_id")
+
+
 def platform_scope_q(scope, path: str = "platform", vendors: Q | None = None) -> Q:
-    """Rows of platforms the scope covers: an administrator's regions, an operator's own platform;
-    vendors see ``vendors`` (nothing unless given)."""
+    """Rows of platforms the scope covers: an administrator's regions, an operator's own platform, the
+    platforms a lead department reports for, every participant for the national office; vendors see
+    ``vendors`` (nothing unless given)."""
+    if scope.is_national:
+        return Q(**{f"{path}_id__in": participating_platforms()})
+    if scope.is_lead_department:
+        return Q(**{f"{path}_id__in": reported_platforms(scope.authority_id)})
     if scope.is_admin:
         return scope.regions_q(f"{path}__region")
     if scope.platform_id:
@@ -50,6 +74,8 @@ def platform_covered(user, platform) -> bool:
         return False
     if scope.is_admin:
         return scope.covers_region(platform.region)
+    if scope.is_lead_department:
+        return TrialParticipant.objects.filter(reporter_id=scope.authority_id, platform=platform).exists()
     return scope.platform_id is not None and scope.platform_id == platform.pk
 
 
@@ -70,8 +96,9 @@ WRITE_RULES = {
 
 ROUND_RULES = {
     "view": p.rules.is_authenticated,
-    "add": p.is_superuser | p.is_provincial_admin,
-    "change": p.is_superuser | p.is_provincial_admin,
+    "add": p.is_superuser | p.is_provincial_admin | p.is_national_admin,
+    "change": p.is_superuser | p.is_provincial_admin | p.is_national_admin,
+    "publish": p.is_superuser | p.is_national_admin,
     "delete": p.is_superuser,
 }
 
@@ -120,6 +147,33 @@ class TrialRound(BaseModel):
         blank=True,
         related_name="+",
         verbose_name=_("fields pilot cities must cover"),
+        help_text=_("“全部招标投标领域”: every field. Empty: every business domain of the registry."),
+    )
+    # Attachment 2 (附件2) is omitted in the notice ("（略）"): its columns are the round's own.
+    usage_columns = models.JSONField(
+        _("columns of Attachment 2"),
+        default=list,
+        blank=True,
+        help_text=_("The statistics' columns in order; empty: every column the portal records."),
+    )
+    columns_confirmed = models.BooleanField(
+        _("Attachment 2's real layout is loaded"),
+        default=False,
+        help_text=_("Until then the pages say that the table's layout is the portal's own."),
+    )
+    cumulative = models.BooleanField(
+        _("statistics are cumulative"),
+        default=False,
+        help_text=_("Each period's written report adds up every period of the round so far (累计)."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class QuerySet(ScopedQuerySet):
@@ -145,9 +199,24 @@ class TrialRound(BaseModel):
 
     DUE_FIELDS = ("announcement_due", "remedy_plan_due", "agreement_due", "coverage_due")
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def columns(self) -> list[str]:
+        """The statistics' columns of Attachment 2, in the round's order."""
+        from_round = [c for c in self.usage_columns or [] if c in COUNT_FIELDS]
+        return from_round or list(COUNT_FIELDS)
+
     def clean(self) -> None:
         super().clean()
         errors = {}
+        unknown = [c for c in self.usage_columns or [] if c not in COUNT_FIELDS]
+        if not isinstance(self.usage_columns, list) or unknown:
+            errors["usage_columns"] = _("Unknown columns: %(names)s. Choose among: %(known)s.") % {
+                "names": ", ".join(map(str, unknown)) or "?",
+                "known": ", ".join(COUNT_FIELDS),
+            }
         for name in self.DUE_FIELDS:
             value = getattr(self, name)
             if value and self.starts_on and value < self.starts_on:
@@ -218,6 +287,18 @@ class TrialParticipant(BaseModel):
         default=False,
         help_text=_("One of the business-environment pilot cities (营商环境创新试点城市)."),
     )
+    reporter = models.ForeignKey(
+        "supervision.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trial_reported",
+        verbose_name=_("reports through"),
+        help_text=_(
+            "The locality's lead department (牵头部门) or the participating enterprise that collects this "
+            "platform's statistics and reports them in writing to 法规司."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class QuerySet(ScopedQuerySet):
@@ -233,9 +314,9 @@ class TrialParticipant(BaseModel):
         constraints = [models.UniqueConstraint(fields=["round", "platform"], name="trial_participant_once")]
         rules_permissions = {
             "view": p.rules.is_authenticated,
-            "add": p.is_superuser | p.is_provincial_admin,
-            "change": p.is_superuser | (p.is_provincial_admin & platform_in_scope),
-            "delete": p.is_superuser | (p.is_provincial_admin & platform_in_scope),
+            "add": p.is_superuser | p.is_provincial_admin | p.is_national_admin,
+            "change": p.is_superuser | (p.is_provincial_admin & platform_in_scope) | p.is_national_admin,
+            "delete": p.is_superuser | (p.is_provincial_admin & platform_in_scope) | p.is_national_admin,
         }
 
     def __str__(self) -> str:

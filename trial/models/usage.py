@@ -13,16 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from trial.models.rounds import WRITE_RULES, platform_scope_q, region_admins
+from trial.models.rounds import COUNT_FIELDS, WRITE_RULES, platform_scope_q, region_admins
 
-# Field name → the column heading of Attachment 2 (also the xlsx import's headings).
-COUNT_FIELDS = (
-    "registered_entities",
-    "bids",
-    "cross_region_bids",
-    "decryption_failures",
-    "remedies_used",
-)
+__all__ = ["COUNT_FIELDS", "UsageLine", "UsageReport"]
 
 
 class UsageReport(BaseModel):
@@ -69,7 +62,8 @@ class UsageReport(BaseModel):
             models.UniqueConstraint(fields=["platform", "period"], name="usage_report_once_per_period"),
             models.CheckConstraint(name="usage_report_ordered", condition=Q(ends_on__gte=F("starts_on"))),
         ]
-        rules_permissions = {**WRITE_RULES, "change": region_admins}
+        # A lead department collects the statistics of the platforms it reports for.
+        rules_permissions = {**WRITE_RULES, "add": WRITE_RULES["add"] | p.is_lead_department, "change": region_admins}
 
     def __str__(self) -> str:
         return f"{self.platform} · {self.period.label}"
@@ -119,7 +113,7 @@ class UsageLine(BaseModel):
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,
-            "add": p.is_superuser | p.is_admin | p.is_platform_operator,
+            "add": p.is_superuser | p.is_admin | p.is_platform_operator | p.is_lead_department,
             "change": region_admins,
             "delete": region_admins,
         }

@@ -15,9 +15,18 @@ from django.utils.translation import gettext_lazy
 
 from portal.actions import ObjectActionView
 from portal.crud import Column, ModelViews, ObjectDetailView, ObjectUpdateView
+from supervision.forms.deadlines import styled
 from supervision.models import BusinessDomain, Obligation, Platform
 from trial import filters, forms, rounds, workflow
-from trial.models import Announcement, Coverage, ReportingPeriod, TrialParticipant, TrialRound
+from trial.models import (
+    Announcement,
+    AnnouncementDisplay,
+    Coverage,
+    ReportingPeriod,
+    TrialParticipant,
+    TrialRound,
+    UsageLine,
+)
 
 
 class TrialMixin:
@@ -122,8 +131,10 @@ class RoundDetail(RoundViews, ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["periods"] = self.object.periods.all()
-        context["participants"] = self.object.participants.select_related("platform", "platform__region")
+        context["participants"] = self.object.participants.select_related("platform", "platform__region", "reporter")
         context["can_manage"] = self.request.user.has_perm(TrialRound.get_perm("change"), self.object)
+        context["can_publish"] = self.request.user.has_perm(TrialRound.get_perm("publish"), self.object)
+        context["columns"] = [UsageLine._meta.get_field(name).verbose_name for name in self.object.columns()]
         return context
 
 
@@ -238,6 +249,10 @@ class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
             Announcement.get_perm("publish"), obj
         )
         context["can_return"] = not draft and user.has_perm(Announcement.get_perm("approve"), obj)
+        context["displays"] = AnnouncementDisplay.objects.visible_to(user).filter(announcement=obj)
+        context["can_record_display"] = user.has_perm(Announcement.get_perm("change"), obj)
+        if context["can_record_display"]:
+            context["display_form"] = styled(forms.AnnouncementDisplayForm())
         return context
 
 
@@ -308,7 +323,7 @@ def coverage_overview(request):
         rows_by_platform[row.platform_id][(row.domain_id, row.level)] = row
     participants = trial_round.participants.select_related("platform", "platform__region") if trial_round else []
     visible = set(Platform.objects.visible_to(request.user).values_list("pk", flat=True))
-    required = list(trial_round.coverage_domains.all()) if trial_round else []
+    required = rounds.required_domains(trial_round) if trial_round else []
     today = timezone.localdate()
 
     def covered(known: dict, domain, level) -> bool:
