@@ -88,7 +88,7 @@ def dismiss_finding(finding: Finding, *, by) -> Finding:
             status=Finding.Status.DISMISSED
         ):
             raise ValidationError(_("Only an open finding can be dismissed."))
-        record_change(finding, by=by, reason="dismissed")
+        record_change(finding, by=by, reason=gettext_noop("dismissed"))
     return finding
 
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.history import record_change, record_changes
 from portal.seeding import DEMO_MARK
@@ -41,6 +42,15 @@ from supervision.models import (
 from supervision.models.uploads import validate_upload
 
 S = RectificationCase.Status
+# History reasons (msgids, shown in the reader's language; portal.history.reason_text).
+IN_RECTIFICATION = gettext_noop("in rectification")
+NOTICE_ISSUED = gettext_noop("notice issued")
+RESOLVED_CLOSED = gettext_noop("resolved, case closed")
+ESCALATED = gettext_noop("escalated, past its due date")
+DECISIONS = {
+    CaseEvent.Kind.CLOSED: gettext_noop("verified and closed"),
+    CaseEvent.Kind.RETURNED: gettext_noop("returned for more"),
+}
 
 
 def _check_status(case: RectificationCase, allowed, message: str) -> None:
@@ -64,7 +74,7 @@ def open_case(
         case.history.filter(history_type="+").update(number=case.number)
         case.findings.set(findings)
         Finding.objects.filter(pk__in=[f.pk for f in findings]).update(status=Finding.Status.IN_RECTIFICATION)
-        record_changes(findings, by=by, reason=f"in rectification: case {case.number}")
+        record_changes(findings, by=by, reason=f"{IN_RECTIFICATION}: {case.number}")
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.OPENED, actor=by, text=case.facts)
         transaction.on_commit(lambda: _enqueue_notice(case.pk))
     return case
@@ -230,7 +240,7 @@ def issue_notice(case_id: int) -> RectificationCase:
             status=S.NOTIFIED, notified_at=timezone.now()
         ):
             CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.NOTICE)
-            record_change(case, reason=f"notice {case.document_number} issued")
+            record_change(case, reason=f"{NOTICE_ISSUED}: {case.document_number}")
         case.refresh_from_db()
         _tell(case, "notice", "supervision/messages/case_notice.txt", attachment=case.notice_pdf.name)
     return case
@@ -271,7 +281,7 @@ def _decide(case, *, to: str, by, note: str, event: str, allowed=(S.RESPONDED,),
         if not RectificationCase.objects.filter(pk=case.pk, status__in=allowed).update(status=to, **changes):
             case.refresh_from_db()
             _check_status(case, allowed, _("This case is “%(status)s”: that step is not possible now."))
-        record_change(case, by=by, reason=f"{event}: {note}")
+        record_change(case, by=by, reason=f"{DECISIONS[event]}: {note}" if note else DECISIONS[event])
         CaseEvent.objects.create(case=case, kind=event, actor=by, text=note)
     return case
 
@@ -281,7 +291,7 @@ def close(case: RectificationCase, *, by, note: str = "") -> RectificationCase:
     case = _decide(case, to=S.CLOSED, by=by, note=note, event=CaseEvent.Kind.CLOSED, closed_at=timezone.now())
     with transaction.atomic():
         case.findings.update(status=Finding.Status.RESOLVED)
-        record_changes(case.findings.all(), by=by, reason=f"resolved: case {case.number} closed")
+        record_changes(case.findings.all(), by=by, reason=f"{RESOLVED_CLOSED}: {case.number}")
         _tell(case, "closed", "supervision/messages/case_closed.txt", {"note": note})
     return case
 
@@ -313,7 +323,7 @@ def sweep_cases(sweep) -> int:
                     status=S.ESCALATED, escalated_at=timezone.now()
                 ):
                     escalated += 1
-                    record_change(case, reason="escalated: past its due date")
+                    record_change(case, reason=ESCALATED)
                     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ESCALATED)
                     _tell(case, "escalated", "supervision/messages/case_escalated.txt")
             continue

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.accounts.models import Role
 from portal.history import record_change
@@ -74,7 +75,7 @@ def approve(criticism: Criticism, *, by) -> Criticism:
                 _("This notice is “%(status)s”; only a draft or a proposal can be approved.")
                 % {"status": criticism.get_status_display()}
             )
-        record_change(criticism, by=by, reason="approved")
+        record_change(criticism, by=by, reason=gettext_noop("approved"))
     return criticism
 
 
@@ -88,7 +89,7 @@ def publish(criticism: Criticism, *, by) -> Criticism:
                 _("This notice is “%(status)s”; it must be approved before it is published.")
                 % {"status": criticism.get_status_display()}
             )
-        record_change(criticism, by=by, reason="published")
+        record_change(criticism, by=by, reason=gettext_noop("published"))
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(case=case, kind=CaseEvent.Kind.CRITICISED, actor=by, text=criticism.title)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.celery import optional_date
 from portal.clauses import basis_of
@@ -253,7 +254,7 @@ class Sweep:
     def record_history(flipped: list[int], finding_keys: list[str], stamp) -> None:
         """History rows for what the batch changed, set-based: the obligations it made overdue and the
         findings it raised now (their ``created`` is this batch's stamp)."""
-        reason = "daily sweep"
+        reason = gettext_noop("daily sweep")
         if flipped:
             Obligation.history.bulk_history_create(
                 list(Obligation.objects.filter(pk__in=flipped)), update=True, default_change_reason=reason

@@ -35,12 +35,15 @@ def test_each_step_is_in_the_case_and_findings_history(szca, personas, django_ca
     case_flow.respond(case, text="已补充", by=vendor)
     case_flow.close(case, by=province, note="核实无误")
     steps = reasons(case)
-    assert any(r.startswith("notice ") and r.endswith("issued") for r, _u in steps)
-    assert ("returned: 请补充发票", "province") in steps and ("closed: 核实无误", "province") in steps
+    assert any(r.startswith("notice issued: ") for r, _u in steps)
+    assert ("returned for more: 请补充发票", "province") in steps and (
+        "verified and closed: 核实无误",
+        "province",
+    ) in steps
     finding.refresh_from_db()
     assert [r for r, _u in reasons(finding)][-2:] == [
-        f"in rectification: case {case.number}",
-        f"resolved: case {case.number} closed",
+        f"in rectification: {case.number}",
+        f"resolved, case closed: {case.number}",
     ]
 
 
@@ -53,7 +56,7 @@ def test_escalation_and_criticism_steps_are_recorded(szca, personas, django_capt
         )
     run_sweep(timezone.localdate() + datetime.timedelta(days=3), deliver=False)
     case.refresh_from_db()
-    assert case.status == "escalated" and ("escalated: past its due date", "") in reasons(case)
+    assert case.status == "escalated" and ("escalated, past its due date", "") in reasons(case)
     notice = criticism_flow.draft_from_cases(cases=[case], by=province)
     criticism_flow.approve(notice, by=province)
     criticism_flow.publish(notice, by=province)
