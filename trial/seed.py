@@ -6,6 +6,7 @@ import datetime
 
 from portal.seeding import DATA_DIR, Log, ensure_schedules, platform_name, read_csv, upsert
 from supervision.models import Authority, BusinessDomain, Directive, Platform
+from trial.checks import run_checks
 from trial.models import ReportingPeriod, TrialParticipant, TrialRound
 from trial.rounds import sync_round
 
@@ -89,3 +90,8 @@ def load_facts(log: Log) -> int:
     written += load_schedule()
     log(f"trial facts: {written} rows written")
     return written
+
+
+def sweep_demo(log: Log) -> None:
+    """Today's checks of the trial (beat: 07:45)."""
+    log(f"trial checks: {run_checks()}")
