@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from supervision.models import Obligation
+from supervision.models import Obligation, Platform
 from supervision.services import ensure_obligation, fulfil_obligations
 from trial.models import (
     Agreement,
@@ -26,6 +26,21 @@ from trial.models import (
 )
 
 LEVELS = (Coverage.Level.CITY, Coverage.Level.COUNTY)
+
+
+def participant_platforms(user):
+    """Platforms the user may see that take part in some round."""
+    return Platform.objects.visible_to(user).filter(trial_participations__isnull=False).distinct()
+
+
+def takes_part(user) -> bool:
+    """Whether the trial's pages concern the user: administrators supervise it, vendors appear in its
+    statistics and directory; a platform operator only when its platform is a participant."""
+    if not user.is_authenticated:
+        return False
+    if user.platform_id:
+        return TrialParticipant.objects.filter(platform_id=user.platform_id).exists()
+    return True
 
 
 def round_key(trial_round: TrialRound) -> str:
