@@ -56,3 +56,41 @@ def test_the_links_of_the_fee_filings_a_vendor_or_platform_sees_open(persona, cl
         for link in links(client.get(filing.get_absolute_url()).content.decode()):
             if link.startswith("/fees/"):
                 assert client.get(link).status_code < 400, (persona, filing.pk, link)
+
+
+def form_pages() -> list[str]:
+    """The pages that create something (…/new/, …/add/, imports and uploads), without an id in their path."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    return sorted(
+        f"/{path}"
+        for path in set(walk(get_resolver()))
+        if "<" not in path
+        and not path.startswith(("admin/", "api/"))
+        and any(word in path for word in ("new/", "add/", "import/", "upload/"))
+    )
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_no_form_offers_a_required_choice_with_nothing_to_choose_without_saying_why(persona, client_for):
+    """platform-puyang once met a usage report form whose required platform list was empty ("this field is
+    required", no reason): a form a person may open either offers something to choose or says why not."""
+    client = client_for(persona)
+    opened = 0
+    for path in form_pages():
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        opened += 1
+        html = response.content.decode()
+        for select in re.findall(r"<select[^>]*\brequired\b[^>]*>(.*?)</select>", html, re.S):
+            if not [value for value in re.findall(r'<option value="([^"]*)"', select) if value]:
+                assert 'data-testid="empty-choices"' in html, (persona, path)
+    assert opened
