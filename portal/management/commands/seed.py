@@ -44,9 +44,10 @@ class Command(BaseCommand):
             written = sum(module.load_facts(log) for module in modules if hasattr(module, "load_facts"))
             if demo:
                 written += sum(module.load_demo(log, password) for module in modules if hasattr(module, "load_demo"))
-        self.stdout.write(f"seed: {written} rows written" + (" (facts and demo data)" if demo else " (facts)"))
         if demo and not no_sweep:
             for module in modules:
                 if hasattr(module, "sweep_demo"):
                     module.sweep_demo(log)
-            self.stdout.write("seed: today's sweeps run once")
+        # The summary is the last line (scripts read it).
+        what = " (facts and demo data, then today's sweeps)" if demo and not no_sweep else " (facts and demo data)"
+        self.stdout.write(f"seed: {written} rows written" + (what if demo else " (facts)"))
