@@ -46,6 +46,13 @@ cleanup() {
   trap '' PIPE HUP  # the terminal or a pipe may be gone already: stop the children first
   kill "$SERVER" "$WORKER" "$BEAT" 2>/dev/null || true
   echo "Stopping the web server, the Celery worker and beat ..." >&2 || true
+  # A worker whose pool processes the terminal's Ctrl-C reached first can hang in its warm shutdown:
+  # give them 15 seconds, then stop what is left for good.
+  for _ in $(seq 1 30); do
+    kill -0 "$SERVER" 2>/dev/null || kill -0 "$WORKER" 2>/dev/null || kill -0 "$BEAT" 2>/dev/null || break
+    sleep 0.5
+  done
+  kill -KILL "$SERVER" "$WORKER" "$BEAT" 2>/dev/null || true
   wait "$SERVER" "$WORKER" "$BEAT" 2>/dev/null || true
 }
 trap cleanup INT TERM EXIT
