@@ -1,4 +1,5 @@
-# make run  - set up and run the portal with demo data, a Celery worker and beat
+# make run  - check the system, set up and run the portal with demo data, a Celery worker and beat
+#            (without make: bash scripts/run.sh)
 # make test - set up and run ruff, the migration check and the whole test suite
 # make prod-smoke - run the portal as in production (DEBUG off, gunicorn) and check it answers
 PYTHON ?= python3.11
@@ -15,8 +16,10 @@ $(BIN)/.installed: requirements.txt
 
 setup: $(BIN)/.installed
 
-run: setup
-	bash scripts/run.sh
+# run.sh checks the system packages (installs them when root) and sets up .venv itself, so it also works
+# where make is missing.
+run:
+	PYTHON=$(PYTHON) bash scripts/run.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,8 +1,13 @@
-from django.db.models import Count, Q
+"""The dashboard's share of certificates and recognition: records to confirm (a platform) or to verify
+(an administrator), certificate claims and conflicting claims for the province to decide; the counts
+and the progress charts. A fixed number of queries."""
+
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from certificates import matrix
+from certificates.claims import may_decide
 from certificates.models import (
     CACertificate,
     CertificateClaim,
@@ -11,7 +16,75 @@ from certificates.models import (
     RecognitionRecord,
     RecognitionStatus,
 )
-from portal.navigation import Card
+from portal.navigation import Card, WorkItem, local_date
+
+
+def work(user, limit: int) -> list[WorkItem]:
+    records = RecognitionRecord.objects.visible_to(user).select_related("vendor", "platform")
+    done = records.filter(status=RecognitionStatus.DONE)
+    items = []
+    if user.platform_id:
+        items += [
+            WorkItem(
+                _("Confirm the recognition"),
+                f"{r.vendor.short_name} · {r.platform}",
+                r.get_absolute_url(),
+                r.vendor.short_name,
+                since=local_date(r.updated),
+                icon="bi-patch-question",
+            )
+            for r in done.filter(platform_id=user.platform_id, confirmed_by_platform=False).order_by("updated", "pk")[
+                :limit
+            ]
+        ]
+    if user.is_administrator:
+        items += [
+            WorkItem(
+                _("Verify the recognition"),
+                f"{r.vendor.short_name} · {r.platform}",
+                r.get_absolute_url(),
+                r.vendor.short_name,
+                since=local_date(r.confirmed_at),
+                icon="bi-patch-check",
+            )
+            for r in done.filter(confirmed_by_platform=True).order_by("confirmed_at", "pk")[:limit]
+        ]
+    if may_decide(user):
+        claims = CertificateClaim.objects.visible_to(user)
+        contested = list(
+            claims.in_conflict()
+            .values("certificate_id", "certificate__subject")
+            .annotate(since=Min("created"), vendors=Count("vendor_id", distinct=True))
+            .order_by("since", "certificate_id")[:limit]
+        )
+        conflicts_page = reverse("certificates:claim_conflicts")
+        items += [
+            WorkItem(
+                _("Decide the conflicting claims"),
+                row["certificate__subject"][:120],
+                conflicts_page,
+                _("%(n)d vendors") % {"n": row["vendors"]},
+                since=local_date(row["since"]),
+                icon="bi-exclamation-diamond",
+            )
+            for row in contested
+        ]
+        items += [
+            WorkItem(
+                _("Decide the certificate claim"),
+                str(c.certificate)[:120],
+                c.get_absolute_url(),
+                c.vendor.short_name,
+                since=local_date(c.created),
+                icon="bi-person-check",
+            )
+            for c in claims.filter(status=ClaimStatus.PENDING)
+            .exclude(certificate_id__in=[row["certificate_id"] for row in contested])
+            .select_related("vendor", "certificate")
+            .defer("certificate__der", "certificate__spki_der")
+            .order_by("created", "pk")[:limit]
+        ]
+    return items
 
 
 def cards(user) -> list[Card]:

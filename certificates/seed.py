@@ -36,6 +36,7 @@ from certificates.models import (
     SharedApp,
     TrustListEntry,
 )
+from certificates.tasks import sweep_recognition
 from certificates.x509 import load_certificates
 from portal.seeding import DEMO_MARK, Log, ensure_schedules, upsert
 from supervision.models import CAVendor, Platform
@@ -327,3 +328,8 @@ def load_facts(log: Log) -> int:
     written = ensure_schedules(SCHEDULES)
     log(f"certificate facts: {written} rows written")
     return written
+
+
+def sweep_demo(log: Log) -> None:
+    """Today's recognition sweep (beat: 07:45)."""
+    log(f"recognition sweep: {sweep_recognition()}")

@@ -1,19 +1,89 @@
+"""The dashboard's share of the fee rules: filings to review and complaints to examine (administrators),
+draft and returned filings (a vendor); the counts, each linking to its filtered list. A fixed number
+of queries: the breaches are counted from the open findings the rules raised (on submission and in the
+daily sweep), not recomputed from every tariff in force."""
+
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fees.findings import RULE_KINDS
 from fees.models import FeeComplaint, FeeFiling
-from fees.views.tariffs import visible_breaches
-from portal.navigation import Card
+from portal.navigation import Card, WorkItem, local_date
+from supervision.models import Finding
+
+
+def filing_title(filing: FeeFiling) -> str:
+    return f"#{filing.pk} {filing.region} · {filing.effective_date:%Y-%m-%d}"
+
+
+def work(user, limit: int) -> list[WorkItem]:
+    filings = FeeFiling.objects.visible_to(user).select_related("vendor", "region")
+    items = []
+    if user.vendor_id:
+        mine = filings.filter(vendor_id=user.vendor_id)
+        items += [
+            WorkItem(
+                _("Revise the returned fee filing"),
+                filing_title(f),
+                f.get_absolute_url(),
+                f.vendor.short_name,
+                since=local_date(f.reviewed_at or f.updated),
+                icon="bi-arrow-return-left",
+            )
+            for f in mine.filter(status=FeeFiling.Status.RETURNED).order_by("reviewed_at", "pk")[:limit]
+        ]
+        items += [
+            WorkItem(
+                _("Submit the draft fee filing"),
+                filing_title(f),
+                f.get_absolute_url(),
+                f.vendor.short_name,
+                since=local_date(f.created),
+                icon="bi-receipt",
+            )
+            for f in mine.filter(status=FeeFiling.Status.DRAFT).order_by("created", "pk")[:limit]
+        ]
+    if user.is_administrator:
+        items += [
+            WorkItem(
+                _("Review the fee filing"),
+                filing_title(f),
+                f.get_absolute_url(),
+                f.vendor.short_name,
+                since=local_date(f.submitted_at or f.updated),
+                icon="bi-clipboard-check",
+            )
+            for f in filings.filter(status=FeeFiling.Status.SUBMITTED).order_by("submitted_at", "pk")[:limit]
+        ]
+        items += [
+            WorkItem(
+                _("Examine the fee complaint"),
+                c.tracking_number,
+                c.get_absolute_url(),
+                c.vendor.short_name,
+                since=local_date(c.created),
+                icon="bi-megaphone",
+            )
+            for c in FeeComplaint.objects.visible_to(user)
+            .filter(status=FeeComplaint.Status.RECEIVED)
+            .select_related("vendor")
+            .order_by("created", "pk")[:limit]
+        ]
+    return items
 
 
 def cards(user) -> list[Card]:
-    filings = FeeFiling.objects.visible_to(user)
+    counts = FeeFiling.objects.visible_to(user).aggregate(
+        mine=Count("pk", filter=Q(vendor_id=user.vendor_id, status__in=["draft", "returned"])),
+        submitted=Count("pk", filter=Q(status=FeeFiling.Status.SUBMITTED)),
+    )
     cards = []
     if user.vendor_id:
         cards.append(
             Card(
                 _("My draft or returned fee filings"),
-                filings.filter(vendor_id=user.vendor_id, status__in=["draft", "returned"]).count(),
+                counts["mine"],
                 reverse("fees:feefiling_list") + "?status=draft",
                 "bi-receipt",
             )
@@ -22,7 +92,7 @@ def cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("Fee filings awaiting review"),
-                filings.filter(status=FeeFiling.Status.SUBMITTED).count(),
+                counts["submitted"],
                 reverse("fees:feefiling_list") + "?status=submitted",
                 "bi-clipboard-check",
                 "info",
@@ -40,8 +110,8 @@ def cards(user) -> list[Card]:
     if user.is_superuser or user.is_administrator or user.vendor_id:
         cards.append(
             Card(
-                _("Fee breaches in force"),
-                len(visible_breaches(user)),
+                _("Fee breaches found by the rules, still open"),
+                Finding.objects.visible_to(user).filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN).count(),
                 reverse("fees:overcharges"),
                 "bi-exclamation-octagon",
                 "danger",

@@ -94,7 +94,8 @@ def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=No
     """The fee rules' re-check: an open over-charge, prohibited-fee or repeated-charge finding whose
     line, in a province just swept, is in force and no longer breaches (a frozen benchmark changed by
     decision), or has been in force and no longer is (a compliant filing replaced it, or it ended),
-    resolves itself. A line not yet in force keeps its finding."""
+    resolves itself. A line not yet in force keeps its finding, and so does a line of a filing not accepted
+    (submitted, returned): it never was in force, and its finding is what the review must weigh."""
     still = {b.dedup_key for b in breaches}
     open_findings = Finding.objects.filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN)
     if vendors is not None:
@@ -107,7 +108,9 @@ def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=No
     if not candidates:
         return 0
     tree = RegionTree()
-    lines = FeeFilingLine.objects.filter(pk__in=set(candidates.values()), filing__effective_date__lte=today)
+    lines = FeeFilingLine.objects.filter(
+        pk__in=set(candidates.values()), filing__effective_date__lte=today, filing__status=FeeFiling.Status.ACCEPTED
+    )
     cleared_lines = {
         pk for pk, region in lines.values_list("pk", "filing__region_id") if tree.province_of(region) in in_force
     }

@@ -13,6 +13,27 @@ def formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+def explain_empty_choices(form: forms.BaseForm, reasons: dict) -> list[str]:
+    """Where a required choice offers nothing to choose, say why, instead of letting the user meet
+    "This field is required" after filling in the rest: ``reasons`` maps a field name to the
+    explanation, shown under the field and gathered in ``form.empty_choices`` for the page to say
+    first (and to offer no submit button)."""
+    form.empty_choices = []
+    for name, reason in reasons.items():
+        field = form.fields.get(name)
+        if field is None or not field.required:
+            continue
+        choices = field.widget.choices
+        if isinstance(choices, list | tuple):
+            empty = not any(value not in ("", None) for value, _label in choices)
+        else:
+            empty = not field.queryset.exists()
+        if empty:
+            field.help_text = reason
+            form.empty_choices.append(reason)
+    return form.empty_choices
+
+
 def bootstrap_class(widget: forms.Widget, size: str = "") -> str:
     """Bootstrap's CSS class for a widget: form-check-input, form-select or form-control
     (with ``size`` "sm" or "lg": form-select-sm, form-control-sm ...)."""

@@ -1,12 +1,16 @@
-"""The navigation bar and the dashboard cards, gathered from the apps.
+"""The navigation bar and the dashboard, gathered from the apps.
 
-Each app may have a ``navigation`` module with ``items(user) -> list[NavItem]`` and a
-``dashboard`` module with ``cards(user) -> list[Card]``; an app adds its pages without
-editing the portal.
+Each app may have a ``navigation`` module with ``items(user) -> list[NavItem]`` and a ``dashboard``
+module with ``cards(user) -> list[Card]`` (the counts, each linking to its filtered list, and the
+charts) and ``work(user, limit) -> list[WorkItem]`` (what awaits the user: at most ``limit`` of each
+kind, most urgent first, in a fixed number of queries); an app adds its pages without editing the portal.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from importlib import import_module
+
+from django.utils import timezone
 
 from portal.seeding import SEED_APPS
 
@@ -33,22 +37,75 @@ class Card:
     data: object = None
 
 
-def _collect(module_name: str, function: str, user) -> list:
-    collected = []
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing awaiting the user's action, for the worklist at the top of the dashboard."""
+
+    task: str  # what to do: "Review the fee filing"
+    title: str  # the item
+    url: str
+    party: str = ""  # whose it is: the vendor, platform or authority
+    due: datetime.date | None = None  # to be done by: the days left or late are shown
+    since: datetime.date | None = None  # waiting since, for a decision with no date of its own
+    note: str = ""  # shown instead of the days, for an item they would mislead about (a duty to confirm)
+    icon: str = ""
+
+    def urgency(self, today: datetime.date) -> tuple:
+        """Late first (the latest first), then due within the week, then decisions by how long they have
+        waited, then later dates, then the rest; an item with a note (a duty to confirm) last."""
+        if self.note:
+            return (4, self.due or datetime.date.max)
+        if self.due is not None and self.due < today:
+            return (0, self.due)
+        if self.due is not None and self.due <= today + datetime.timedelta(days=7):
+            return (1, self.due)
+        if self.since is not None:
+            return (2, self.since)
+        if self.due is not None:
+            return (3, self.due)
+        return (5, datetime.date.max)
+
+    def days(self, today: datetime.date) -> tuple[str, int] | None:
+        """("late" | "left" | "waiting", days), or None."""
+        if self.note:
+            return None
+        if self.due is not None:
+            left = (self.due - today).days
+            return ("late", -left) if left < 0 else ("left", left)
+        if self.since is not None:
+            return ("waiting", (today - self.since).days)
+        return None
+
+
+def local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    """The day of a stored moment in the portal's time zone (Asia/Shanghai)."""
+    return timezone.localtime(moment).date() if moment else None
+
+
+def _modules(module_name: str):
+    """Each app's ``<app>.<module_name>`` module, in the order of ``SEED_APPS``, where there is one."""
     for app in SEED_APPS:
         try:
-            module = import_module(f"{app}.{module_name}")
+            yield import_module(f"{app}.{module_name}")
         except ModuleNotFoundError as exc:
             if exc.name != f"{app}.{module_name}":
                 raise
-            continue
-        collected.extend(getattr(module, function)(user))
-    return collected
 
 
 def nav_items(user) -> list[NavItem]:
-    return _collect("navigation", "items", user) if user.is_authenticated else []
+    if not user.is_authenticated:
+        return []
+    return [item for module in _modules("navigation") for item in module.items(user)]
 
 
 def dashboard_cards(user) -> list[Card]:
-    return _collect("dashboard", "cards", user)
+    return [card for module in _modules("dashboard") for card in module.cards(user)]
+
+
+def worklist(user, limit: int = 12) -> tuple[list[WorkItem], int]:
+    """The ``limit`` most urgent things awaiting the user, from every app, and how many were found
+    (each app reports at most ``limit`` of each kind, so past ``limit`` the count is a lower bound)."""
+    today = timezone.localdate()
+    items = [item for module in _modules("dashboard") if hasattr(module, "work") for item in module.work(user, limit)]
+    items.sort(key=lambda item: item.urgency(today))
+    return items[:limit], len(items)

@@ -27,8 +27,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Absolute address of the portal, used in links inside e-mails.
-BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the portal, used in links inside e-mails and inbox messages. Unset, it is the
+# address ``make run`` serves (HOST and PORT, as scripts/run.sh reads them; a wildcard host is reached
+# through the loopback address).
+_RUN_HOST = env.str("HOST", default="127.0.0.1")
+BASE_URL = env.str(
+    "BASE_URL",
+    default=f"http://{'127.0.0.1' if _RUN_HOST in ('0.0.0.0', '::', '[::]') else _RUN_HOST}:{env.int('PORT', default=8000)}",
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -117,7 +123,8 @@ else:
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "celery" / "control").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, although the folder transport ignores it: without one kombu warns "No hostname was supplied".
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),

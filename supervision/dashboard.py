@@ -1,22 +1,134 @@
+"""The dashboard's share of the registry and the deadline engine: what awaits the user (duties late or due
+this week, duties with no date for their party, reported fulfilments to accept, duties to confirm, cases
+to answer or to verify) and the counts, each linking to its filtered list. A fixed number of queries."""
+
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.navigation import Card
+from portal.navigation import Card, WorkItem, local_date
 from supervision.models import Authority, CAVendor, Contact, Obligation, Platform, RectificationCase
+
+PARTY = ("vendor", "platform", "authority")
+WEEK = datetime.timedelta(days=7)
+
+
+def week_end(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+def party_name(row) -> str:
+    party = row.vendor or row.platform or row.authority
+    return getattr(party, "short_name", "") or str(party or "")
+
+
+def opened_on(obligation: Obligation) -> datetime.date:
+    """The day a duty with no date opened (as ``Obligation.age_days`` counts it)."""
+    recorded = local_date(obligation.created)
+    if obligation.directive_id and obligation.directive.earliest_date < recorded:
+        return obligation.directive.earliest_date
+    return recorded
+
+
+def is_party_user(user) -> bool:
+    return bool(user.vendor_id or user.platform_id)
+
+
+def work(user, limit: int) -> list[WorkItem]:
+    today = timezone.localdate()
+    obligations = Obligation.objects.visible_to(user).select_related(*PARTY)
+    items = [
+        WorkItem(
+            _("Overdue duty") if o.due_date < today else _("Duty due within a week"),
+            o.title,
+            o.get_absolute_url(),
+            party_name(o),
+            due=o.due_date,
+            icon="bi-alarm" if o.due_date < today else "bi-hourglass-split",
+        )
+        for o in obligations.filter(status__in=Obligation.PENDING, due_date__lte=today + WEEK).order_by(
+            "due_date", "pk"
+        )[:limit]
+    ]
+    cases = RectificationCase.objects.visible_to(user).select_related(*PARTY)
+    if is_party_user(user):
+        # A party's own duties "as soon as possible" are its to do, counted from their directive.
+        items += [
+            WorkItem(
+                _("Duty to do as soon as possible"),
+                o.title,
+                o.get_absolute_url(),
+                party_name(o),
+                since=opened_on(o),
+                icon="bi-lightning",
+            )
+            for o in obligations.filter(status__in=Obligation.PENDING, due_date__isnull=True)
+            .select_related("directive")
+            .order_by("created", "pk")[:limit]
+        ]
+        items += [
+            WorkItem(
+                _("Answer the rectification case"),
+                f"{c.number} {c.title}",
+                c.get_absolute_url(),
+                party_name(c),
+                due=c.due_date,
+                icon="bi-clipboard-check",
+            )
+            for c in cases.filter(status__in=RectificationCase.ANSWERABLE).order_by("due_date", "pk")[:limit]
+        ]
+        return items
+    if not user.is_administrator:
+        return items
+    items += [
+        WorkItem(
+            _("Accept or return the reported fulfilment"),
+            o.title,
+            o.get_absolute_url(),
+            party_name(o),
+            since=local_date(o.updated),
+            icon="bi-check2-square",
+        )
+        for o in obligations.filter(status=Obligation.Status.REPORTED).order_by("updated", "pk")[:limit]
+    ]
+    items += [
+        WorkItem(
+            _("Verify the response to the case"),
+            f"{c.number} {c.title}",
+            c.get_absolute_url(),
+            party_name(c),
+            since=local_date(c.answered),
+            icon="bi-clipboard-check",
+        )
+        for c in cases.filter(status=RectificationCase.Status.RESPONDED)
+        .annotate(answered=Max("responses__created"))
+        .order_by("answered", "pk")[:limit]
+    ]
+    if user.has_perm(Obligation.get_perm("confirm_unmet")):
+        items += [
+            WorkItem(
+                _("Confirm whether the duty was met"),
+                o.title,
+                o.get_absolute_url(),
+                party_name(o),
+                due=o.due_date,
+                note=_("to be confirmed: loaded late"),
+                icon="bi-question-circle",
+            )
+            for o in obligations.filter(status=Obligation.Status.TO_CONFIRM).order_by("due_date", "pk")[:limit]
+        ]
+    return items
 
 
 def registry_cards(user) -> list[Card]:
+    vendors = CAVendor.objects.visible_to(user).aggregate(
+        total=Count("pk"), unfiled=Count("pk", filter=~Q(crypto_filing_status=CAVendor.FilingStatus.FILED))
+    )
     return [
-        Card(
-            _("CA vendors"),
-            CAVendor.objects.visible_to(user).count(),
-            reverse("supervision:vendor_list"),
-            "bi-building-lock",
-        ),
+        Card(_("CA vendors"), vendors["total"], reverse("supervision:vendor_list"), "bi-building-lock"),
         Card(
             _("Active platforms"),
             Platform.objects.visible_to(user).filter(active=True).count(),
@@ -37,7 +149,7 @@ def registry_cards(user) -> list[Card]:
         ),
         Card(
             _("Vendors without a valid cryptography filing"),
-            CAVendor.objects.visible_to(user).exclude(crypto_filing_status=CAVendor.FilingStatus.FILED).count(),
+            vendors["unfiled"],
             reverse("supervision:vendor_list") + "?crypto_filing_status=not_filed",
             "bi-exclamation-triangle",
             "warning",
@@ -47,8 +159,15 @@ def registry_cards(user) -> list[Card]:
 
 def deadline_cards(user) -> list[Card]:
     today = timezone.localdate()
-    week_end = today + datetime.timedelta(days=6 - today.weekday())
-    obligations = Obligation.objects.visible_to(user)
+    end = week_end(today)
+    pending = Q(status__in=Obligation.PENDING)
+    counts = Obligation.objects.visible_to(user).aggregate(
+        week=Count("pk", filter=Q(status=Obligation.Status.OPEN, due_date__range=(today, end))),
+        overdue=Count("pk", filter=Q(status=Obligation.Status.OVERDUE)),
+        asap=Count("pk", filter=pending & Q(due_date__isnull=True)),
+        to_confirm=Count("pk", filter=Q(status=Obligation.Status.TO_CONFIRM)),
+        reported=Count("pk", filter=Q(status=Obligation.Status.REPORTED)),
+    )
     open_cases = RectificationCase.objects.visible_to(user).filter(status__in=RectificationCase.OPEN)
     by_party = (
         open_cases.values("vendor__short_name", "platform__name", "authority__name")
@@ -59,20 +178,37 @@ def deadline_cards(user) -> list[Card]:
         f"{row['vendor__short_name'] or row['platform__name'] or row['authority__name']} {row['n']}" for row in by_party
     )
     obligation_list = reverse("supervision:obligation_list")
-    return [
+    cards = [
         Card(
             _("Due this week"),
-            obligations.filter(status=Obligation.Status.OPEN, due_date__range=(today, week_end)).count(),
-            f"{obligation_list}?status=open&due_after={today:%Y-%m-%d}&due_before={week_end:%Y-%m-%d}",
+            counts["week"],
+            f"{obligation_list}?status=open&due_after={today:%Y-%m-%d}&due_before={end:%Y-%m-%d}",
             "bi-hourglass-split",
             "warning",
         ),
+        Card(_("Overdue obligations"), counts["overdue"], f"{obligation_list}?status=overdue", "bi-alarm", "danger"),
         Card(
-            _("Overdue obligations"),
-            obligations.filter(status=Obligation.Status.OVERDUE).count(),
-            f"{obligation_list}?status=overdue",
-            "bi-alarm",
-            "danger",
+            _("Duties with no date (as soon as possible)"),
+            counts["asap"],
+            f"{obligation_list}?status=open&no_date=true",
+            "bi-lightning",
+            "secondary",
+            _("Not overdue: their age counts from the directive."),
+        ),
+        Card(
+            _("Duties to be confirmed"),
+            counts["to_confirm"],
+            f"{obligation_list}?status=to_confirm",
+            "bi-question-circle",
+            "info",
+            _("Their due date had passed when they were loaded: the province confirms each as unmet or met."),
+        ),
+        Card(
+            _("Fulfilments reported, awaiting acceptance"),
+            counts["reported"],
+            f"{obligation_list}?status=reported",
+            "bi-check2-square",
+            "info",
         ),
         Card(
             _("Open rectification cases"),
@@ -83,6 +219,7 @@ def deadline_cards(user) -> list[Card]:
             note,
         ),
     ]
+    return cards
 
 
 def cards(user) -> list[Card]:

@@ -3,6 +3,7 @@
 from portal.accounts.models import Role, User
 from portal.seeding import DEMO_MARK, Log, platform_name, read_csv, upsert
 from supervision import seed_deadlines
+from supervision.engine.sweep import run_sweep
 from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
 
 BUSINESS_DOMAINS = [
@@ -177,3 +178,9 @@ def load_demo_users(password: str) -> int:
             changed = True
         written += changed
     return written
+
+
+def sweep_demo(log: Log) -> None:
+    """Today's deadline sweep (beat: 07:30): overdue flips and findings, reminders written; the worker
+    delivers the e-mails (``deliver_notifications``), so seeding sends none."""
+    log(f"deadline sweep: {run_sweep(deliver=False)}")

@@ -17,6 +17,7 @@ print(json.dumps({
     "DEBUG": settings.DEBUG,
     "DATABASE": settings.DATABASES["default"],
     "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    "BASE_URL": settings.BASE_URL,
     "BROKER_FOLDER": getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("data_folder_in"),
     "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
     "CACHE": settings.CACHES["default"],
@@ -60,7 +61,8 @@ def test_defaults_need_no_setup():
     assert values["DEBUG"] is True
     assert values["DATABASE"]["ENGINE"] == "django.db.backends.sqlite3"
     assert Path(values["DATABASE"]["NAME"]) == BASE_DIR / "var" / "portal.sqlite3"
-    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert values["CELERY_BROKER_URL"] == "filesystem://localhost/"  # a host name, or kombu warns of none
+    assert values["BASE_URL"] == "http://127.0.0.1:8000"
     assert Path(values["BROKER_FOLDER"]).is_relative_to(BASE_DIR / "var")
     assert values["CELERY_RESULT_BACKEND"] == "django-db"
     assert values["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -110,6 +112,13 @@ def test_the_environment_is_used(tmp_path):
     assert not (tmp_path / "celery").exists()  # no local broker folder when Redis is the broker
 
 
+def test_links_follow_the_address_make_run_serves():
+    assert settings_with(PORT="8101")["BASE_URL"] == "http://127.0.0.1:8101"
+    assert settings_with(HOST="0.0.0.0", PORT="8101")["BASE_URL"] == "http://127.0.0.1:8101"
+    assert settings_with(HOST="portal.local")["BASE_URL"] == "http://portal.local:8000"
+    assert settings_with(PORT="8101", BASE_URL="https://ca.example.gov.cn/")["BASE_URL"] == "https://ca.example.gov.cn"
+
+
 def test_the_sqlite_file_follows_var_dir(tmp_path):
     values = settings_with(VAR_DIR=str(tmp_path))
     assert Path(values["DATABASE"]["NAME"]) == tmp_path / "portal.sqlite3"
@@ -144,3 +153,14 @@ def test_check_deploy_warns_without_a_shared_cache(tmp_path):
     result = check_deploy(tmp_path)
     assert result.returncode != 0
     assert "portal.W001" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_the_shell_imports_every_model_and_celery_finds_its_broker_host(tmp_path):
+    """``manage.py shell`` (as ``make run`` and people use it) imports every model, the historical ones
+    included, and sending a task to the local broker names a host: nothing is printed but the result."""
+    code = "from supervision.tasks import deliver_notifications; deliver_notifications.delay(); print('sent')"
+    result = run(["manage.py", "shell", "-c", code], VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "could not be automatically imported" not in result.stdout + result.stderr
+    assert "No hostname was supplied" not in result.stderr
+    assert result.stdout.strip().endswith("sent")

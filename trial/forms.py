@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import ScopedModelForm
+from portal.forms import ScopedModelForm, explain_empty_choices
 from supervision.forms.deadlines import DATE, styled
 from supervision.models import CAVendor, Platform
 from supervision.models.uploads import validate_upload
@@ -27,7 +27,13 @@ from trial.models import (
     UsageLine,
 )
 from trial.models.usage import COUNT_FIELDS
+from trial.rounds import participant_platforms
 from trial.usage import check_platform
+
+NO_PARTICIPATING_PLATFORM = _(
+    "None of the platforms you act for takes part in a trial round (Attachment 1 of the notice lists the "
+    "participants): only a participating platform reports usage statistics or publishes an announcement."
+)
 
 
 def column_choices() -> list[tuple[str, str]]:
@@ -87,11 +93,6 @@ class TrialParticipantForm(ScopedModelForm):
         reporter.queryset = reporter.queryset.filter(kind__in=["lead_department", "enterprise"])
 
 
-def participant_platforms(user):
-    """Platforms the user may see that take part in some round."""
-    return Platform.objects.visible_to(user).filter(trial_participations__isnull=False).distinct()
-
-
 class AnnouncementForm(ScopedModelForm):
     class Meta:
         model = Announcement
@@ -104,6 +105,7 @@ class AnnouncementForm(ScopedModelForm):
         if self.instance.pk:  # the round and platform of an announcement do not change
             for name in ("round", "platform"):
                 self.fields[name].disabled = True
+        explain_empty_choices(self, {"platform": NO_PARTICIPATING_PLATFORM})
 
 
 class CoverageForm(ScopedModelForm):
@@ -202,6 +204,7 @@ class UsageHeaderForm(forms.Form):
         if user.platform_id:
             self.fields["platform"].initial = user.platform_id
         styled(self)
+        explain_empty_choices(self, {"platform": NO_PARTICIPATING_PLATFORM})
 
     def clean_platform(self):
         platform = self.cleaned_data["platform"]

@@ -4,9 +4,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.navigation import NavItem
+from trial.rounds import takes_part
 
 
 def items(user) -> list[NavItem]:
+    if not takes_part(user):
+        return []  # a platform that takes part in no round has nothing to do here
     children = [
         NavItem(_("Duties at a glance"), reverse("trial:overview"), "bi-grid-3x3-gap"),
         NavItem(_("Announcements"), reverse("trial:announcement_list"), "bi-megaphone"),

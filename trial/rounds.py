@@ -35,6 +35,21 @@ def national_office() -> Authority | None:
     return Authority.objects.filter(name=NATIONAL_OFFICE).first()
 
 
+def participant_platforms(user):
+    """Platforms the user may see that take part in some round."""
+    return Platform.objects.visible_to(user).filter(trial_participations__isnull=False).distinct()
+
+
+def takes_part(user) -> bool:
+    """Whether the trial's pages concern the user: administrators supervise it, vendors appear in its
+    statistics and directory; a platform operator only when its platform is a participant."""
+    if not user.is_authenticated:
+        return False
+    if user.platform_id:
+        return TrialParticipant.objects.filter(platform_id=user.platform_id).exists()
+    return True
+
+
 def round_key(trial_round: TrialRound) -> str:
     """The obligations' matching key of a round's one-off duties."""
     return f"trial:{trial_round.code}"

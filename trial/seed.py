@@ -8,6 +8,7 @@ import zoneinfo
 from portal.accounts.models import NATIONAL_SEAT, Role, User
 from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, platform_name, read_csv, upsert
 from supervision.models import Authority, BusinessDomain, Contact, Directive, Platform, Region
+from trial.checks import run_checks
 from trial.models import ReportingPeriod, TrialParticipant, TrialRound
 from trial.rounds import NATIONAL_OFFICE, sync_round
 
@@ -170,3 +171,8 @@ def load_demo(log: Log, password: str) -> int:
     written += upsert(Region, {"code": HENAN}, {"shares_with_national": True})[1]
     log(f"trial demo data: {written} rows written")
     return written
+
+
+def sweep_demo(log: Log) -> None:
+    """Today's checks of the trial (beat: 07:45)."""
+    log(f"trial checks: {run_checks()}")

@@ -3,8 +3,8 @@ and a vendor's filing history with the differences between versions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,6 +175,13 @@ def export(request):
 
 @login_required
 def vendor_history(request, vendor_pk: int):
-    vendor = get_object_or_404(CAVendor.objects.visible_to(request.user), pk=vendor_pk)
-    filings = list(FeeFiling.objects.visible_to(request.user).filter(vendor=vendor).select_related("region", "vendor"))
+    """The versions of a vendor's filings the user may see: a vendor's or platform's user, who sees the
+    accepted (public) tariffs of every vendor, sees their history too, though not the vendor's record."""
+    filings = list(
+        FeeFiling.objects.visible_to(request.user).filter(vendor_id=vendor_pk).select_related("region", "vendor")
+    )
+    vendor = CAVendor.objects.visible_to(request.user).filter(pk=vendor_pk).first()
+    if vendor is None and not filings:
+        raise Http404
+    vendor = vendor or filings[0].vendor
     return render(request, "fees/vendor_history.html", {"vendor": vendor, "groups": versions.history(filings)})

@@ -153,3 +153,9 @@ class User(AbstractUser):
     def organisation(self):
         """The organisation the user acts for: a region's office, a vendor, a platform or a reporting body."""
         return self.vendor or self.platform or self.authority or self.region
+
+
+# django-simple-history names the module of an app whose label differs from its package ("accounts" in
+# "portal.accounts") after the package, where the class is not: ``manage.py shell`` then fails to import
+# "portal.accounts.HistoricalUser". The class lives in this module; say so.
+User.history.model.__module__ = __name__

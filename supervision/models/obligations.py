@@ -179,6 +179,11 @@ class Obligation(PartyModel, BaseModel):
             return None
         return (self.due_date - (today or timezone.localdate())).days
 
+    def days_overdue(self, today=None) -> int | None:
+        """Days past the due date of a duty still pending (the 逾期天数 of the lists); None otherwise."""
+        left = self.days_left(today)
+        return -left if left is not None and left < 0 and self.is_pending else None
+
     def age_days(self, today=None) -> int:
         """How long it has been open: for duties with no date (“as soon as possible”).
 

@@ -68,6 +68,7 @@ class ObligationViews(ModelViews):
         Column("party", _("responsible party")),
         Column("get_kind_display", _("kind")),
         Column("due_date", _("due date")),
+        Column("days_overdue", _("days overdue")),
         Column("get_status_display", _("status")),
         Column("directive", _("directive")),
     ]

@@ -192,3 +192,20 @@ def test_an_over_charge_resolves_itself_once_a_compliant_filing_replaces_it(blan
     assert finding.status == "resolved" and "复查" in finding.evidence
     assert finding.history.first().history_change_reason == "condition cleared on re-check"
     assert sweep(D(2019, 12, 2)).cleared == 0  # once
+
+
+def test_a_submitted_filing_keeps_its_finding_through_the_sweep(blank, cat, file_filing):
+    """A filing awaiting review was never in force: the daily sweep leaves the finding its submission
+    raised for the reviewer (as the demo shows right after seeding, which runs the sweep)."""
+    from fees import findings
+    from fees.breaches import RuleBook, line_facts
+    from fees.models import FeeFilingLine
+    from fees.sweep import sweep
+    from supervision.models import Finding
+
+    file_filing("BJCA", KAIFENG, D(2019, 3, 1), {"new-issuance": 240})
+    submitted = file_filing("SZCA", PUYANG, D(2020, 1, 1), {"new-issuance": 280}, status="submitted")
+    breaches = RuleBook().evaluate_all(line_facts(FeeFilingLine.objects.filter(filing=submitted)))
+    assert [created for _finding, created in findings.report(breaches)] == [True]
+    assert sweep(D(2020, 2, 1)).cleared == 0
+    assert Finding.objects.get(kind=OVERCHARGE, vendor=cat.vendors["SZCA"]).status == "open"

@@ -102,7 +102,20 @@ def test_versions_and_their_differences(blank, file_filing, client_for, cat):
     assert "-60.00" in history
     detail = client_for("szca").get(newer.get_absolute_url()).content.decode()
     assert 'data-testid="version-diff"' in detail
-    assert client_for("bjca").get(f"/fees/vendors/{cat.vendors['SZCA'].pk}/history/").status_code == 404
+    # Another vendor, who sees SZCA's accepted (public) tariffs and links to their history from them, sees
+    # that history too, but not SZCA's draft; a vendor with no filing the user may see stays unknown.
+    draft = file_filing("SZCA", PUYANG, D(2020, 1, 1), {"new-issuance": "200.00"}, status="draft")
+    other = client_for("bjca")
+    assert f"/fees/vendors/{cat.vendors['SZCA'].pk}/history/" in other.get(newer.get_absolute_url()).content.decode()
+    response = other.get(f"/fees/vendors/{cat.vendors['SZCA'].pk}/history/")
+    assert response.status_code == 200
+    assert newer.get_absolute_url() in response.content.decode()
+    assert draft.get_absolute_url() not in response.content.decode()
+    assert (
+        draft.get_absolute_url()
+        in client_for("szca").get(f"/fees/vendors/{cat.vendors['SZCA'].pk}/history/").content.decode()
+    )
+    assert other.get(f"/fees/vendors/{cat.vendors['HNCA'].pk}/history/").status_code == 404
 
 
 def test_comparison_chart_against_the_benchmark(blank, file_filing, client_for, cat):

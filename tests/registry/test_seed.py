@@ -115,3 +115,34 @@ def test_demo_is_refused_when_debug_is_off(registry, settings):
         seed("--demo", "--password", "another-password")
     assert row_counts() == before
     assert User.objects.get(username="province").check_password(DEMO_PASSWORD)
+
+
+def test_a_second_demo_run_keeps_the_review_times_of_the_demo_filings(registry, settings):
+    """审核时间 is stamped once, when the demo's accepted filings are first loaded (they have no history
+    of a review to take it from); a second run leaves every filing as it was."""
+    from fees.models import FeeFiling
+
+    accepted = FeeFiling.objects.filter(is_demo=True, status=FeeFiling.Status.ACCEPTED)
+    before = dict(accepted.values_list("pk", "reviewed_at"))
+    assert before and all(before.values())
+    settings.DEBUG = True
+    seed("--demo", "--password", DEMO_PASSWORD)
+    assert dict(accepted.values_list("pk", "reviewed_at")) == before
+
+
+def test_seeding_the_demo_runs_the_morning_sweeps(registry):
+    """Right after ``seed --demo`` the counts are those of the next morning: the duties with no date and
+    the expiring CA certificate were reminded (written, for the worker to send), and the fee findings of
+    the filings awaiting review are still open, so no vendor with one has fulfilled its fee duty."""
+    from supervision.models import Finding, Notification, Obligation
+
+    assert Notification.objects.filter(obligation__due_date__isnull=True).exists()
+    assert Notification.objects.filter(obligation__kind=Obligation.Kind.CERTIFICATE_EXPIRY).exists()
+    assert not Notification.objects.filter(channel="email", status=Notification.Status.SENT).exists()
+    open_fee_findings = Finding.objects.filter(kind__in=["overcharge", "prohibited_fee"], status=Finding.Status.OPEN)
+    assert open_fee_findings.filter(vendor__short_name__in=["SZCA", "BJCA"]).count() == 2
+    assert not Obligation.objects.filter(
+        kind=Obligation.Kind.FEE_REDUCTION,
+        status=Obligation.Status.FULFILLED,
+        vendor__in=open_fee_findings.values("vendor"),
+    ).exists()

@@ -89,10 +89,10 @@ def test_form_refuses_bad_counts(operator, henan, period, vendors, values, messa
     assert nothing_written()
 
 
-def test_form_refuses_a_platform_the_operator_does_not_run(personas, period, vendors, round2023, registry):
-    """Puyang's operator reporting for Henan's platform."""
+def test_form_refuses_a_platform_the_operator_does_not_run(operator_of, period, vendors, round2023, registry):
+    """Beijing's operator (a participant) reporting for Henan's platform."""
     client = Client()
-    client.force_login(personas["platform-puyang"])
+    client.force_login(operator_of(Platform.objects.get(name="北京市公共资源交易中心交易平台")))
     client.cookies["django_language"] = "en"
     henan = Platform.objects.get(name=HENAN)
     response = client.post(
@@ -101,6 +101,33 @@ def test_form_refuses_a_platform_the_operator_does_not_run(personas, period, ven
     assert response.status_code == 200
     assert "You may only report usage statistics for the platform you operate." in page_text(response)
     assert nothing_written()
+
+
+def test_a_platform_outside_the_trial_is_told_why_it_has_nothing_to_report(personas, period, vendors, round2023):
+    """Puyang's platform takes part in no round: no trial menu, no report button, and the report pages
+    (reached by their address) say why instead of offering a form whose required platform list is empty;
+    a forged post writes nothing."""
+    client = Client()
+    client.force_login(personas["platform-puyang"])
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("dashboard")).content.decode()
+    assert reverse("trial:usagereport_list") not in home and reverse("trial:overview") not in home
+    assert 'data-testid="report-usage"' not in client.get(reverse("trial:usagereport_list")).content.decode()
+    for name in ("trial:usage_submit", "trial:usage_import"):
+        response = client.get(reverse(name))
+        text = page_text(response)
+        assert response.status_code == 200 and "takes part in a trial round" in text, name
+        assert 'type="submit"' not in response.content.decode().split("</nav>", 1)[1], name
+    henan = Platform.objects.get(name=HENAN)
+    client.post(reverse("trial:usage_submit"), form_data(henan, period, [(vendors["SZCA"], (1, 1, 0, 0, 0))]))
+    assert nothing_written()
+
+
+def test_the_report_buttons_are_on_the_reports_list_for_a_participant(operator_of, round2023):
+    client = Client()
+    client.force_login(operator_of(Platform.objects.get(name=HENAN)))
+    html = client.get(reverse("trial:usagereport_list")).content.decode()
+    assert 'data-testid="report-usage"' in html and reverse("trial:usage_import") in html
 
 
 def test_form_refuses_an_administrator_outside_the_region(client_for, henan, period, vendors):

@@ -29,7 +29,8 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _can_report(user) -> bool:
-    return user.has_perm(UsageReport.get_perm("add"))
+    """Whether to offer the report buttons: the user may report and acts for a participating platform."""
+    return user.has_perm(UsageReport.get_perm("add")) and rounds.participant_platforms(user).exists()
 
 
 # --- reports ---------------------------------------------------------------------------------------
@@ -110,8 +111,8 @@ def _lines(formset) -> list[dict]:
 @login_required
 def report_submit(request):
     """The report form: platform, period and one line per CA vendor."""
-    if not _can_report(request.user):
-        raise PermissionDenied
+    if not request.user.has_perm(UsageReport.get_perm("add")):
+        raise PermissionDenied  # a user who may report but has no participating platform is told why
     header = forms.UsageHeaderForm(request.POST or None, user=request.user)
     formset = forms.UsageLineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST":
@@ -144,8 +145,8 @@ def report_submit(request):
 def report_import(request):
     """Upload the filled-in template: every row is checked like a line of the form; one bad row and
     nothing is written."""
-    if not _can_report(request.user):
-        raise PermissionDenied
+    if not request.user.has_perm(UsageReport.get_perm("add")):
+        raise PermissionDenied  # a user who may report but has no participating platform is told why
     form = forms.UsageImportForm(request.POST or None, request.FILES or None, user=request.user)
     row_errors: list[str] = []
     if request.method == "POST" and form.is_valid():

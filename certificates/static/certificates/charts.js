@@ -20,7 +20,12 @@
       options: {
         responsive: true,
         animation: false,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        // Every label shown, turned when they do not fit: Chart.js would skip every other one, and a bar
+        // would read as its neighbour's.
+        scales: {
+          x: { stacked: true, ticks: { autoSkip: false, maxRotation: 90, minRotation: 0 } },
+          y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }
+        },
         plugins: { legend: { position: "bottom" } }
       }
     });

@@ -17,5 +17,8 @@
       borderColor: "rgba(25,135,84,1)", borderDash: [6, 4], pointRadius: 0, fill: false
     });
   }
-  new Chart(canvas, { data: { labels: data.labels, datasets: datasets }, options: { scales: { y: { beginAtZero: true } } } });
+  new Chart(canvas, { data: { labels: data.labels, datasets: datasets }, options: {
+    // Every label shown (turned when they do not fit), never every other one.
+    scales: { x: { ticks: { autoSkip: false, maxRotation: 90, minRotation: 0 } }, y: { beginAtZero: true } }
+  } });
 })();

@@ -12,7 +12,11 @@
       data: { labels: labels, datasets: datasets },
       options: {
         responsive: true,
-        scales: { x: { stacked: !!stacked }, y: { beginAtZero: true, ticks: { precision: 0 }, stacked: !!stacked } },
+        // Every label shown (turned when they do not fit), never every other one.
+        scales: {
+          x: { stacked: !!stacked, ticks: { autoSkip: false, maxRotation: 90, minRotation: 0 } },
+          y: { beginAtZero: true, ticks: { precision: 0 }, stacked: !!stacked }
+        },
         plugins: { legend: { position: "bottom" } }
       }
     });
