@@ -145,6 +145,58 @@ class Rows:
         )
 
 
+def published(status: str = "published") -> tuple[Q, Q]:
+    return Q(status=status), ~Q(status=status)
+
+
+# Whose rows are whose, per model (``app_label.Model``): shared by the API and the web matrices.
+ROWS: dict[str, Rows] = {
+    # the registry: reference data, and offices and platforms by region
+    "supervision.Region": Rows(admin=All(""), vendor=ALL, platform=ALL),
+    "supervision.Authority": Rows(admin="region", vendor=ALL, platform=ALL),
+    "supervision.BusinessDomain": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "supervision.Platform": Rows(admin="region", vendor=ALL, platform=""),
+    "supervision.CAVendor": Rows(admin=ALL, vendor="", platform=ALL),
+    "supervision.Contact": Rows(admin="authority__region", vendor="vendor", platform="platform"),
+    # the deadlines engine: directives are public, duties, findings and cases are their party's
+    "supervision.Directive": Rows(admin=All("issuer__region"), vendor=ALL, platform=ALL),
+    "supervision.Obligation": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    "supervision.Finding": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    "supervision.RectificationCase": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    "supervision.Criticism": Rows(admin="region", vendor=published(), platform=published()),
+    "supervision.Notification": Rows(admin="obligation__platform__region"),  # the send log
+    "supervision.ReminderPolicy": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    # certificates and recognition
+    "certificates.CACertificate": Rows(admin=ALL, vendor="vendor", platform=ALL),
+    "certificates.CertificateClaim": Rows(admin=ALL, vendor="vendor"),
+    "certificates.CertificateUpload": Rows(user="created_by"),
+    "certificates.Product": Rows(admin=ALL, vendor="vendor", platform=ALL),
+    "certificates.SharedApp": Rows(admin=ALL, vendor="vendor", platform=ALL),
+    "certificates.TrustListEntry": Rows(admin="platform__region", vendor="certificate__vendor", platform="platform"),
+    "certificates.RecognitionRecord": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    # fees: the catalogue is public; accepted filings are public tariffs, so the samples are drafts
+    "fees.ProductKind": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "fees.FeeItem": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "fees.FeeFiling": Rows(admin="region", vendor="vendor", where=~Q(status="accepted")),
+    "fees.FeeFilingLine": Rows(admin="filing__region", vendor="filing__vendor", where=~Q(filing__status="accepted")),
+    "fees.FeeComplaint": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    # the 2023 trial: records of a platform, rounds and Attachment 1 public
+    "trial.TrialRound": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "trial.ReportingPeriod": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "trial.TrialParticipant": Rows(admin=All("platform__region"), vendor=ALL, platform=All("platform")),
+    "trial.Announcement": Rows(admin="platform__region", vendor=published(), platform="platform"),
+    "trial.Coverage": Rows(admin="platform__region", vendor=ALL, platform="platform"),
+    "trial.Agreement": Rows(admin="platform__region", vendor="parties__vendor", platform="platform"),
+    "trial.AgreementParty": Rows(admin="agreement__platform__region", vendor="vendor", platform="agreement__platform"),
+    "trial.RemedyPlan": Rows(admin="platform__region", platform="platform"),
+    "trial.DecryptionIncident": Rows(admin="platform__region", vendor="vendor", platform="platform"),
+    "trial.UsageReport": Rows(admin="platform__region", platform="platform"),
+    "trial.UsageLine": Rows(admin="report__platform__region", vendor="vendor", platform="report__platform"),
+    "trial.Feedback": Rows(admin="platform__region"),
+}
+INBOX = Rows(user="user")  # a user's own messages (the same rows as the send log)
+
+
 # --- the rows the seed does not have ------------------------------------------------------------
 
 
