@@ -5,14 +5,14 @@ import pytest
 from django.db import transaction
 from security import world as world_module
 
+from portal.accounts.models import User
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    from portal.accounts.models import User
-
     with django_db_blocker.unblock():
         if not User.objects.filter(username="province").exists():
-            django_db_setup.restore()
+            django_db_setup.restore()  # a transactional test emptied the database
         outer = transaction.atomic()
         outer.__enter__()
         try:

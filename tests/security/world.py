@@ -15,6 +15,39 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from certificates.models import CertificateUpload
+from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeItem, ProductKind
+from portal.accounts.models import User
+from portal.models import ExportJob
+from supervision.models import (
+    Authority,
+    BusinessDomain,
+    CaseResponse,
+    CAVendor,
+    Contact,
+    Criticism,
+    Directive,
+    Finding,
+    Notification,
+    Obligation,
+    Platform,
+    RectificationCase,
+    ResponseFile,
+)
+from trial.models import (
+    Agreement,
+    AgreementParty,
+    Announcement,
+    Coverage,
+    DecryptionIncident,
+    Feedback,
+    RemedyPlan,
+    TrialParticipant,
+    TrialRound,
+    UsageLine,
+    UsageReport,
+)
+
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
 ADMINS = frozenset({"province", "puyang", "zhengzhou"})
 VENDORS = frozenset({"szca", "bjca"})
@@ -25,6 +58,7 @@ PUYANG, ZHENGZHOU, BEIJING = "410900", "410100", "110000"
 PUYANG_PLATFORM = "濮阳市公共资源交易中心交易平台"
 ZHENGZHOU_PLATFORM = "郑州市公共资源交易中心交易平台"
 BEIJING_PLATFORM = "北京市公共资源交易中心交易平台"
+HENAN_PLATFORM = "河南省公共资源交易中心交易平台"
 VENDOR_OF = {"szca": "SZCA", "bjca": "BJCA"}
 # Whose rows a persona must not see: the other city, the other vendor, another platform; the province
 # sees all of Henan and none of Beijing. A row "of a user" is out of scope when it is the counterpart's.
@@ -109,19 +143,21 @@ ALL, NONE = All(), No()
 class Rows:
     """Which rows of a model are whose: for each kind of persona the lookup from the row to what places it
     (its region for administrators, its vendor, its platform, or the user it belongs to), or ``ALL`` /
-    ``NONE``, or an explicit ``(in scope, out of scope)`` pair of ``Q``. ``where`` narrows the samples
+    ``NONE``, or an explicit ``(in scope, out of scope)`` pair of ``Q`` (or a function of the persona
+    returning one). ``where`` narrows the samples
     (e.g. to a draft, which the owner may still change)."""
 
     admin: object = NONE
     vendor: object = NONE
     platform: object = NONE
+    anonymous: object = NONE  # public rows (published criticism …) have samples for anonymous too
     user: str | None = None  # rows that belong to one user: every persona sees its own only
     where: Q = Q()
 
     def scope(self, persona: str) -> tuple[Q | None, Q | None]:
         """(a filter of the rows in the persona's scope, of rows out of it); None where there are none."""
         if persona == "anonymous":
-            return None, Q()
+            return self.anonymous if isinstance(self.anonymous, tuple) else (None, Q())
         if self.user is not None:
             return user_scope(self.user, persona)
         kind = kind_of(persona)
@@ -130,6 +166,8 @@ class Rows:
             return None, Q()
         if isinstance(spec, tuple):
             return spec
+        if callable(spec):
+            return spec(persona)
         by = {"admin": region_scope, "vendor": vendor_scope, "platform": platform_scope}[kind]
         if isinstance(spec, All):
             return (Q() if spec.path is None else by(spec.path, persona)[0]), None
@@ -149,6 +187,17 @@ def published(status: str = "published") -> tuple[Q, Q]:
     return Q(status=status), ~Q(status=status)
 
 
+def or_published(by, path: str):
+    """The rows of a scope (``by`` through ``path``) and every published row: the row out of scope is an
+    unpublished one."""
+
+    def scope(persona: str) -> tuple[Q, Q]:
+        inside, outside = by(path, persona)
+        return inside, outside & ~Q(status="published")
+
+    return scope
+
+
 # Whose rows are whose, per model (``app_label.Model``): shared by the API and the web matrices.
 ROWS: dict[str, Rows] = {
     # the registry: reference data, and offices and platforms by region
@@ -163,7 +212,7 @@ ROWS: dict[str, Rows] = {
     "supervision.Obligation": Rows(admin="platform__region", vendor="vendor", platform="platform"),
     "supervision.Finding": Rows(admin="platform__region", vendor="vendor", platform="platform"),
     "supervision.RectificationCase": Rows(admin="platform__region", vendor="vendor", platform="platform"),
-    "supervision.Criticism": Rows(admin="region", vendor=published(), platform=published()),
+    "supervision.Criticism": Rows(admin=or_published(region_scope, "region"), vendor=published(), platform=published()),
     "supervision.Notification": Rows(admin="obligation__platform__region"),  # the send log
     "supervision.ReminderPolicy": Rows(admin=ALL, vendor=ALL, platform=ALL),
     # certificates and recognition
@@ -184,7 +233,11 @@ ROWS: dict[str, Rows] = {
     "trial.TrialRound": Rows(admin=ALL, vendor=ALL, platform=ALL),
     "trial.ReportingPeriod": Rows(admin=ALL, vendor=ALL, platform=ALL),
     "trial.TrialParticipant": Rows(admin=All("platform__region"), vendor=ALL, platform=All("platform")),
-    "trial.Announcement": Rows(admin="platform__region", vendor=published(), platform="platform"),
+    "trial.Announcement": Rows(
+        admin=or_published(region_scope, "platform__region"),
+        vendor=published(),
+        platform=or_published(platform_scope, "platform"),
+    ),
     "trial.Coverage": Rows(admin="platform__region", vendor=ALL, platform="platform"),
     "trial.Agreement": Rows(admin="platform__region", vendor="parties__vendor", platform="platform"),
     "trial.AgreementParty": Rows(admin="agreement__platform__region", vendor="vendor", platform="agreement__platform"),
@@ -195,6 +248,19 @@ ROWS: dict[str, Rows] = {
     "trial.Feedback": Rows(admin="platform__region"),
 }
 INBOX = Rows(user="user")  # a user's own messages (the same rows as the send log)
+ROWS.update(
+    {
+        # rows of the user who made them
+        "portal.ExportJob": Rows(user="created_by"),
+        "fees.FeeImport": Rows(user="created_by"),
+        # files of a case's responses: the case's
+        "supervision.ResponseFile": Rows(
+            admin="response__case__platform__region",
+            vendor="response__case__vendor",
+            platform="response__case__platform",
+        ),
+    }
+)
 
 
 # --- the rows the seed does not have ------------------------------------------------------------
@@ -202,36 +268,6 @@ INBOX = Rows(user="user")  # a user's own messages (the same rows as the send lo
 
 def build() -> dict:
     """Add the rows the matrices need to the seeded registry; return the named ones."""
-    from certificates.models import CertificateUpload
-    from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
-    from portal.accounts.models import User
-    from supervision.models import (
-        Authority,
-        BusinessDomain,
-        CAVendor,
-        Contact,
-        Criticism,
-        Directive,
-        Finding,
-        Notification,
-        Obligation,
-        Platform,
-        RectificationCase,
-    )
-    from trial.models import (
-        Agreement,
-        AgreementParty,
-        Announcement,
-        Coverage,
-        DecryptionIncident,
-        Feedback,
-        RemedyPlan,
-        TrialParticipant,
-        TrialRound,
-        UsageLine,
-        UsageReport,
-    )
-
     users = {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
     vendors = {vendor.short_name: vendor for vendor in CAVendor.objects.all()}
     platforms = {
@@ -258,6 +294,19 @@ def build() -> dict:
     product, item = ProductKind.objects.order_by("pk").first(), FeeItem.objects.order_by("pk").first()
     now = datetime.datetime(2023, 2, 1, 9, tzinfo=datetime.UTC)
 
+    # Published rows, older than the drafts below (the samples are the newest rows of a scope).
+    Criticism.objects.create(
+        title="已发布的通报（矩阵）", body="正文", region_id=PUYANG, status="published", published_at=now
+    )
+    Announcement.objects.create(
+        round=round_,
+        platform=Platform.objects.get(name=HENAN_PLATFORM),
+        title="已发布的公告（矩阵）",
+        scope="范围",
+        procedure="流程",
+        status="published",
+        published_at=now,
+    )
     for key, platform in platforms.items():
         vendor, admin = city_vendor[key], city_admin[key]
         Contact.objects.create(authority=None, platform=platform, name=f"{platform.name}联系人（矩阵）")
@@ -315,6 +364,7 @@ def build() -> dict:
         )
         Feedback.objects.create(category="suggestion", platform=platform, vendor=vendor, description=f"{key}的建议")
         rows[key] = {"obligation": obligation, "finding": finding, "case": case}
+        respond(case, admin)
     for short in ("SZCA", "BJCA"):
         case = RectificationCase.objects.create(
             vendor=vendors[short],
@@ -323,6 +373,7 @@ def build() -> dict:
             facts="事实",
             due_date="2030-01-01",
         )
+        respond(case, users[short.lower()])
     # One message in each persona's inbox, about a duty in its scope.
     duty_of = {
         "province": rows["puyang"]["obligation"],
@@ -345,6 +396,17 @@ def build() -> dict:
             body="正文",
             status="sent",
         )
+    for persona in EVERYONE:
+        user = users[persona]
+        ExportJob.objects.create(
+            created_by=user,
+            title=f"{persona}的导出（矩阵）",
+            path="/registry/platforms/",
+            language="zh-hans",
+            time_zone="Asia/Shanghai",
+            status="done",
+        )
+        FeeImport.objects.create(created_by=user, original_name=f"{persona}.xlsx", file="fees/imports/matrix.xlsx")
     for persona in ("province", "puyang", "zhengzhou", "szca", "bjca"):
         user = users[persona]
         CertificateUpload.objects.create(
@@ -355,3 +417,12 @@ def build() -> dict:
             file="certificates/uploads/matrix.pem",
         )
     return rows
+
+
+def respond(case, user) -> None:
+    """A response of the case's party, with a file (its name only: a test that downloads it stores it)."""
+    response = CaseResponse.objects.create(case=case, text="已整改", submitted_by=user)
+    # bulk_create: save() would measure the file, which is not there
+    ResponseFile.objects.bulk_create(
+        [ResponseFile(response=response, file="supervision/matrix.pdf", original_name="整改.pdf", size=1)]
+    )
