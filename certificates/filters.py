@@ -17,7 +17,7 @@ from certificates.models import (
     TrustListEntry,
 )
 from portal.autocomplete import AutocompleteFilter
-from portal.filters import SearchFilterSet
+from portal.filters import IdFilter, SearchFilterSet
 
 
 def region_tree_q(code: str, path: str = "platform__region") -> Q:
@@ -41,8 +41,8 @@ class CACertificateFilterSet(SearchFilterSet):
 class CertificateClaimFilterSet(SearchFilterSet):
     search_fields = ("certificate__subject", "certificate__sha256_fingerprint", "vendor__name", "vendor__short_name")
     status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, label=_("status"))
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
-    certificate = django_filters.NumberFilter(field_name="certificate_id", label=_("CA certificate"))
+    vendor = IdFilter(field_name="vendor_id", label=_("CA vendor"))
+    certificate = IdFilter(field_name="certificate_id", label=_("CA certificate"))
     conflict = django_filters.BooleanFilter(method="in_conflict", label=_("claimed by two or more vendors"))
 
     class Meta:

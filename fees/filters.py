@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
-from portal.filters import SearchFilterSet
+from portal.filters import IdFilter, SearchFilterSet
 from supervision.models import CAVendor
 
 
@@ -39,8 +39,8 @@ class FeeFilingFilterSet(SearchFilterSet):
 
 
 class FeeFilingLineFilterSet(django_filters.FilterSet):
-    filing = django_filters.NumberFilter(field_name="filing_id", label=_("filing"))
-    vendor = django_filters.NumberFilter(field_name="filing__vendor_id", label=_("CA vendor"))
+    filing = IdFilter(field_name="filing_id", label=_("filing"))
+    vendor = IdFilter(field_name="filing__vendor_id", label=_("CA vendor"))
     region = django_filters.CharFilter(field_name="filing__region__code", label=_("region code"))
 
     class Meta:

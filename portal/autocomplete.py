@@ -20,6 +20,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 LIMIT = 20  # rows per answer: the user types more to narrow them
+MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField): a larger number is no row's, and overflows the database
+
+
+class IdField(forms.IntegerField):
+    """A row's id: a whole number the database can compare (1 … ``MAX_ID``)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 def searchable(model_label: str):
@@ -50,7 +60,7 @@ class AutocompleteSelect(forms.Select):
         self.user = None
 
     def chosen(self, values: list[str]) -> list[tuple[str, str]]:
-        ids = [value for value in values if str(value).isdigit()]
+        ids = [value for value in values if str(value).isdigit() and int(value) <= MAX_ID]
         if not ids:
             return []
         rows = searchable(self.model)._default_manager.visible_to(self.user).in_bulk([int(pk) for pk in ids])
@@ -69,7 +79,13 @@ class AutocompleteSelect(forms.Select):
         return super().get_context(name, value, attrs)
 
 
-class AutocompleteFilter(django_filters.NumberFilter):
+class IdFilter(django_filters.NumberFilter):
+    """Rows whose ``field_name`` is the given id; anything but an id makes the filter invalid (the API: 400)."""
+
+    field_class = IdField
+
+
+class AutocompleteFilter(IdFilter):
     """Rows whose ``field_name`` (an id) is the chosen row of ``model``, picked in a searchable select."""
 
     def __init__(self, model: str, **kwargs) -> None:

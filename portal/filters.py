@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from portal.autocomplete import AutocompleteSelect
+from portal.autocomplete import AutocompleteSelect, IdFilter
+
+__all__ = ["IdFilter", "SearchFilterSet", "active_filters"]
 
 
 class SearchFilterSet(django_filters.FilterSet):

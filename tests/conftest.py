@@ -59,7 +59,9 @@ def _schema_built_once():
     built = {}
 
     def get_schema(self, request=None, public=False):
-        user = getattr(request, "user", None)
+        # A public schema (the API's own view) is the same for every user; a private one lists what the
+        # user may reach.
+        user = None if public else getattr(request, "user", None)
         key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), getattr(user, "pk", 0))
         if self.patterns is not None:
             return build(self, request=request, public=public)

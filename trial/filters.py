@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from portal.autocomplete import AutocompleteFilter
-from portal.filters import SearchFilterSet
+from portal.filters import IdFilter, SearchFilterSet
 from trial.models import (
     Agreement,
     Announcement,
@@ -106,10 +106,10 @@ class UsageReportFilterSet(PlatformFilterMixin, SearchFilterSet):
 
 
 class UsageLineFilterSet(django_filters.FilterSet):
-    platform = django_filters.NumberFilter(field_name="report__platform_id", label=_("platform"))
-    period = django_filters.NumberFilter(field_name="report__period_id", label=_("reporting period"))
+    platform = IdFilter(field_name="report__platform_id", label=_("platform"))
+    period = IdFilter(field_name="report__period_id", label=_("reporting period"))
     round = django_filters.CharFilter(field_name="report__period__round__code", label=_("round"))
-    vendor = django_filters.NumberFilter(field_name="vendor_id", label=_("CA vendor"))
+    vendor = IdFilter(field_name="vendor_id", label=_("CA vendor"))
 
     class Meta:
         model = UsageLine

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from portal.api.base import ModelCleanSerializer
+from portal.api.fields import IdField
 from supervision.models import Directive, Region
 
 
@@ -106,9 +107,9 @@ class BreachSerializer(serializers.Serializer):
 
 
 class TariffQuerySerializer(serializers.Serializer):
-    vendor = serializers.IntegerField()
-    item = serializers.IntegerField()
-    product = serializers.IntegerField()
+    vendor = IdField()
+    item = IdField()
+    product = IdField()
     region = serializers.CharField(max_length=6)
     date = serializers.DateField()
 

@@ -121,6 +121,7 @@ class FilingSubmit(FilingAction):
 
 
 class FilingAccept(FilingAction):
+    permission = "review"  # asked before the form as well: only a reviewer hears what the form lacks
     form_class = forms.AcceptForm
     success_message = gettext_lazy("Accepted: this filing is now the tariff in force from its effective date.")
 
@@ -130,6 +131,7 @@ class FilingAccept(FilingAction):
 
 
 class FilingReturn(FilingAction):
+    permission = "review"
     form_class = forms.ReturnForm
     success_message = gettext_lazy("Returned to the vendor with your reason.")
     invalid_message = gettext_lazy("Say why the filing is returned.")

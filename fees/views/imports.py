@@ -22,6 +22,8 @@ def _may_import(user) -> bool:
 
 @login_required
 def template(request):
+    if not _may_import(request.user):
+        raise PermissionDenied
     tree = RegionTree()
     province = tree.province_of(request.user.region_id) if request.user.region_id else "410000"
     regions = [tree.nodes[code] for code in [province, *tree.city_level(province)] if code in tree.nodes]

@@ -2,7 +2,18 @@
 
 from rest_framework import serializers
 
+from portal.autocomplete import MAX_ID
 from portal.downloads import download_url
+
+
+class IdField(serializers.IntegerField):
+    """A row's id: a whole number the database can compare (1 … ``MAX_ID``); a larger one is a 400, not
+    an overflow in the database."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class ScopedFileField(serializers.FileField):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from portal.api.base import ModelCleanSerializer
-from portal.api.fields import ScopedFileField
+from portal.api.fields import IdField, ScopedFileField
 from supervision.models import (
     CaseEvent,
     CaseResponse,
@@ -145,7 +145,7 @@ class CampaignSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Obligation.Kind.choices)
     title = serializers.CharField(max_length=150)
     description = serializers.CharField(required=False, allow_blank=True)
-    directive = serializers.IntegerField(required=False, allow_null=True)
+    directive = IdField(required=False, allow_null=True)
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -232,7 +232,7 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseOpenSerializer(serializers.Serializer):
-    findings = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    findings = serializers.ListField(child=IdField(), allow_empty=False)
     due_date = serializers.DateField(required=False, allow_null=True)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     facts = serializers.CharField(required=False, allow_blank=True, default="")
@@ -272,7 +272,7 @@ class CriticismSerializer(serializers.ModelSerializer):
 
 
 class CriticismDraftSerializer(serializers.Serializer):
-    cases = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    cases = serializers.ListField(child=IdField(), allow_empty=False)
 
 
 class InboxSerializer(serializers.ModelSerializer):

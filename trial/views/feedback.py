@@ -4,6 +4,7 @@ administrators of the platform's region (answer, finding, national attention, ex
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -100,7 +101,19 @@ class FeedbackViews(TrialMixin, ModelViews):
     ]
 
 
+def require_triage(user) -> None:
+    """Feedback is triaged, and read, by administrators only (the model's "view" permission): anyone else
+    is refused its pages rather than shown empty ones."""
+    if not user.has_perm(Feedback.get_perm("view")):
+        raise PermissionDenied
+
+
 class FeedbackList(FeedbackViews, ObjectListView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require_triage(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = False
@@ -165,6 +178,7 @@ def feedback_attachment(request, pk):
 @login_required
 def feedback_national(request):
     """Feedback marked for national attention (需要国家层面统筹解决的), as a page or an xlsx for the national office."""
+    require_triage(request.user)
     rows = (
         Feedback.objects.visible_to(request.user)
         .filter(national_attention=True)

@@ -81,6 +81,7 @@ class AgreementPartyAdd(ObjectActionView):
 
 class AgreementPartyDelete(ObjectActionView):
     model = AgreementParty
+    permission = "delete"  # the region's administrators, like every trial record (the operator adds parties)
     select_related = ("agreement",)
     success_message = gettext_lazy("Party removed.")
 
