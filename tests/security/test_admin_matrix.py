@@ -84,6 +84,8 @@ MODELS: dict[str, AdminModel] = {
     "supervision.Criticism": AdminModel(add=ADMINS, change=ADMINS),
     "supervision.ReminderPolicy": AdminModel(add=PROVINCE, change=PROVINCE),
     "supervision.Notification": AdminModel(),  # the send log, read-only
+    "supervision.SupervisionLetter": READ_ONLY,  # issued from the duty's page
+    "supervision.ProgressReport": READ_ONLY,  # generated on the reports page
     # certificates: uploaded and decided in the portal
     "certificates.CACertificate": AdminModel(change=PROVINCE, delete=PROVINCE),
     "certificates.CertificateClaim": AdminModel(change=PROVINCE),

@@ -68,6 +68,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "waive": ADMINS,
             "campaign": ADMINS,
             "confirm_unmet": PROVINCE,
+            "letter": ADMINS,  # a 督办函: the province, a city for duties of its own directives
         }
     ),
     "finding": Endpoint({"create": ADMINS, "update": ADMINS, "destroy": NOBODY, "dismiss": ADMINS}),
@@ -78,6 +79,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "inbox": Endpoint({"read": EVERYONE}, rows=INBOX),
     "notification": Endpoint(),
     "reminderpolicy": Endpoint({"update": PROVINCE}),
+    "supervisionletter": Endpoint(),
+    "progressreport": Endpoint({"create": ADMINS}),
     # --- certificates and recognition ---
     "cacertificate": Endpoint({"create": ADMINS | VENDORS, "destroy": PROVINCE}),
     "certificateclaim": Endpoint({"confirm": PROVINCE, "reject": PROVINCE}),
@@ -111,7 +114,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "fee-benchmark": Endpoint(),
     "feecomplaint": Endpoint(),
     # --- the 2023 trial ---
-    "trialround": Endpoint({"create": PROVINCE, "update": PROVINCE, "destroy": NOBODY}),
+    "trialround": Endpoint(
+        {"create": PROVINCE, "update": PROVINCE, "destroy": NOBODY, "publish": NOBODY}
+    ),  # 法规司 publishes
     "reportingperiod": Endpoint({"create": PROVINCE, "update": PROVINCE, "destroy": NOBODY}),
     "trialparticipant": Endpoint({"create": PROVINCE, "update": PROVINCE, "destroy": PROVINCE}),
     "announcement": Endpoint(
@@ -131,6 +136,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "decryptionincident": Endpoint({"create": ADMINS | PLATFORM, "update": ADMINS | PLATFORM, "destroy": ADMINS}),
     "usagereport": Endpoint({"create": ADMINS | PLATFORM, "destroy": ADMINS}),
     "usageline": Endpoint(),
+    "announcementdisplay": Endpoint({"create": ADMINS | PLATFORM, "update": ADMINS | PLATFORM, "destroy": ADMINS}),
+    "writtenreport": Endpoint({"create": NOBODY}),  # a lead department's (no persona of the matrix)
     "feedback": Endpoint({"create": NOBODY, "answer": ADMINS, "finding": ADMINS, "national": ADMINS, "close": ADMINS}),
 }
 

@@ -30,7 +30,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from security.world import ADMINS, EVERYONE, INBOX, OPERATOR, PERSONAS, ROWS, VENDORS, Rows, published
+from security.world import ADMINS, ALL, EVERYONE, INBOX, OPERATOR, PERSONAS, ROWS, VENDORS, Rows, published
 
 from portal.api.urls import router
 
@@ -133,6 +133,10 @@ PAGES: dict[str, Page] = {
     "supervision:obligation_accept": step("supervision.Obligation", ADMINS),
     "supervision:obligation_return_report": step("supervision.Obligation", ADMINS),
     "supervision:obligation_confirm_unmet": step("supervision.Obligation", PROVINCE),
+    "supervision:obligation_letter": step("supervision.Obligation", ADMINS),
+    "supervision:report_list": Page(read=ADMINS, write=ADMINS),
+    "supervision:report_detail": Page(model="supervision.ProgressReport", read=ADMINS),
+    "supervision:report_progress": Page(model="supervision.ProgressReport", read=ADMINS),
     **crud("supervision", "finding", "supervision.Finding", add=ADMINS, change=ADMINS),
     "supervision:finding_dismiss": step("supervision.Finding", ADMINS),
     "supervision:rule_register": Page(),
@@ -187,7 +191,12 @@ PAGES: dict[str, Page] = {
     "fees:feefilingline_delete": step(
         "fees.FeeFilingLine", ADMINS | VENDORS, kwargs=lambda line: {"pk": line.filing_id, "line_pk": line.pk}
     ),
-    "fees:vendor_history": Page(model="supervision.CAVendor", kwargs=lambda vendor: {"vendor_pk": vendor.pk}),
+    # Whoever sees a vendor's accepted tariffs opens its filing history (drafts stay its own).
+    "fees:vendor_history": Page(
+        model="supervision.CAVendor",
+        kwargs=lambda vendor: {"vendor_pk": vendor.pk},
+        rows=Rows(admin=ALL, vendor=ALL, platform=ALL),
+    ),
     "fees:feeimport_add": Page(read=ADMINS | VENDORS, write=ADMINS | VENDORS),
     "fees:feeimport_template": Page(read=ADMINS | VENDORS),
     "fees:feeimport_detail": Page(model="fees.FeeImport"),
@@ -247,6 +256,12 @@ PAGES: dict[str, Page] = {
     "trial:announcement_approve": step("trial.Announcement", ADMINS),
     "trial:announcement_publish": step("trial.Announcement", ADMINS | PLATFORM),
     "trial:announcement_return": step("trial.Announcement", ADMINS),
+    "trial:announcement_display_add": step("trial.Announcement", ADMINS | PLATFORM),
+    "trial:round_publish": step("trial.TrialRound", NOBODY),  # 法规司 publishes (no persona of the matrix)
+    "trial:writtenreport_list": Page(),
+    "trial:writtenreport_detail": Page(model="trial.WrittenReport"),
+    "trial:writtenreport_new": Page(read=NOBODY, write=NOBODY),
+    "trial:writtenreport_pdf": Page(model="trial.WrittenReport"),
     "trial:coverage_overview": Page(),
     **crud("trial", "coverage", "trial.Coverage", add=ADMINS | PLATFORM, change=ADMINS | PLATFORM),
     **crud("trial", "agreement", "trial.Agreement", add=ADMINS | PLATFORM, change=ADMINS | PLATFORM),

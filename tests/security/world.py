@@ -31,13 +31,16 @@ from supervision.models import (
     Notification,
     Obligation,
     Platform,
+    ProgressReport,
     RectificationCase,
     ResponseFile,
+    SupervisionLetter,
 )
 from trial.models import (
     Agreement,
     AgreementParty,
     Announcement,
+    AnnouncementDisplay,
     Coverage,
     DecryptionIncident,
     Feedback,
@@ -46,6 +49,7 @@ from trial.models import (
     TrialRound,
     UsageLine,
     UsageReport,
+    WrittenReport,
 )
 
 PERSONAS = ["province", "puyang", "zhengzhou", "szca", "bjca", "platform-puyang", "anonymous"]
@@ -215,6 +219,10 @@ ROWS: dict[str, Rows] = {
     "supervision.Criticism": Rows(admin=or_published(region_scope, "region"), vendor=published(), platform=published()),
     "supervision.Notification": Rows(admin="obligation__platform__region"),  # the send log
     "supervision.ReminderPolicy": Rows(admin=ALL, vendor=ALL, platform=ALL),
+    "supervision.SupervisionLetter": Rows(
+        admin="obligation__platform__region", vendor="obligation__vendor", platform="obligation__platform"
+    ),
+    "supervision.ProgressReport": Rows(admin="region"),
     # certificates and recognition
     "certificates.CACertificate": Rows(admin=ALL, vendor="vendor", platform=ALL),
     "certificates.CertificateClaim": Rows(admin=ALL, vendor="vendor"),
@@ -239,6 +247,8 @@ ROWS: dict[str, Rows] = {
         platform=or_published(platform_scope, "platform"),
     ),
     "trial.Coverage": Rows(admin="platform__region", vendor=ALL, platform="platform"),
+    "trial.AnnouncementDisplay": Rows(admin="announcement__platform__region", platform="announcement__platform"),
+    "trial.WrittenReport": Rows(admin="reporter__region"),
     "trial.Agreement": Rows(admin="platform__region", vendor="parties__vendor", platform="platform"),
     "trial.AgreementParty": Rows(admin="agreement__platform__region", vendor="vendor", platform="agreement__platform"),
     "trial.RemedyPlan": Rows(admin="platform__region", platform="platform"),
@@ -363,8 +373,25 @@ def build() -> dict:
             remedies_used=1,
         )
         Feedback.objects.create(category="suggestion", platform=platform, vendor=vendor, description=f"{key}的建议")
+        SupervisionLetter.objects.create(
+            obligation=obligation, number=f"MATRIX-L-{key}", respond_by="2030-01-01", issued_by=admin
+        )
+        ProgressReport.objects.create(region_id=platform.region_id, as_of="2030-01-01", created_by=admin)
+        AnnouncementDisplay.objects.create(
+            announcement=announcement, place="website", shown_from="2023-01-20", evidence_url="https://example.com/a"
+        )
+        WrittenReport.objects.create(
+            period=period,
+            reporter=Authority.objects.filter(region_id=platform.region_id).order_by("pk").first(),
+            number=f"MATRIX-W-{key}",
+            title=f"{key}的书面报送（矩阵）",
+            letter="正文",
+        )
         rows[key] = {"obligation": obligation, "finding": finding, "case": case}
         respond(case, admin)
+    for short in ("SZCA", "BJCA"):  # a 督办函 about a vendor's duty
+        duty = Obligation.objects.filter(vendor=vendors[short]).order_by("pk").first()
+        SupervisionLetter.objects.create(obligation=duty, number=f"MATRIX-L-{short}", respond_by="2030-01-01")
     for short in ("SZCA", "BJCA"):
         case = RectificationCase.objects.create(
             vendor=vendors[short],
