@@ -59,10 +59,10 @@ def _schema_built_once():
     built = {}
 
     def get_schema(self, request=None, public=False):
-        # A public schema (the API's own view) is the same for every user; a private one lists what the
-        # user may reach.
-        user = None if public else getattr(request, "user", None)
-        key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), getattr(user, "pk", 0))
+        # The schema differs by role (a vendor may not write what administrators attest), not by user.
+        user = getattr(request, "user", None)
+        role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
+        key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), role)
         if self.patterns is not None:
             return build(self, request=request, public=public)
         if key not in built:
