@@ -16,7 +16,9 @@ from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models.party import party_scope_q
+from supervision.models.cases import RectificationCase
+from supervision.models.obligations import Obligation
+from supervision.models.party import party_rows_q
 
 DEFAULT_STAGES = [14, 7, 1, 0]
 
@@ -201,7 +203,7 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
             # The send log of what the user may see; a portal inbox is filtered by user on top.
-            return party_scope_q(scope, "obligation__") | party_scope_q(scope, "case__")
+            return party_rows_q(scope, "obligation", Obligation) | party_rows_q(scope, "case", RectificationCase)
 
         def inbox(self, user):
             if user is None or not user.is_authenticated:
