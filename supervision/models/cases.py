@@ -61,7 +61,10 @@ class RectificationCase(PartyModel, BaseModel):
         verbose_name = _("rectification case")
         verbose_name_plural = _("rectification cases")
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["status", "due_date"], name="case_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="case_status_due"),
+            models.Index(fields=["created", "id"], name="case_created_id"),  # the list's order
+        ]
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(

@@ -235,6 +235,7 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             ),
             models.Index(fields=["user", "channel", "read_at"], name="notification_inbox"),
             models.Index(fields=["claim"], name="notification_claim", condition=~Q(claim="")),
+            models.Index(fields=["created", "id"], name="notification_created_id"),  # newest first
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,
