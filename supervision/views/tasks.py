@@ -147,7 +147,6 @@ class NotificationList(ObjectListView):
 
     model = Notification
     filterset_class = filters.NotificationFilterSet
-    select_related = ("obligation", "case", "user")
     columns = [
         Column("created", _("created")),
         Column("subject", _("subject")),
