@@ -342,8 +342,9 @@ PARTY_CTES = """
 
 
 def build_obligations(count: int) -> None:
-    """15 % vendors', 75 % platforms', 10 % authorities'; 10 % fulfilled, 15 % without a date, 6 % due
-    within 14 days, 6 % just past their date (still open), 8 % overdue, the rest due later."""
+    """15 % vendors', 75 % platforms', 10 % authorities'; 10 % fulfilled, 15 % without a date (watched
+    for less than 170 days, so not yet overdue), 6 % due within 14 days, 6 % just past their date (still
+    open: today's sweep flips them), 8 % overdue, the rest due later."""
     sql(
         f"""
         WITH {PARTY_CTES},
@@ -352,7 +353,8 @@ def build_obligations(count: int) -> None:
         INSERT INTO supervision_obligation (created, updated, kind, title, description, due_date, status, key,
             dedup_key, campaign, fulfilled_at, evidence, evidence_url, waived_reason, vendor_id, platform_id,
             authority_id)
-        SELECT now() - (i %% 700) * interval '1 day', now(), (SELECT k[1 + i %% 8] FROM kinds),
+        SELECT now() - (i %% CASE WHEN d.mix >= 10 AND d.mix < 25 THEN 170 ELSE 700 END) * interval '1 day', now(),
+               (SELECT k[1 + i %% 8] FROM kinds),
                '基准事项' || lpad(i::text, 7, '0'), '',
                CASE WHEN d.mix < 10 THEN %(today)s - 30 - i %% 300
                     WHEN d.mix < 25 THEN NULL
@@ -374,7 +376,8 @@ def build_obligations(count: int) -> None:
 def build_findings_and_cases(count: int, cases: int) -> None:
     """The overdue findings of the overdue duties (the sweep's keys), a trust-list discrepancy for each
     claimed pair without a trust list (the recognition sweep's keys), other findings up to ``count``;
-    one case per finding for the first ``cases`` of them, in every status."""
+    one case per finding for the first ``cases`` of them, in every status (those awaiting the party
+    due within 60 days: the daily sweep escalated the late ones on earlier days)."""
     sql(
         """
         INSERT INTO supervision_finding (created, updated, kind, status, summary, facts, evidence, dedup_key,
@@ -421,7 +424,9 @@ def build_findings_and_cases(count: int, cases: int) -> None:
             notice_pdf, notified_at, closed_at, escalated_at, rounds, is_demo, vendor_id, platform_id,
             authority_id, document_number)
         SELECT f.created + interval '2 days', now(), 'BENCH-' || lpad(n::text, 6, '0'), left('整改：' || f.summary, 200),
-               '基准整改要求', s.status, (f.created + interval '17 days')::date, '',
+               '基准整改要求', s.status,
+               CASE WHEN s.status IN ('opened', 'notified', 'returned') THEN %(today)s + n %% 60
+                    ELSE (f.created + interval '17 days')::date END, '',
                CASE WHEN s.status <> 'opened' THEN f.created + interval '3 days' END,
                CASE WHEN s.status = 'closed' THEN f.created + interval '20 days' END,
                CASE WHEN s.status = 'escalated' THEN f.created + interval '18 days' END,
@@ -431,9 +436,9 @@ def build_findings_and_cases(count: int, cases: int) -> None:
               WHERE dedup_key LIKE 'overdue:%%' OR dedup_key LIKE 'bench:%%' OR dedup_key LIKE 'trust-list%%') f
         CROSS JOIN LATERAL (SELECT (ARRAY['opened', 'notified', 'notified', 'responded', 'returned', 'closed',
                                           'closed', 'closed', 'escalated', 'notified'])[1 + n %% 10] AS status) s
-        WHERE n <= %s
+        WHERE n <= %(cases)s
         """,
-        [cases],
+        {"cases": cases, "today": TODAY},
     )
     sql(
         """
@@ -714,16 +719,24 @@ SWEEP_FLOOR = """
     WITH flipped AS (
         UPDATE supervision_obligation SET status = 'overdue', updated = now()
         WHERE status = 'open' AND due_date < %(today)s RETURNING id
+    ),
+    due AS (
+        SELECT id, title, due_date, vendor_id, platform_id, authority_id FROM supervision_obligation
+        WHERE status IN ('open', 'overdue') AND (due_date <= %(today)s + 14 OR due_date IS NULL)
+    ),
+    recipients AS (
+        SELECT due.*, c.email, c.name FROM due JOIN supervision_contact c ON c.vendor_id = due.vendor_id
+        UNION ALL
+        SELECT due.*, c.email, c.name FROM due JOIN supervision_contact c ON c.platform_id = due.platform_id
+        UNION ALL
+        SELECT due.*, c.email, c.name FROM due JOIN supervision_contact c ON c.authority_id = due.authority_id
     )
     INSERT INTO supervision_notification (topic, stage, channel, recipient, recipient_name, is_copy, subject, body,
         link, attachment, status, attempts, last_error, next_attempt_at, claim, created, obligation_id)
-    SELECT 'obligation:' || o.id, 'd' || greatest(o.due_date - %(today)s, 0), 'email', c.email, c.name, false,
-           o.title, o.title, '/registry/obligations/' || o.id || '/', '', 'pending', 0, '', now(), '', now(), o.id
-    FROM supervision_obligation o
-    JOIN supervision_contact c ON c.vendor_id = o.vendor_id OR c.platform_id = o.platform_id
-                                  OR c.authority_id = o.authority_id
-    WHERE o.status IN ('open', 'overdue') AND (o.due_date <= %(today)s + 14 OR o.due_date IS NULL)
-          AND (SELECT count(*) FROM flipped) >= 0
+    SELECT 'obligation:' || id, 'd' || coalesce(greatest(due_date - %(today)s, 0), 30), 'email', email, name,
+           false, title, title, '/registry/obligations/' || id || '/', '', 'pending', 0, '', now(), '', now(), id
+    FROM recipients
+    WHERE (SELECT count(*) FROM flipped) >= 0
     ON CONFLICT DO NOTHING
 """
 DELIVERY_FLOOR = """
@@ -762,8 +775,13 @@ FEE_FLOOR = """
 """
 
 
-def time_batches(runs: int) -> list[tuple[str, float, float, str]]:
+BATCHES = ("sweep", "delivery", "recognition", "fees", "uploads")
+
+
+def time_batches(runs: int, jobs: list[str], uploads: int) -> list[tuple[str, float, float, str]]:
+    """(label, seconds, floor seconds, note) of each job, each run inside a rolled-back transaction."""
     from django.db import connection
+    from django.urls import get_resolver
 
     from certificates.tasks import sweep_recognition
     from fees.sweep import sweep as fee_sweep
@@ -782,42 +800,74 @@ def time_batches(runs: int) -> list[tuple[str, float, float, str]]:
     def daily_sweep():
         found["sweep"] = Sweep(today=TODAY).run(deliver=False)
 
-    def sweep_then_deliver():
-        Sweep(today=TODAY).run(deliver=False)
-        start = time.perf_counter()
-        found["delivery"] = deliver_due()
-        found["delivery_s"] = time.perf_counter() - start
+    def after_sweep(key: str, function):
+        def run():
+            Sweep(today=TODAY).run(deliver=False)
+            start = time.perf_counter()
+            found[key] = function()
+            found[f"{key}_s"] = time.perf_counter() - start
 
-    def sweep_then_floor():
-        Sweep(today=TODAY).run(deliver=False)
-        start = time.perf_counter()
-        floor(DELIVERY_FLOOR)()
-        found["delivery_floor_s"] = time.perf_counter() - start
+        return run
 
-    work = [
-        ("daily sweep (planning, overdue flips and findings, notifications written)", daily_sweep,
-         floor(SWEEP_FLOOR, {"today": TODAY})),
-        ("recognition sweep", sweep_recognition, floor(RECOGNITION_FLOOR)),
-        ("fee sweep", fee_sweep, floor(FEE_FLOOR, {"today": TODAY})),
-    ]  # fmt: skip
+    def timed(function, key=None):
+        if key is None:
+            return statistics.median(rolled_back(function) for _ in range(runs))
+        return statistics.median((rolled_back(function), found[f"{key}_s"])[1] for _ in range(runs))
+
+    get_resolver().check()  # a worker has its URLs loaded (the messages link to pages): not timed
     results = []
-    for label, function, bottom in work:
-        took = statistics.median(rolled_back(function) for _ in range(runs))
-        least = statistics.median(rolled_back(bottom) for _ in range(runs))
-        note = ""
-        if label.startswith("daily") and "sweep" in found:
-            result = found["sweep"]
-            note = f"{result.obligations:,} in a window, {result.flipped:,} flipped, {result.notifications:,} written"
+
+    def report(label, took, least, note=""):
         results.append((label, took, least, note))
         print(f"    {label}: {took:.2f} s, floor {least:.2f} s ({took / max(least, 1e-6):.1f}×) {note}", flush=True)
-    delivery = statistics.median((rolled_back(sweep_then_deliver), found["delivery_s"])[1] for _ in range(runs))
-    delivery_floor = statistics.median(
-        (rolled_back(sweep_then_floor), found["delivery_floor_s"])[1] for _ in range(runs)
-    )
-    note = f"{found['delivery'].get('sent', 0):,} e-mails (dummy backend)"
-    results.append(("delivery of the day's e-mails", delivery, delivery_floor, note))
-    print(f"    delivery: {delivery:.2f} s, floor {delivery_floor:.2f} s {note}", flush=True)
+
+    if "sweep" in jobs:
+        took, least = timed(daily_sweep), timed(floor(SWEEP_FLOOR, {"today": TODAY}))
+        result = found["sweep"]
+        note = f"{result.obligations:,} in a window, {result.flipped:,} flipped, {result.notifications:,} written"
+        report("daily sweep (overdue flips and findings, reminders written)", took, least, note)
+    if "delivery" in jobs:
+        took = timed(after_sweep("delivery", deliver_due), "delivery")
+        least = timed(after_sweep("delivery_floor", floor(DELIVERY_FLOOR)), "delivery_floor")
+        report("delivery of the day's e-mails", took, least, f"{found['delivery'].get('sent', 0):,} (dummy backend)")
+    if "recognition" in jobs:
+        report("recognition sweep", timed(sweep_recognition), timed(floor(RECOGNITION_FLOOR)))
+    if "fees" in jobs:
+        report("fee sweep", timed(fee_sweep), timed(floor(FEE_FLOOR, {"today": TODAY})))
+    if "uploads" in jobs:
+        library, stored, sm2 = time_uploads(uploads)
+        note = f"{uploads:,} CA certificates ({sm2} SM2); floor: the library alone (parse, verify)"
+        report("certificate uploads (stored one file at a time)", stored, library, note)
     return results
+
+
+def time_uploads(count: int) -> tuple[float, float, int]:
+    """Seconds to parse and verify ``count`` certificates with the library alone (one chain store's
+    memory of verified signatures), then through the upload path (rolled back); SM2 files."""
+    import matrix  # bench/matrix.py: the same files as its upload benchmark
+    from django.db import transaction
+
+    from certificates.chains import MemoVerifier, store_certificates
+    from certificates.x509 import build_chain, load_certificates
+    from supervision.models import CAVendor
+
+    files = matrix.upload_files(count)
+    sm2 = sum(1 for name, _ in files if name.startswith("sm2"))
+    start = time.perf_counter()
+    parsed = [load_certificates(data, name)[0] for name, data in files]
+    roots = {p.subject: p for p in parsed if p.is_self_issued}
+    verify = MemoVerifier()
+    valid = sum(build_chain(p, [roots[p.issuer]], verify=verify).is_valid for p in parsed if p.issuer in roots)
+    library = time.perf_counter() - start
+    assert valid == len(files), (valid, len(files))
+
+    def upload():
+        vendor = CAVendor.objects.create(name="基准上传机构", short_name="BENCHUP")
+        for name, data in files:
+            with transaction.atomic():
+                store_certificates(load_certificates(data, name), vendor=vendor, filename=name)
+
+    return library, rolled_back(upload), sm2
 
 
 def batch_table(results) -> str:
@@ -838,6 +888,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="time only the pages whose address contains this text")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-batches", action="store_true")
+    parser.add_argument("--batches", default=",".join(BATCHES), help="comma-separated: " + ", ".join(BATCHES))
+    parser.add_argument("--uploads", type=int, default=1000, help="certificates stored by the upload benchmark")
     args = parser.parse_args()
     if not args.database.startswith(("postgres://", "postgresql://")):
         parser.error("the bench runs on PostgreSQL: --database postgres://…")
@@ -885,7 +937,7 @@ def main() -> None:
         figures = time_pages(urls, args.runs, roles)
     if not args.skip_batches:
         print("batch work (rolled back after each run):")
-        results = time_batches(args.batch_runs)
+        results = time_batches(args.batch_runs, args.batches.split(","), args.uploads)
     print()
     print(f"Scale {args.scale}; each cell: median ms · p95 ms · queries · size; bold: ≥ 300 ms or > 300 KB;")
     print("(403)/(302): not the role's page.\n")

@@ -6,7 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,12 +55,28 @@ def _region_choices(tree: RegionTree, province: str) -> list[tuple[str, str]]:
     return [(code, tree.name(code)) for code in codes]
 
 
+def _default_region(request, choices: list[tuple[str, str]], fallback: str) -> str:
+    """The region asked for; else the user's own city-level region when it is one of ``choices`` (a city
+    administrator starts with its city), else ``fallback``."""
+    wanted = request.GET.get("region")
+    if wanted:
+        return wanted
+    own = getattr(request.user, "region_id", None)
+    return own if own in dict(choices[1:]) else fallback
+
+
+def _filing_url(name: str = "fees:public_filing"):
+    """``url(filing_id)``: a filing's page (by default its public one), reversed once for a whole table."""
+    pattern = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return pattern.format
+
+
 def tariffs(request):
     """Public: each vendor's tariff in force in a region on a date, against the benchmark."""
     tree = RegionTree()
     province = _province(request, tree)
     choices = _region_choices(tree, province)
-    region = request.GET.get("region") or (choices[1][0] if len(choices) > 1 else province)
+    region = _default_region(request, choices, choices[1][0] if len(choices) > 1 else province)
     if region not in dict(choices):
         raise Http404
     date = _date(request)
@@ -73,15 +89,26 @@ def tariffs(request):
     rules_apply = policy is not None and date >= policy.reference_date  # before it, higher fees were allowed
     vendor_ids = sorted(vendors, key=lambda pk: vendors[pk].short_name)
     pairs = sorted({(key[2], key[3]) for key in found}, key=lambda k: (products[k[0]].order, items[k[1]].order, k))
+    url = _filing_url()
     rows = []
     for product_id, item_id in pairs:
         bench = benchmark.get((product_id, item_id))
         cells = []
         for vendor_id in vendor_ids:
             tariff = found.get((vendor_id, region, product_id, item_id))
-            over = tariff is not None and bench is not None and tariff.amount > bench.amount
-            forbidden = tariff is not None and items[item_id].prohibited and tariff.amount > 0
-            cells.append({"tariff": tariff, "over": rules_apply and (over or forbidden)})
+            if tariff is None:
+                cells.append(None)
+                continue
+            over = bench is not None and tariff.amount > bench.amount
+            forbidden = items[item_id].prohibited and tariff.amount > 0
+            cells.append(
+                {
+                    "amount": tariff.amount,
+                    "filing_id": tariff.filing_id,
+                    "url": url(tariff.filing_id),
+                    "over": rules_apply and (over or forbidden),
+                }
+            )
         rows.append({"product": products[product_id], "item": items[item_id], "benchmark": bench, "cells": cells})
     return render(
         request,
@@ -196,6 +223,9 @@ def freeze(request):
     return redirect(reverse("fees:benchmark") + f"?province={province}")
 
 
+COMPARE_PER_PAGE = 50
+
+
 @login_required
 def compare(request):
     """Each vendor's tariff for one product and item in a region, against the benchmark (chart)."""
@@ -209,7 +239,7 @@ def compare(request):
         item = int(request.GET.get("item") or items[0].pk)
     except (ValueError, IndexError):
         raise Http404 from None
-    region = request.GET.get("region") or province
+    region = _default_region(request, choices, province)
     if region not in dict(choices):
         raise Http404
     date = _date(request)
@@ -248,10 +278,21 @@ def compare(request):
                 filters=chosen,
             ),
         )
+    # A province's every vendor in every city is a thousand bars: a page of them at a time.
+    printing = request.GET.get("print") == "1"
+    paginator = Paginator(bars, 2000 if printing else COMPARE_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404 from exc
+    url = _filing_url("fees:feefiling_detail")
+    shown = [bar | {"url": url(bar["filing_id"])} for bar in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
     chart = {
-        "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in bars],
-        "amounts": [str(b["amount"]) for b in bars],
-        "over": [b["over"] for b in bars],
+        "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in shown],
+        "amounts": [str(b["amount"]) for b in shown],
+        "over": [b["over"] for b in shown],
         "benchmark": str(bench.amount) if bench else None,
         "amount_label": _("amount (yuan)"),
         "benchmark_label": _("benchmark"),
@@ -260,7 +301,12 @@ def compare(request):
         request,
         "fees/compare.html",
         {
-            "bars": bars,
+            "bars": shown,
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": paginator.num_pages > 1,
+            "query_without_page": query.urlencode(),
+            "printing": printing,
             "chart": chart,
             "benchmark": bench,
             "products": products,
