@@ -1,6 +1,6 @@
 """Pagination whose count stops at a cap: counting a national table exactly costs more than the page.
 
-``CappedPaginator`` counts at most ``CAP`` + 1 rows (``SELECT count(*) FROM (… LIMIT 10001)``); past
+``CappedPaginator`` counts at most ``CAP`` + 1 rows (``capped_paginator(1000)`` for a log) (``SELECT count(*) FROM (… LIMIT 10001)``); past
 the cap it says "10,000 or more" (``capped``) and still pages on: a page beyond the cap is read with
 one row more than it shows, which tells whether another follows. Every list page (``portal.crud``)
 and every API list (``CappedPageNumberPagination``, the REST framework's default here) uses it; a
@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 CAP = 10_000
+LOG_CAP = 1_000  # a log (the send log) is read newest first: counted this far
 
 
 class CappedPage(Page):
@@ -75,3 +76,18 @@ class CappedPageNumberPagination(PageNumberPagination):
     """The API's pages: ``count`` stops at 10,000 (``next`` still leads on past it)."""
 
     django_paginator_class = CappedPaginator
+
+
+def capped_paginator(cap: int) -> type[CappedPaginator]:
+    """A ``CappedPaginator`` that counts to ``cap``: for a log, where nobody pages far and a page's rows are
+    found long before ten thousand of them are."""
+    return type(f"CappedPaginator{cap}", (CappedPaginator,), {"cap": cap})
+
+
+def capped_pagination(cap: int) -> type[CappedPageNumberPagination]:
+    """The API's pagination with the count stopping at ``cap``."""
+    return type(
+        f"CappedPageNumberPagination{cap}",
+        (CappedPageNumberPagination,),
+        {"django_paginator_class": capped_paginator(cap)},
+    )

@@ -16,9 +16,7 @@ from rules.contrib.models import RulesModelBase, RulesModelMixin
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models.cases import RectificationCase
-from supervision.models.obligations import Obligation
-from supervision.models.party import party_rows_q
+from supervision.models.party import party_scope_q
 
 DEFAULT_STAGES = [14, 7, 1, 0]
 
@@ -203,7 +201,10 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
             # The send log of what the user may see; a portal inbox is filtered by user on top.
-            return party_rows_q(scope, "obligation", Obligation) | party_rows_q(scope, "case", RectificationCase)
+            # Through the row's obligation or case, joined by primary key: read newest first (the
+            # (created, id) index), the rows are checked one by one and the page is found long before
+            # the scope's tens of thousands of duties would have been listed as ids.
+            return party_scope_q(scope, "obligation__") | party_scope_q(scope, "case__")
 
         def inbox(self, user):
             if user is None or not user.is_authenticated:
