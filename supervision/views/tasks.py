@@ -20,7 +20,7 @@ from supervision import filters, forms
 from supervision.models import Finding, Notification, Obligation, RectificationCase, ReminderPolicy
 
 PARTY = ("vendor", "platform", "authority")
-SHOWN = 50
+SHOWN = 20  # rows of each list on the page; its badge counts them all (to 1000)
 PER_DAY = 6  # duties and cases shown on a day of the calendar; "+ n more" links to the rest
 COUNTED = 1000  # a list's badge counts this far ("1000+"): an exact national count costs more than the page
 
