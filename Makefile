@@ -3,6 +3,7 @@
 # make test - set up and run ruff, the migration check and the whole test suite
 # make prod-smoke - run the portal as in production (DEBUG off, gunicorn) and check it answers
 # make schemathesis - generated API requests from the OpenAPI schema, as two personas: no 5xx
+# make bench - build the national dataset in PostgreSQL (once) and time every page, endpoint and sweep
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -49,6 +50,13 @@ smoke: setup
 # pages, API, PDF, static file and 404 checked. Uses DATABASE_URL and REDIS_URL when set.
 prod-smoke: setup
 	bash scripts/prod_smoke.sh
+
+# The national benchmark (bench/national.py): the dataset is built once into a PostgreSQL database of the
+# bench's own (name starting with "bench"), then every list page, board, matrix, fee page and API list is
+# timed per role and each sweep next to its floor. BENCH_ARGS="--scale 0.1" for a quick run.
+BENCH_DATABASE_URL ?= postgres://root@127.0.0.1:5432/bench_national
+bench: setup
+	$(BIN)/python bench/national.py --database $(BENCH_DATABASE_URL) $(BENCH_ARGS)
 
 # Regenerate and compile the Chinese catalogs (the project's locale/ and each app's <app>/locale/).
 messages: setup

@@ -110,6 +110,25 @@ class Breach:
     def excess(self) -> Decimal | None:
         return None if self.benchmark is None else self.amount - self.benchmark
 
+    @classmethod
+    def from_facts(cls, kind: str, facts: dict) -> "Breach":
+        """The breach a finding of the fee rules recorded (``facts()`` read back)."""
+        benchmark = facts.get("benchmark")
+        return cls(
+            kind=kind,
+            line_id=facts["filing_line_id"],
+            filing_id=facts["filing_id"],
+            vendor_id=facts["vendor_id"],
+            region=facts["region"],
+            product_id=facts["product_id"],
+            item_id=facts["item_id"],
+            amount=Decimal(facts["amount"]),
+            benchmark=None if benchmark is None else Decimal(benchmark),
+            benchmark_source=facts.get("benchmark_source", ""),
+            benchmark_line_id=facts.get("benchmark_line_id"),
+            forbidden_by=facts.get("forbidden_by", ""),
+        )
+
     @property
     def dedup_key(self) -> str:
         return f"{self.kind}:{self.line_id}"

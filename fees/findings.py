@@ -4,6 +4,9 @@ dedup key through ``supervision.services``), and open cases about them block new
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import BigIntegerField, Exists, OuterRef
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,6 +15,7 @@ from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from fees.money import yuan
 from fees.regions import RegionTree
+from portal.accounts.scope import Scope
 from supervision import services
 from supervision.models import CAVendor, Finding, RectificationCase
 
@@ -88,6 +92,43 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
                 )
             )
     return results
+
+
+def breach_findings(user):
+    """The fee rules' current breaches that ``user`` may see, newest first: the over-charge, prohibited-fee
+    and repeated-charge findings the rules raised (on submission, and in the daily sweep for the
+    tariffs in force) that are still open or in rectification, of filings in force or awaiting review.
+    What each found is in its facts (line, filing, region, amounts), so nothing is computed again.
+
+    A vendor sees its own; an administrator those in the regions it supervises (the breach's region,
+    ``facts.region``); a platform operator none."""
+    if user is None or not user.is_authenticated:
+        return Finding.objects.none()
+    filing = Cast(KeyTextTransform("filing_id", "facts"), BigIntegerField())
+    rows = (
+        Finding.objects.filter(
+            kind__in=RULE_KINDS,
+            status__in=[Finding.Status.OPEN, Finding.Status.IN_RECTIFICATION],
+            facts__has_key="filing_line_id",
+        )
+        .alias(filing_id=filing)
+        .filter(
+            Exists(
+                FeeFiling.objects.filter(
+                    pk=OuterRef("filing_id"), status__in=[FeeFiling.Status.ACCEPTED, FeeFiling.Status.SUBMITTED]
+                )
+            )
+        )
+        .order_by("-created", "-pk")
+    )
+    if user.is_superuser:
+        return rows
+    scope = Scope.of(user)
+    if scope is None or scope.platform_id:
+        return Finding.objects.none()
+    if scope.vendor_id:
+        return rows.filter(vendor_id=scope.vendor_id)
+    return rows.alias(breach_region=KeyTextTransform("region", "facts")).filter(breach_region__in=scope.region_codes())
 
 
 def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=None, by=None) -> int:

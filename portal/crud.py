@@ -22,6 +22,7 @@ from django_filters.views import FilterView
 from portal import exports
 from portal.filters import active_filters
 from portal.history import history_entries
+from portal.pagination import CappedPaginator
 from portal.templatetags.portal_tags import resolve
 
 
@@ -81,12 +82,13 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, FilterView):
-    """A filtered list of the rows the user may see, 25 a page; with ``?format=xlsx`` the same rows
+    """A filtered list of the rows the user may see, 25 a page (counted up to 10,000); with ``?format=xlsx`` the same rows
     and columns as a workbook (``portal.exports``), with ``?print=1`` all of them on one page to print
     (up to ``print_max_rows``)."""
 
     columns: list[Column] = []
     paginate_by = 25
+    paginator_class = CappedPaginator  # a national table is counted up to 10,000 rows, not to its end
     print_max_rows = 2000
     template_name = "crud/object_list.html"
 

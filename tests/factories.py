@@ -1,10 +1,25 @@
 """factory-boy factories for the registry. By default everything lands in Puyang (410900), the
 region of the ``puyang`` and ``platform-puyang`` personas, so a test can grow what they see."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
-from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
+from fees.models import FeeFiling, FeeFilingLine
+from supervision.models import (
+    Authority,
+    BusinessDomain,
+    CAVendor,
+    Contact,
+    Finding,
+    Notification,
+    Obligation,
+    Platform,
+    RectificationCase,
+    Region,
+)
 from supervision.validators import credit_code_check_character
 
 PUYANG = "410900"
@@ -85,3 +100,84 @@ class ContactFactory(DjangoModelFactory):
     role = "联络员"
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
     phone = "0393-0000000"
+
+
+# --- the deadlines engine and the fee filings: rows a list shows, many of them --------------------
+
+
+class ObligationFactory(DjangoModelFactory):
+    """A duty of a platform of Puyang unless ``vendor`` or ``authority`` is given (then ``platform=None``)."""
+
+    class Meta:
+        model = Obligation
+
+    platform = factory.SubFactory(PlatformFactory)
+    kind = Obligation.Kind.CUSTOM
+    title = factory.Sequence(lambda n: f"测试事项{n}")
+    due_date = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n % 300))
+    dedup_key = factory.Sequence(lambda n: f"test:obligation:{n}")
+
+
+class FindingFactory(DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    platform = factory.SubFactory(PlatformFactory)
+    kind = Finding.Kind.OTHER
+    summary = factory.Sequence(lambda n: f"测试问题{n}")
+    dedup_key = factory.Sequence(lambda n: f"test:finding:{n}")
+
+
+class CaseFactory(DjangoModelFactory):
+    """A rectification case about one finding of the same party."""
+
+    class Meta:
+        model = RectificationCase
+        skip_postgeneration_save = True
+
+    platform = factory.SubFactory(PlatformFactory)
+    number = factory.Sequence(lambda n: f"测试整改〔2030〕{n}号")
+    title = factory.Sequence(lambda n: f"测试整改{n}")
+    facts = "整改要求"
+    due_date = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n % 300))
+
+    @factory.post_generation
+    def findings(self, create, extracted, **kwargs):
+        if create:
+            party = {field: getattr(self, field) for field in ("vendor", "platform", "authority")}
+            self.findings.set(extracted if extracted is not None else [FindingFactory(**party)])
+
+
+class NotificationFactory(DjangoModelFactory):
+    """A reminder e-mail about an obligation, sent."""
+
+    class Meta:
+        model = Notification
+
+    obligation = factory.SubFactory(ObligationFactory)
+    topic = factory.LazyAttribute(lambda n: f"obligation:{n.obligation.pk}")
+    stage = "d7"
+    channel = Notification.Channel.EMAIL
+    recipient = factory.Sequence(lambda n: f"reminder{n}@example.com")
+    subject = factory.Sequence(lambda n: f"测试提醒{n}")
+    body = "请按时完成。"
+    status = Notification.Status.SENT
+
+
+class FeeFilingFactory(DjangoModelFactory):
+    """An accepted fee filing of a vendor for Puyang, one line per ``lines`` (product, item, amount)."""
+
+    class Meta:
+        model = FeeFiling
+        skip_postgeneration_save = True
+
+    vendor = factory.SubFactory(CAVendorFactory)
+    region_id = PUYANG
+    effective_date = factory.Sequence(lambda n: datetime.date(2019, 1, 1) + datetime.timedelta(days=n))
+    status = FeeFiling.Status.ACCEPTED
+
+    @factory.post_generation
+    def lines(self, create, extracted, **kwargs):
+        if create:
+            for product, item, amount in extracted or ():
+                FeeFilingLine.objects.create(filing=self, product=product, item=item, amount=Decimal(amount))

@@ -63,7 +63,11 @@ class FeeFilingViewSet(ScopedModelViewSet):
 
 
 class FeeFilingLineViewSet(ScopedModelViewSet):
-    queryset = FeeFilingLine.objects.select_related("filing", "product", "item")
+    """Lines of the filings the user may see: its own (a vendor's, a region's) and every accepted one,
+    public as the tariffs are. By filing, then as entered: the order the (filing, …) index serves
+    (the model's order by product and item would join both tables for every line)."""
+
+    queryset = FeeFilingLine.objects.order_by("filing_id", "pk")
     serializer_class = s.FeeFilingLineSerializer
     filterset_class = filters.FeeFilingLineFilterSet
 

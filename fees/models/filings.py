@@ -160,7 +160,10 @@ class FeeFiling(BaseModel):
                 name="feefiling_effective_date_sane", condition=Q(effective_date__gte=EARLIEST_EFFECTIVE_DATE)
             ),
         ]
-        indexes = [models.Index(fields=["status", "region", "effective_date"], name="feefiling_in_force")]
+        indexes = [
+            models.Index(fields=["status", "region", "effective_date"], name="feefiling_in_force"),
+            models.Index(fields=["effective_date", "id"], name="feefiling_effective_id"),  # the list's order
+        ]
         rules_permissions = {
             "view": p.rules.is_authenticated,
             "add": p.is_superuser | p.is_admin | p.is_vendor_user,

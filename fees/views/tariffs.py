@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from fees import benchmarks as bm
 from fees import clauses
-from fees.breaches import OVERCHARGE, RuleBook, line_facts
+from fees.breaches import OVERCHARGE, Breach
+from fees.findings import breach_findings
 from fees.importing.resource import FilingLineResource
 from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
 from fees.regions import RegionTree
@@ -25,6 +27,7 @@ from fees.tariffs import lines_in_force, tariffs_in_force
 from fees.views.filings import xlsx_response
 from portal import exports
 from portal.accounts.scope import Scope
+from portal.pagination import CappedPaginator
 from supervision.models import CAVendor, Region
 
 
@@ -52,12 +55,28 @@ def _region_choices(tree: RegionTree, province: str) -> list[tuple[str, str]]:
     return [(code, tree.name(code)) for code in codes]
 
 
+def _default_region(request, choices: list[tuple[str, str]], fallback: str) -> str:
+    """The region asked for; else the user's own city-level region when it is one of ``choices`` (a city
+    administrator starts with its city), else ``fallback``."""
+    wanted = request.GET.get("region")
+    if wanted:
+        return wanted
+    own = getattr(request.user, "region_id", None)
+    return own if own in dict(choices[1:]) else fallback
+
+
+def _filing_url(name: str = "fees:public_filing"):
+    """``url(filing_id)``: a filing's page (by default its public one), reversed once for a whole table."""
+    pattern = reverse(name, args=[987654321]).replace("987654321", "{}")
+    return pattern.format
+
+
 def tariffs(request):
     """Public: each vendor's tariff in force in a region on a date, against the benchmark."""
     tree = RegionTree()
     province = _province(request, tree)
     choices = _region_choices(tree, province)
-    region = request.GET.get("region") or (choices[1][0] if len(choices) > 1 else province)
+    region = _default_region(request, choices, choices[1][0] if len(choices) > 1 else province)
     if region not in dict(choices):
         raise Http404
     date = _date(request)
@@ -70,15 +89,26 @@ def tariffs(request):
     rules_apply = policy is not None and date >= policy.reference_date  # before it, higher fees were allowed
     vendor_ids = sorted(vendors, key=lambda pk: vendors[pk].short_name)
     pairs = sorted({(key[2], key[3]) for key in found}, key=lambda k: (products[k[0]].order, items[k[1]].order, k))
+    url = _filing_url()
     rows = []
     for product_id, item_id in pairs:
         bench = benchmark.get((product_id, item_id))
         cells = []
         for vendor_id in vendor_ids:
             tariff = found.get((vendor_id, region, product_id, item_id))
-            over = tariff is not None and bench is not None and tariff.amount > bench.amount
-            forbidden = tariff is not None and items[item_id].prohibited and tariff.amount > 0
-            cells.append({"tariff": tariff, "over": rules_apply and (over or forbidden)})
+            if tariff is None:
+                cells.append(None)
+                continue
+            over = bench is not None and tariff.amount > bench.amount
+            forbidden = items[item_id].prohibited and tariff.amount > 0
+            cells.append(
+                {
+                    "amount": tariff.amount,
+                    "filing_id": tariff.filing_id,
+                    "url": url(tariff.filing_id),
+                    "over": rules_apply and (over or forbidden),
+                }
+            )
         rows.append({"product": products[product_id], "item": items[item_id], "benchmark": bench, "cells": cells})
     return render(
         request,
@@ -193,6 +223,9 @@ def freeze(request):
     return redirect(reverse("fees:benchmark") + f"?province={province}")
 
 
+COMPARE_PER_PAGE = 50
+
+
 @login_required
 def compare(request):
     """Each vendor's tariff for one product and item in a region, against the benchmark (chart)."""
@@ -206,7 +239,7 @@ def compare(request):
         item = int(request.GET.get("item") or items[0].pk)
     except (ValueError, IndexError):
         raise Http404 from None
-    region = request.GET.get("region") or province
+    region = _default_region(request, choices, province)
     if region not in dict(choices):
         raise Http404
     date = _date(request)
@@ -245,10 +278,21 @@ def compare(request):
                 filters=chosen,
             ),
         )
+    # A province's every vendor in every city is a thousand bars: a page of them at a time.
+    printing = request.GET.get("print") == "1"
+    paginator = Paginator(bars, 2000 if printing else COMPARE_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404 from exc
+    url = _filing_url("fees:feefiling_detail")
+    shown = [bar | {"url": url(bar["filing_id"])} for bar in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
     chart = {
-        "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in bars],
-        "amounts": [str(b["amount"]) for b in bars],
-        "over": [b["over"] for b in bars],
+        "labels": [f"{b['vendor']} · {b['region']}" if region == province else b["vendor"] for b in shown],
+        "amounts": [str(b["amount"]) for b in shown],
+        "over": [b["over"] for b in shown],
         "benchmark": str(bench.amount) if bench else None,
         "amount_label": _("amount (yuan)"),
         "benchmark_label": _("benchmark"),
@@ -257,7 +301,12 @@ def compare(request):
         request,
         "fees/compare.html",
         {
-            "bars": bars,
+            "bars": shown,
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": paginator.num_pages > 1,
+            "query_without_page": query.urlencode(),
+            "printing": printing,
             "chart": chart,
             "benchmark": bench,
             "products": products,
@@ -312,7 +361,11 @@ RULE_FILTERS = {
     "repeated_charge": gettext_lazy("Repeated charges"),
 }
 BENCHMARK_BASIS = {bm.FROZEN: gettext_lazy("frozen"), bm.COMPUTED: gettext_lazy("computed")}
-SOURCES = {"in_force": gettext_lazy("in force"), "submitted": gettext_lazy("awaiting review")}
+SOURCES = {
+    "in_force": gettext_lazy("in force"),
+    "submitted": gettext_lazy("awaiting review"),
+    "accepted": gettext_lazy("accepted, not yet in force"),
+}
 BREACH_HEADERS = [
     gettext_lazy("rule"),
     gettext_lazy("CA vendor"),
@@ -328,67 +381,111 @@ BREACH_HEADERS = [
 ]
 
 
+BREACHES_PER_PAGE = 50
+
+
+def breach_rows(findings, names: dict, today: datetime.date) -> list[dict]:
+    """The page's rows of ``findings`` (fee-rule findings, ``fees.findings.breach_findings``)."""
+    findings = list(findings)
+    filings = FeeFiling.objects.in_bulk({finding.facts["filing_id"] for finding in findings})
+    regions = dict(
+        Region.objects.filter(code__in={finding.facts["region"] for finding in findings}).values_list("code", "name")
+    )
+    rows = []
+    for finding in findings:
+        breach = Breach.from_facts(finding.kind, finding.facts)
+        filing = filings.get(breach.filing_id)
+        if filing is None or filing.status == FeeFiling.Status.SUBMITTED:
+            source = "submitted"
+        else:
+            source = "in_force" if filing.effective_date <= today else "accepted"
+        rows.append(
+            {
+                "finding": finding,
+                "breach": breach,
+                "source": source,
+                "effective_date": filing.effective_date if filing else None,
+                "vendor": names["vendor"].get(breach.vendor_id),
+                "region": regions.get(breach.region, breach.region),
+                "product": names["product"].get(breach.product_id),
+                "item": names["item"].get(breach.item_id),
+            }
+        )
+    return rows
+
+
 @login_required
 def overcharges(request):
-    """Breaches among today's tariffs in force (and in filings awaiting review) that the user may see."""
+    """The fee rules' current breaches that the user may see: the findings raised on submission and by the
+    daily sweep (``fees.findings.breach_findings``), newest first, a page at a time."""
 
-    tree = RegionTree()
     user = request.user
     scope = Scope.of(user) if not user.is_superuser else None
     if not user.is_superuser and (scope is None or scope.platform_id):
         raise PermissionDenied
-    in_force = visible_breaches(user, tree)
-    pending_lines = FeeFilingLine.objects.filter(
-        filing__in=FeeFiling.objects.visible_to(user).filter(status=FeeFiling.Status.SUBMITTED)
-    )
-    pending = RuleBook(tree).evaluate_all(line_facts(pending_lines))
+    findings = breach_findings(user)
     kind = request.GET.get("kind", "")
-    rows = []
+    if kind in RULE_NAMES:
+        findings = findings.filter(kind=kind)
     names = {
         "vendor": CAVendor.objects.in_bulk(),
         "product": ProductKind.objects.in_bulk(),
         "item": FeeItem.objects.in_bulk(),
     }
-    for source, breaches in (("in_force", in_force), ("submitted", pending)):
-        for breach in breaches:
-            if kind and breach.kind != kind:
-                continue
-            if breach_visible(scope, tree, breach, user):
-                rows.append(
-                    {
-                        "breach": breach,
-                        "source": source,
-                        "vendor": names["vendor"].get(breach.vendor_id),
-                        "region": tree.name(breach.region),
-                        "product": names["product"].get(breach.product_id),
-                        "item": names["item"].get(breach.item_id),
-                    }
-                )
-    rows.sort(key=lambda r: (r["source"] != "in_force", r["vendor"].short_name, r["region"], r["breach"].line_id))
+    today = timezone.localdate()
     title = _("Fee breaches")
+    filters = [(_("rule"), str(RULE_FILTERS[kind]))] if kind in RULE_FILTERS else []
     if exports.wanted(request):
         return exports.respond(
             request,
             exports.Table(
                 title=title,
                 headers=[str(header) for header in BREACH_HEADERS],
-                rows=[_breach_cells(row) for row in rows],
-                count=len(rows),
-                filters=[(_("rule"), str(RULE_FILTERS[kind]))] if kind in RULE_FILTERS else [],
+                rows=(
+                    _breach_cells(row)
+                    for chunk in _chunks(findings.iterator(chunk_size=500), 500)
+                    for row in breach_rows(chunk, names, today)
+                ),
+                count=findings.count(),
+                filters=filters,
             ),
         )
+    printing = request.GET.get("print") == "1"
+    paginator = CappedPaginator(findings, 2000 if printing else BREACHES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404 from exc
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "fees/overcharges.html",
         {
-            "rows": rows,
+            "rows": breach_rows(page.object_list, names, today),
             "kind": kind,
             "overcharge": OVERCHARGE,
-            "today": timezone.localdate(),
+            "today": today,
             "title": title,
-            "active_filters": [(_("rule"), RULE_FILTERS[kind])] if kind in RULE_FILTERS else [],
+            "active_filters": filters,
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": paginator.capped or paginator.num_pages > 1,
+            "query_without_page": query.urlencode(),
+            "printing": printing,
         },
     )
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _breach_cells(row: dict) -> list:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -52,21 +52,30 @@ class Scope:
     def is_provincial(self) -> bool:
         return self.role == Role.PROVINCIAL_ADMIN
 
-    def regions_q(self, path: str = "region") -> Q:
-        """Rows whose region (reached through ``path``) this administrator supervises.
+    def region_codes(self):
+        """The codes of the regions this administrator supervises, as a subquery (none for other roles).
 
         A provincial administrator covers the province, its cities and their counties. A city
         administrator covers the city and its counties, except counties governed directly by the
         province, which are supervision regions of their own.
         """
+        region = User._meta.get_field("region").related_model  # the registry's Region (a higher app)
         if not self.is_admin:
-            return Q(pk__in=[])
+            return region.objects.none().values("code")
         code = self.region_code
         if self.region_level == "province":
-            return (
-                Q(**{f"{path}__code": code}) | Q(**{f"{path}__parent": code}) | Q(**{f"{path}__parent__parent": code})
-            )
-        return Q(**{f"{path}__code": code}) | Q(**{f"{path}__parent": code, f"{path}__province_governed": False})
+            covered = Q(code=code) | Q(parent=code) | Q(parent__parent=code)
+        else:
+            covered = Q(code=code) | Q(parent=code, province_governed=False)
+        return region.objects.filter(covered).values("code")
+
+    def regions_q(self, path: str = "region") -> Q:
+        """Rows whose region (the foreign key ``path``) this administrator supervises: the region's
+        code among ``region_codes()``, a subquery resolved once, so an index on the key serves it
+        (never an OR across joined regions, parents and grandparents)."""
+        if not self.is_admin:
+            return Q(pk__in=[])
+        return Q(**{f"{path}__in": self.region_codes()})
 
     def covers_region(self, region) -> bool:
         """The same rule as ``regions_q`` for one region object."""

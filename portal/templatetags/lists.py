@@ -40,3 +40,11 @@ def print_header(context, title, filters=(), count=None):
         "printing": request.GET.get("print") == "1",
         "list_url": f"?{_query(request)}",
     }
+
+
+@register.filter
+def row_count(paginator) -> str:
+    """A list's number of rows: "10000+" when the count stopped at its cap (``portal.pagination``)."""
+    if paginator is None:
+        return ""
+    return f"{paginator.count}+" if getattr(paginator, "capped", False) else str(paginator.count)

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api.base import ScopedModelViewSet, action_map, run
+from portal.pagination import LOG_CAP, capped_pagination
 from supervision import filters, services
 from supervision.api import deadline_serializers as s
 from supervision.api import documents
@@ -306,8 +307,9 @@ class InboxViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class NotificationViewSet(ScopedModelViewSet):
     """The send log (read-only)."""
 
-    queryset = Notification.objects.select_related("obligation", "case")
+    queryset = Notification.objects.all()  # newest first, by the (created, id) index; ids only, no join
     serializer_class = s.NotificationSerializer
+    pagination_class = capped_pagination(LOG_CAP)
     filterset_class = filters.NotificationFilterSet
     http_method_names = ["get", "head", "options"]
 

@@ -140,15 +140,24 @@ def case_region(case) -> str:
     return opener.region_id if opener is not None and opener.region_id else conf.supervising_province()
 
 
-def _tell(case, stage: str, template: str, extra: dict | None = None, attachment: str = "", to_authority=False):
+def _tell(
+    case,
+    stage: str,
+    template: str,
+    extra: dict | None = None,
+    attachment: str = "",
+    to_authority=False,
+    directory: Directory | None = None,
+):
     """Message the party (its contacts and users, with copies to its supervising authority) or, with
-    ``to_authority``, the administrators who decide on the case (inbox) and the authority's mailbox."""
+    ``to_authority``, the administrators who decide on the case (inbox) and the authority's mailbox.
+    A sweep passes the ``directory`` it loaded once; a single step loads its own."""
     texts = Texts()
     context = {"case": case, "party": case.party, "due": texts.format_date(case.due_date), "link": _case_link(case)}
     context |= extra or {}
     subject = render("supervision/messages/case_subject.txt", context | {"stage": stage}).strip()
     body = render(template, context)
-    directory = Directory()
+    directory = directory or Directory()
     recipients = directory.recipients(party_field(case.party), case.party.pk)
     if to_authority:
         mailboxes = [replace(r, is_copy=False) for r in recipients if r.is_copy]
@@ -315,6 +324,7 @@ def sweep_cases(sweep) -> int:
     today, policy = sweep.today, sweep.policy
     horizon = today + datetime.timedelta(days=policy.horizon_days)
     escalated = 0
+    reminders: list[Notification] = []
     waiting = RectificationCase.objects.filter(status__in=RectificationCase.AWAITING_PARTY, due_date__lte=horizon)
     for case in waiting.select_related("vendor", "platform", "authority").order_by("pk").iterator(chunk_size=500):
         if case.due_date < today:
@@ -325,17 +335,21 @@ def sweep_cases(sweep) -> int:
                     escalated += 1
                     record_change(case, reason=ESCALATED)
                     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ESCALATED)
-                    _tell(case, "escalated", "supervision/messages/case_escalated.txt")
+                    _tell(case, "escalated", "supervision/messages/case_escalated.txt", directory=sweep.directory)
             continue
         if case.status == S.OPENED:
             continue  # the notice is not out yet
         stage = policy.stage_for(case.due_date, today)
         if stage:
-            _case_reminder(sweep, case, stage)
+            reminders += _case_reminder(sweep, case, stage)
+    # One INSERT for every case's reminders (the unique key skips what an earlier sweep wrote).
+    Notification.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=1000)
+    sweep.result.notifications += len(reminders)
     return escalated
 
 
-def _case_reminder(sweep, case, stage: str) -> None:
+def _case_reminder(sweep, case, stage: str) -> list[Notification]:
+    """The reminder rows of one case at ``stage``: one per recipient."""
     texts, directory = sweep.texts, sweep.directory
     field_name = party_field(case.party)
     link = _case_link(case)
@@ -369,8 +383,7 @@ def _case_reminder(sweep, case, stage: str) -> None:
                 next_attempt_at=now,
             )
         )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    sweep.result.notifications += len(rows)
+    return rows
 
 
 @shared_task(name="supervision.issue_case_notice")

@@ -29,6 +29,9 @@ class Directory:
         self.vendors = dict(CAVendor.objects.values_list("pk", "name"))
         self.platforms = {p["pk"]: p for p in Platform.objects.values("pk", "name", "region_id")}
         self.authorities = {a["pk"]: a for a in Authority.objects.values("pk", "name", "region_id", "kind")}
+        self.by_region: dict[str, list[dict]] = defaultdict(list)
+        for authority in self.authorities.values():
+            self.by_region[authority["region_id"]].append(authority)
         self.contacts: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for contact in (
             Contact.objects.exclude(email="")
@@ -77,7 +80,7 @@ class Directory:
         """The management offices of a region, or (if it has none) its trading centres."""
         if not code:
             return []
-        here = [a for a in self.authorities.values() if a["region_id"] == code]
+        here = self.by_region.get(code, [])
         offices = [a["pk"] for a in here if a["kind"] == Authority.Kind.MANAGEMENT_OFFICE]
         return offices or [a["pk"] for a in here]
 

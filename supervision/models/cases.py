@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_in_scope, party_scope_q
+from supervision.models.party import PartyModel, PartyQuerySet, party_admin_in_scope, party_in_scope, party_rows_q
 
 
 class RectificationCase(PartyModel, BaseModel):
@@ -61,7 +61,10 @@ class RectificationCase(PartyModel, BaseModel):
         verbose_name = _("rectification case")
         verbose_name_plural = _("rectification cases")
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["status", "due_date"], name="case_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="case_status_due"),
+            models.Index(fields=["created", "id"], name="case_created_id"),  # the list's order
+        ]
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(
@@ -135,7 +138,7 @@ class CaseResponse(models.Model):
 
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
-            return party_scope_q(scope, "case__")
+            return party_rows_q(scope, "case", RectificationCase)
 
     objects = QuerySet.as_manager()
 

@@ -66,6 +66,7 @@ class Finding(PartyModel, BaseModel):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["created", "id"], name="finding_created_id")]  # the list's order
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(

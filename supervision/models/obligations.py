@@ -112,7 +112,10 @@ class Obligation(PartyModel, BaseModel):
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["status", "due_date"], name="obligation_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="obligation_status_due"),
+            models.Index(fields=["due_date", "id"], name="obligation_due_id"),  # the list's order
+        ]
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(

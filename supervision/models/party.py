@@ -58,13 +58,18 @@ def national_party_q(scope, prefix: str = "") -> Q:
 
 
 def party_scope_q(scope, prefix: str = "") -> Q | None:
-    """Rows whose party the user's scope covers (``prefix`` reaches the party fields)."""
+    """Rows whose party the user's scope covers (``prefix`` reaches the party fields).
+
+    An administrator's platforms and authorities are resolved first, as id subqueries: the row's own
+    foreign keys are compared with them, so an index serves the filter and nothing is joined."""
     if scope.is_national:
         return national_party_q(scope, prefix)
     if scope.is_lead_department:
         return Q(**{f"{prefix}authority_id": scope.authority_id})
     if scope.is_admin:
-        condition = scope.regions_q(f"{prefix}platform__region") | scope.regions_q(f"{prefix}authority__region")
+        platforms = Platform.objects.supervised_by(scope).values("pk")
+        authorities = Authority.objects.supervised_by(scope).values("pk")
+        condition = Q(**{f"{prefix}platform__in": platforms}) | Q(**{f"{prefix}authority__in": authorities})
         if in_supervising_province(scope):
             condition |= Q(**{f"{prefix}vendor__isnull": False})
         return condition
@@ -73,6 +78,12 @@ def party_scope_q(scope, prefix: str = "") -> Q | None:
     if scope.platform_id:
         return Q(**{f"{prefix}platform_id": scope.platform_id})
     return Q(pk__in=[])
+
+
+def party_rows_q(scope, field: str, model) -> Q:
+    """Rows whose ``field`` (a foreign key to a party model: an obligation, a case) points to a row the
+    scope covers, as an id subquery of that model (no join to it)."""
+    return Q(**{f"{field}__in": model.objects.filter(party_scope_q(scope)).values("pk")})
 
 
 class PartyQuerySet(ScopedQuerySet):

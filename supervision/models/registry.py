@@ -148,6 +148,10 @@ class Authority(BaseModel):
             # Administrators see their region's offices; the other roles see all public bodies.
             return scope.regions_q("region") if scope.is_admin else None
 
+        def supervised_by(self, scope):
+            """The authorities of the administrator's regions (none for other roles)."""
+            return self.filter(scope.regions_q("region"))
+
     objects = QuerySet.as_manager()
 
     class Meta:
@@ -248,6 +252,10 @@ class Platform(BaseModel):
             if scope.platform_id:
                 return Q(pk=scope.platform_id)
             return Q(active=True)  # Vendors see the platforms they may serve.
+
+        def supervised_by(self, scope):
+            """The platforms of the administrator's regions (none for other roles)."""
+            return self.filter(scope.regions_q("region"))
 
     objects = QuerySet.as_manager()
 
@@ -443,7 +451,9 @@ class Contact(BaseModel):
         def scope_filter(self, scope):
             if scope.is_admin:
                 return (
-                    scope.regions_q("authority__region") | scope.regions_q("platform__region") | Q(vendor__isnull=False)
+                    Q(authority__in=Authority.objects.supervised_by(scope).values("pk"))
+                    | Q(platform__in=Platform.objects.supervised_by(scope).values("pk"))
+                    | Q(vendor__isnull=False)
                 )
             if scope.vendor_id:
                 return Q(vendor_id=scope.vendor_id)

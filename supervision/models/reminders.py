@@ -243,6 +243,9 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
             # The send log of what the user may see; a portal inbox is filtered by user on top.
+            # Through the row's obligation or case, joined by primary key: read newest first (the
+            # (created, id) index), the rows are checked one by one and the page is found long before
+            # the scope's tens of thousands of duties would have been listed as ids.
             return party_scope_q(scope, "obligation__") | party_scope_q(scope, "case__")
 
         def inbox(self, user):
@@ -275,6 +278,7 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             ),
             models.Index(fields=["user", "channel", "read_at"], name="notification_inbox"),
             models.Index(fields=["claim"], name="notification_claim", condition=~Q(claim="")),
+            models.Index(fields=["created", "id"], name="notification_created_id"),  # newest first
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
@@ -55,12 +57,26 @@ class CaseList(CaseViews, ObjectListView):
 
 
 class CaseBoard(LoginRequiredMixin, View):
-    """Open cases by status, one column each."""
+    """Cases by status, one column each: the number in each column and its first cards (soonest due);
+    the column's link opens the list filtered by that status. Its size does not grow with the cases."""
+
+    cards = 20
 
     def get(self, request):
-        cases = RectificationCase.objects.visible_to(request.user).select_related(*PARTY).order_by("due_date", "pk")
+        cases = RectificationCase.objects.visible_to(request.user)
+        counts = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
+        list_url = reverse("supervision:case_list")
         columns = [
-            (value, label, [c for c in cases if c.status == value]) for value, label in RectificationCase.Status.choices
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "cases": list(
+                    cases.filter(status=value).select_related(*PARTY).order_by("due_date", "pk")[: self.cards]
+                ),
+                "url": f"{list_url}?status={value}",
+            }
+            for value, label in RectificationCase.Status.choices
         ]
         return render(request, "supervision/case_board.html", {"columns": columns})
 

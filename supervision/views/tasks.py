@@ -6,18 +6,23 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.crud import Column, ObjectListView
+from portal.pagination import LOG_CAP, capped_paginator
 from supervision import filters, forms
 from supervision.models import Finding, Notification, Obligation, RectificationCase, ReminderPolicy
 
 PARTY = ("vendor", "platform", "authority")
-SHOWN = 50
+SHOWN = 20  # rows of each list on the page; its badge counts them all (to 1000)
+PER_DAY = 6  # duties and cases shown on a day of the calendar; "+ n more" links to the rest
+COUNTED = 1000  # a list's badge counts this far ("1000+"): an exact national count costs more than the page
 
 
 def task_lists(user, today=None) -> dict:
@@ -48,9 +53,15 @@ def task_lists(user, today=None) -> dict:
 @login_required
 def my_tasks(request):
     lists = task_lists(request.user)
-    counts = {name: value.count() for name, value in lists.items() if isinstance(value, QuerySet)}
+    counts = {name: capped_count(value) for name, value in lists.items() if isinstance(value, QuerySet)}
     shown = {name: list(value[:SHOWN]) if isinstance(value, QuerySet) else value for name, value in lists.items()}
     return render(request, "supervision/my_tasks.html", {**shown, "counts": counts, "today": timezone.localdate()})
+
+
+def capped_count(rows: QuerySet) -> str:
+    """How many rows, up to ``COUNTED`` ("1000+" past it)."""
+    found = rows.order_by()[: COUNTED + 1].count()
+    return f"{COUNTED}+" if found > COUNTED else str(found)
 
 
 def _month(value: str | None) -> datetime.date:
@@ -85,11 +96,31 @@ def deadline_calendar(request):
         .select_related(*PARTY)
         .order_by("due_date", "pk")
     )
+    # Each day shows its first few duties and cases and how many more there are (a national month has
+    # thousands): the page stays small, the list filtered by that day holds the rest.
+    totals: dict[datetime.date, int] = {}
+    for rows in (obligations, cases):
+        for day, count in rows.order_by().values_list("due_date").annotate(n=Count("pk")):
+            totals[day] = totals.get(day, 0) + count
     by_day: dict[datetime.date, list] = {}
-    for item in [*obligations[:1000], *cases[:500]]:
-        by_day.setdefault(item.due_date, []).append(item)
+    for rows in (obligations, cases):
+        rank = Window(RowNumber(), partition_by=F("due_date"), order_by=[F("due_date").asc(), F("pk").asc()])
+        for item in rows.annotate(rank=rank).filter(rank__lte=PER_DAY):
+            shown = by_day.setdefault(item.due_date, [])
+            if len(shown) < PER_DAY:
+                shown.append(item)
+    list_url = reverse("supervision:obligation_list")
     weeks = [
-        [{"date": day, "in_month": day.month == first.month, "items": by_day.get(day, [])} for day in week]
+        [
+            {
+                "date": day,
+                "in_month": day.month == first.month,
+                "items": by_day.get(day, []),
+                "more": totals.get(day, 0) - len(by_day.get(day, [])),
+                "more_url": f"{list_url}?due_after={day:%Y-%m-%d}&due_before={day:%Y-%m-%d}",
+            }
+            for day in week
+        ]
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     ]
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
@@ -147,7 +178,7 @@ class NotificationList(ObjectListView):
 
     model = Notification
     filterset_class = filters.NotificationFilterSet
-    select_related = ("obligation", "case", "user")
+    paginator_class = capped_paginator(LOG_CAP)
     columns = [
         Column("created", _("created")),
         Column("subject", _("subject")),

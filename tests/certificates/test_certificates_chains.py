@@ -105,3 +105,22 @@ def test_time_statuses_are_refreshed_set_based(store, vendors):
 def test_demo_certificates_are_marked(registry):
     demo = CACertificate.objects.filter(is_demo=True)
     assert demo.count() >= 4 and all("示例" in c.subject_cn for c in demo)
+
+
+def test_one_sm2_verify_per_uploaded_certificate(store, vendors, read_fixture, sm2_resign, sm2_root_key, monkeypatch):
+    """Intermediates uploaded one file at a time under a stored SM2 root: each costs one SM2 verify, its
+    own; the root's self-signature, verified when the root was stored, is not verified again."""
+    from certificates.x509 import _sm2, verify
+    from certificates.x509 import load_certificates as parse
+
+    (root,) = store("sm2_root.pem", vendors["华测CA"])
+    template = parse(read_fixture("sm2_intermediate.pem"))[0].der
+    point = _sm2.sm2_public_point(root.to_parsed().spki_der)
+    copies = [sm2_resign(template, sm2_root_key, point) for _ in range(3)]  # SM2 signs with a random k
+    calls = []
+    real = verify.sm2_verify
+    monkeypatch.setattr(verify, "sm2_verify", lambda *args: calls.append(args) or real(*args))
+    for number, der in enumerate(copies):
+        (cert,) = store_certificates(parse(der, f"copy{number}.cer"), vendor=vendors["华测CA"]).created
+        assert cert.chain_status == "valid" and cert.root == root
+    assert len(calls) == len(copies)
