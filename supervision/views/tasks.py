@@ -197,7 +197,9 @@ class NotificationList(ObjectListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().filter(Q(obligation__isnull=False) | Q(case__isnull=False))
+        # An inbox row's address is its user's name: read with the row, not once per row.
+        rows = super().get_queryset().filter(Q(obligation__isnull=False) | Q(case__isnull=False))
+        return rows.select_related("user")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
