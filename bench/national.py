@@ -425,7 +425,7 @@ def build_findings_and_cases(count: int, cases: int) -> None:
             authority_id, document_number)
         SELECT f.created + interval '2 days', now(), 'BENCH-' || lpad(n::text, 6, '0'), left('整改：' || f.summary, 200),
                '基准整改要求', s.status,
-               CASE WHEN s.status IN ('opened', 'notified', 'returned') THEN %(today)s + n %% 60
+               CASE WHEN s.status IN ('opened', 'notified', 'returned') THEN %(today)s + (n %% 60)::int
                     ELSE (f.created + interval '17 days')::date END, '',
                CASE WHEN s.status <> 'opened' THEN f.created + interval '3 days' END,
                CASE WHEN s.status = 'closed' THEN f.created + interval '20 days' END,
@@ -730,6 +730,23 @@ SWEEP_FLOOR = """
         SELECT due.*, c.email, c.name FROM due JOIN supervision_contact c ON c.platform_id = due.platform_id
         UNION ALL
         SELECT due.*, c.email, c.name FROM due JOIN supervision_contact c ON c.authority_id = due.authority_id
+        UNION ALL  -- the copies: the supervising office's mailbox (a county's platform: its city's office)
+        SELECT due.*, c.email, c.name FROM due
+        JOIN supervision_platform p ON p.id = due.platform_id
+        JOIN supervision_region r ON r.code = p.region_id
+        JOIN supervision_authority a ON a.kind = 'management_office'
+             AND a.region_id = CASE WHEN r.level = 'county' AND NOT r.province_governed THEN r.parent_id ELSE r.code END
+        JOIN supervision_contact c ON c.authority_id = a.id
+        UNION ALL
+        SELECT due.*, c.email, c.name FROM due
+        JOIN supervision_authority a ON a.name = '河南省公共资源交易管理委员会办公室' AND due.vendor_id IS NOT NULL
+        JOIN supervision_contact c ON c.authority_id = a.id
+        UNION ALL
+        SELECT due.*, c.email, c.name FROM due
+        JOIN supervision_authority party ON party.id = due.authority_id
+        JOIN supervision_region r ON r.code = party.region_id
+        JOIN supervision_authority a ON a.kind = 'management_office' AND a.region_id = r.parent_id
+        JOIN supervision_contact c ON c.authority_id = a.id
     )
     INSERT INTO supervision_notification (topic, stage, channel, recipient, recipient_name, is_copy, subject, body,
         link, attachment, status, attempts, last_error, next_attempt_at, claim, created, obligation_id)
@@ -792,6 +809,7 @@ def time_batches(runs: int, jobs: list[str], uploads: int) -> list[tuple[str, fl
         def run():
             with connection.cursor() as cursor:
                 cursor.execute(statement, params)
+                found["floor_rows"] = cursor.rowcount
 
         return run
 
@@ -824,7 +842,10 @@ def time_batches(runs: int, jobs: list[str], uploads: int) -> list[tuple[str, fl
     if "sweep" in jobs:
         took, least = timed(daily_sweep), timed(floor(SWEEP_FLOOR, {"today": TODAY}))
         result = found["sweep"]
-        note = f"{result.obligations:,} in a window, {result.flipped:,} flipped, {result.notifications:,} written"
+        note = (
+            f"{result.obligations:,} in a window, {result.flipped:,} flipped, {result.notifications:,} reminders "
+            f"written (the floor: {found['floor_rows']:,}, mailboxes and copies, no inbox)"
+        )
         report("daily sweep (overdue flips and findings, reminders written)", took, least, note)
     if "delivery" in jobs:
         took = timed(after_sweep("delivery", deliver_due), "delivery")
