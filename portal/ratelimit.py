@@ -8,6 +8,8 @@ import ipaddress
 from django.conf import settings
 from django.core.cache import cache
 
+UNKNOWN = "0.0.0.0"  # an address the database's address columns accept (PostgreSQL's inet)
+
 
 def client_ip(request) -> str:
     """The client's address: ``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the
@@ -18,7 +20,11 @@ def client_ip(request) -> str:
     client and are never trusted. This is Django REST framework's ``NUM_PROXIES`` rule (set to the
     same number). A request with a malformed entry counts under ``REMOTE_ADDR``, the proxy's address.
     """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    try:
+        remote = str(ipaddress.ip_address(remote))
+    except ValueError:
+        remote = UNKNOWN  # no usable address (a test client, a misconfigured server): one shared bucket
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies <= 0 or not forwarded:
