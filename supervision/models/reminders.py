@@ -148,6 +148,11 @@ CASE_STAGES = {
     "closed": _("verified and closed"),
     "escalated": _("escalated"),
 }
+# Messages sent once, not on a schedule: a supervision letter (督办函), a note to the national office.
+ONCE_STAGES = {
+    "issued": _("supervision letter (督办函)"),
+    "sent": _("notice to the national office"),
+}
 STAGE = re.compile(r"(?P<kind>[a-z]+)(?P<number>\d*)")
 WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{2})")
 
@@ -161,6 +166,8 @@ def stage_label(stage: str) -> str:
             "week": int(week["week"]),
             "year": week["year"],
         }
+    if stage in ONCE_STAGES:
+        return str(ONCE_STAGES[stage])
     match = STAGE.fullmatch(stage)
     if match is None:
         return stage

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def test_a_stage_reads_as_words():
     with translation.override("zh-hans"):
-        labels = [stage_label(s) for s in ("d7", "d0", "o3", "a90", "notice", "response2", "closed", "2026-W48")]
+        labels = [
+            stage_label(s)
+            for s in ("d7", "d0", "o3", "a90", "notice", "response2", "closed", "2026-W48", "issued", "sent")
+        ]
     assert labels == [
         "到期前7天",
         "到期当日",
@@ -23,6 +26,8 @@ def test_a_stage_reads_as_words():
         "整改回复待核查（第 2 轮）",
         "核查通过并结案",
         "每周汇总（2026 年第 48 周）",
+        "督办函",
+        "报送法规司的通知",
     ]
     assert stage_label("something-else") == "something-else"
 
