@@ -95,7 +95,11 @@ def cell(obj, column):
     """Render one column of ``obj``: booleans as yes/no, lists joined, links where asked."""
     value = resolve(obj, column.accessor)
     if isinstance(value, QuerySet):
-        return format_html_join("", '<span class="badge text-bg-light border me-1">{}</span>', ((v,) for v in value))
+        return format_html_join(
+            "",
+            '<span class="badge text-bg-light border me-1 text-wrap text-start lh-base">{}</span>',
+            ((v,) for v in value),
+        )
     if value is True:
         return format_html('<i class="bi bi-check-lg text-success" aria-label="{}"></i>', _("yes"))
     if value is False:

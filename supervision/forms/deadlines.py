@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scope import Scope
-from portal.forms import ScopedModelForm
+from portal.forms import ScopedModelForm, bootstrap_class
 from supervision.models import (
     CAVendor,
     Criticism,
@@ -55,17 +55,9 @@ class MultipleFileField(forms.FileField):
 
 
 def styled(form: forms.Form) -> forms.Form:
+    """Bootstrap's classes on a plain form's widgets (check boxes, also a list of them, as check boxes)."""
     for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple) and not isinstance(
-            widget, forms.CheckboxSelectMultiple
-        ):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
+        field.widget.attrs.setdefault("class", bootstrap_class(field.widget))
     return form
 
 

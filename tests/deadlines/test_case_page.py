@@ -86,3 +86,13 @@ def test_every_step_is_posted_from_the_page_and_shows_on_it(client_for, case):
     assert set(case.findings.values_list("status", flat=True)) == {Finding.Status.RESOLVED}
     html = page(client_for, "province", case).content.decode()
     assert "核查通过" in html and f"/registry/cases/{case.pk}/close/" not in html
+
+
+def test_the_findings_to_open_a_case_from_are_check_boxes(client_for, szca):
+    """Each open finding is a check box before its summary (not a text box's frame above it)."""
+    finding, _ = raise_finding(kind=Finding.Kind.OVERCHARGE, party=szca, dedup_key="case-page:form", summary="收费过高")
+    html = client_for("province").get(f"/registry/cases/new/?finding={finding.pk}").content.decode()
+    box = f'value="{finding.pk}"'
+    tag = next(t for t in html.split("<input")[1:] if box in t.split(">")[0]).split(">")[0]
+    assert 'type="checkbox"' in tag and 'class="form-check-input"' in tag and "checked" in tag
+    assert 'class="form-check"' in html and "form-control" not in tag
