@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from portal.accounts.models import Role
 from portal.history import record_change
 from portal.seeding import DEMO_MARK
+from supervision.engine.documents import next_number, region_office
 from supervision.engine.messages import Texts, render
 from supervision.engine.pdf import render_pdf as to_pdf
 from supervision.models import CaseEvent, Criticism, RectificationCase
@@ -81,13 +82,20 @@ def approve(criticism: Criticism, *, by) -> Criticism:
 
 def publish(criticism: Criticism, *, by) -> Criticism:
     with transaction.atomic():
+        now = timezone.now()
         if not Criticism.objects.filter(pk=criticism.pk, status=C.APPROVED).update(
-            status=C.PUBLISHED, published_at=timezone.now()
+            status=C.PUBLISHED, published_at=now
         ):
             criticism.refresh_from_db()
             raise ValidationError(
                 _("This notice is “%(status)s”; it must be approved before it is published.")
                 % {"status": criticism.get_status_display()}
+            )
+        # An official notice: numbered in its region's office's sequence (文号) as it goes out.
+        office = region_office(criticism.region_id)
+        if office is not None:
+            Criticism.objects.filter(pk=criticism.pk, number="").update(
+                number=next_number(office, timezone.localdate(now).year)
             )
         record_change(criticism, by=by, reason=gettext_noop("published"))
         CaseEvent.objects.bulk_create(
@@ -114,6 +122,7 @@ def render_pdf(criticism_id: int) -> Criticism:
         "supervision/pdf/criticism.html",
         {
             "criticism": criticism,
+            "office": region_office(criticism.region_id),
             "published": texts.format_date(timezone.localdate(criticism.published_at)),
         },
     )

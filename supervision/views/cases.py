@@ -17,6 +17,7 @@ from portal.downloads import file_response
 from supervision import filters, forms
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
+from supervision.engine.documents import region_office
 from supervision.models import CaseEvent, CaseResponse, Criticism, RectificationCase, ResponseFile
 
 PARTY = ("vendor", "platform", "authority")
@@ -307,7 +308,8 @@ def public_criticism_list(request):
 
 def public_criticism(request, pk):
     notice = get_object_or_404(Criticism.objects.published(), pk=pk)
-    return render(request, "supervision/public_criticism.html", {"notice": notice})
+    office = region_office(notice.region_id)
+    return render(request, "supervision/public_criticism.html", {"notice": notice, "office": office})
 
 
 def public_criticism_pdf(request, pk):

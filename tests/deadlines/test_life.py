@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supervision.engine import cases as case_flow
 from supervision.engine import criticism as criticism_flow
+from supervision.engine.documents import document_prefix, region_office
 from supervision.models import CaseEvent, Criticism, Finding, Notification, Obligation, RectificationCase
 from supervision.services import ensure_obligation
 
@@ -138,8 +139,13 @@ def test_whole_life_to_published_criticism(travel, sweep, mailbox, puyang_platfo
     criticism_flow.publish(draft, by=personas["province"])
     draft.refresh_from_db()
     assert draft.status == Criticism.Status.PUBLISHED
+    # An official notice: numbered in the province's office's sequence and signed by that office.
+    office = region_office(draft.region_id)
+    assert draft.number == f"{document_prefix(office)}〔{T.year}〕1号"
     public = client.get(draft.get_public_url())
-    assert public.status_code == 200 and puyang_platform.name in public.content.decode()
+    html = public.content.decode()
+    assert public.status_code == 200 and puyang_platform.name in html
+    assert draft.number in html and office.name in html
     pdf = client.get(f"{draft.get_public_url()}pdf/")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
     assert client.get(proposal.get_public_url()).status_code == 404
