@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
@@ -117,6 +118,14 @@ class CertificateClaim(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.vendor} · {self.certificate}"
+
+    @property
+    def basis_text(self) -> str:
+        """Why the claim stands, in words: its basis once accepted; "not decided" while pending; for a
+        rejected claim, that the provincial office rejected it (its reason is on the claim's page)."""
+        if self.status == ClaimStatus.REJECTED:
+            return gettext("Rejected by the provincial office")
+        return self.get_basis_display()
 
     def get_absolute_url(self) -> str:
         return reverse("certificates:claim_detail", args=[self.pk])

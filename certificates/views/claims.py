@@ -27,7 +27,7 @@ class ClaimViews(ModelViews):
         Column("certificate.subject_cn", gettext_lazy("common name"), link=True),
         Column("vendor.short_name", gettext_lazy("CA vendor")),
         Column("get_status_display", gettext_lazy("status")),
-        Column("get_basis_display", gettext_lazy("basis")),
+        Column("basis_text", gettext_lazy("basis")),
         Column("created", gettext_lazy("claimed at")),
         Column("decided_at", gettext_lazy("decided at")),
     ]
@@ -35,7 +35,7 @@ class ClaimViews(ModelViews):
     fields = [
         Column("vendor", gettext_lazy("CA vendor")),
         Column("get_status_display", gettext_lazy("status")),
-        Column("get_basis_display", gettext_lazy("basis")),
+        Column("basis_text", gettext_lazy("basis")),
         Column("reason", gettext_lazy("reason for the decision")),
         Column("claimed_by", gettext_lazy("claimed by")),
         Column("created", gettext_lazy("claimed at")),

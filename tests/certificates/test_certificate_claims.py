@@ -13,9 +13,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext
 
 from certificates import uploading
 from certificates.models import CACertificate, CertificateClaim, CertificateUpload
+from certificates.models.claims import ClaimBasis
 from certificates.x509 import load_certificates, subject_identity
 from portal.jobs import Progress
 from supervision.models import CAVendor, Obligation
@@ -166,6 +169,11 @@ def test_two_vendors_claim_one_root_and_the_province_decides(api_for, client_for
     assert accepted.history.first().history_user == personas["province"]
     szca_page = client_for("szca").get(f"/ca/claims/{szca_claim['id']}/").content.decode()
     assert "根证书主题为北京数字认证" in szca_page
+    # Its list says the province rejected it, not that it is still undecided.
+    with translation.override("zh-hans"):
+        rejected_text, undecided = gettext("Rejected by the provincial office"), str(ClaimBasis.NONE.label)
+    szca_list = client_for("szca").get("/ca/claims/").content.decode()
+    assert rejected_text in szca_list and undecided not in szca_list
 
 
 def test_the_province_gives_a_certificate_to_another_vendor_and_its_renewal_duty_follows(api_for, personas, vendor_ids):
