@@ -68,6 +68,7 @@ class Cell:
     verified: int = 0
     status: str = ""  # the least advanced status of the cell's records
     unconfirmed: bool = False
+    demo: bool = False  # some of its records are demonstration data (示例)
     last_verified: datetime.datetime | None = None
     due: datetime.date | None = None
     today: datetime.date | None = None
@@ -157,6 +158,10 @@ class ProvinceMatrix:
     platforms_truncated: bool
     today: datetime.date
 
+    @property
+    def has_demo(self) -> bool:
+        return any(cell.demo for row in self.rows for cell in row.cells)
+
 
 def province_matrix(
     user, filters: Filters, *, page: int = 1, per_page: int = VENDORS_PER_PAGE, today=None, max_platforms=MAX_PLATFORMS
@@ -189,6 +194,7 @@ def province_matrix(
                 rank=Min(RANK),
                 unconfirmed=Count("pk", filter=Q(status=RecognitionStatus.DONE, confirmed_by_platform=False)),
                 last_verified=Max("verified_at"),
+                demo=Count("pk", filter=Q(is_demo=True)),
             )
             .order_by()
         )
@@ -208,6 +214,7 @@ def province_matrix(
                 cell.status = STATUS_ORDER[found["rank"]]
                 cell.unconfirmed = bool(found["unconfirmed"])
                 cell.last_verified = found["last_verified"]
+                cell.demo = bool(found["demo"])
                 row.total += cell.total
                 row.verified += cell.verified
             row.cells.append(cell)

@@ -46,6 +46,8 @@ def province_rows(matrix) -> list[SafeString]:
                 note = f"<br><small>{escape(_days(abs(cell.days_left), cell.days_left < 0))}</small>"
             elif cell.verified_late_days:
                 note = f"<br><small>{escape(_days(cell.verified_late_days, True))}</small>"
+            if cell.demo and note:  # lateness made up for the demonstration says so where it shows
+                note += '<br><span class="badge text-bg-warning demo-badge">示例</span>'
             parts.append(
                 f'<td class="cell {cell.css}" title="{label} {cell.verified}/{cell.total}">'
                 f'<a href="{link}{cell.platform_id}">{label}{note}</a></td>'

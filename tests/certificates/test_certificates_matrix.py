@@ -120,6 +120,17 @@ def test_matrix_page_shows_due_dates_and_lateness(client_for):
     assert "逾期" in page and "cell-late" in page
 
 
+def test_lateness_made_up_for_the_demo_is_marked_as_such(client_for):
+    """The demo's late cells say 示例 (issue 9: demo data never accuses a real company); real ones do not."""
+    page = client_for("province").get("/ca/matrix/").content.decode()
+    late_cells = [c for c in page.split("<td ")[1:] if "cell-late" in c.split(">")[0]]
+    assert late_cells and all("demo-badge" in c.split("</td>")[0] for c in late_cells)
+    assert 'data-testid="matrix-demo"' in page
+    RecognitionRecord.objects.update(is_demo=False)
+    page = client_for("province").get("/ca/matrix/").content.decode()
+    assert "cell-late" in page and "demo-badge" not in page and 'data-testid="matrix-demo"' not in page
+
+
 def test_matrix_xlsx_export(client_for):
     from io import BytesIO
 
