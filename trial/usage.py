@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from supervision.models import Platform, Region
 from trial import rounds
 from trial.models import ReportingPeriod, TrialParticipant, UsageLine, UsageReport
-from trial.models.rounds import platform_covered
+from trial.models.rounds import platform_covered, reports_for
 from trial.models.usage import COUNT_FIELDS
 
 
@@ -25,8 +25,9 @@ def overlapping(platform: Platform, starts_on: datetime.date, ends_on: datetime.
 
 
 def check_platform(user, platform: Platform) -> None:
-    """An operator reports for its own platform; an administrator for the platforms of its region."""
-    if platform_covered(user, platform):
+    """An operator reports for its own platform; an administrator for the platforms of its region; a
+    lead department for the platforms it reports for."""
+    if platform_covered(user, platform) or reports_for(user, platform):
         return
     if getattr(user, "is_administrator", False):
         raise ValidationError({"platform": _("This platform is not in your region.")})

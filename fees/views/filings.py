@@ -17,6 +17,7 @@ from fees.importing.resource import FilingLineResource
 from fees.models import FeeFiling, FeeFilingLine
 from fees.regions import RegionTree
 from portal.actions import ObjectActionView
+from portal.autocomplete import MAX_ID
 from portal.crud import Column, ModelViews, ObjectCreateView, ObjectDetailView
 from supervision.models import CAVendor
 
@@ -179,6 +180,8 @@ def export(request):
 def vendor_history(request, vendor_pk: int):
     """The versions of a vendor's filings the user may see: a vendor's or platform's user, who sees the
     accepted (public) tariffs of every vendor, sees their history too, though not the vendor's record."""
+    if vendor_pk > MAX_ID:  # no row's id, and more than the database compares
+        raise Http404
     filings = list(
         FeeFiling.objects.visible_to(request.user).filter(vendor_id=vendor_pk).select_related("region", "vendor")
     )

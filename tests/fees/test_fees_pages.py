@@ -224,3 +224,9 @@ def test_complaints_are_rate_limited_per_address(blank, client_for, cat):
     assert statuses == [302] * 5 + [429]
     other = client_for("anonymous")
     assert other.post("/fees/complaints/new/", complaint_form(cat), REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+@pytest.mark.parametrize("vendor", [0, 2**63, 2**64])
+def test_a_vendors_history_of_no_vendor_is_not_found(client_for, vendor):
+    """An id no row can have (the database's ids are 1 … 2^63 - 1) is a 404, not an overflow (500)."""
+    assert client_for("szca").get(f"/fees/vendors/{vendor}/history/").status_code == 404

@@ -344,3 +344,48 @@ def test_the_national_office_reads_only_what_a_province_shares(people, personas,
     assert not fagui.has_perm(Obligation.get_perm("change"), duty)
     assert not fagui.has_perm(Obligation.get_perm("fulfil"), duty)
     assert not fagui.has_perm(Announcement.get_perm("approve"), Announcement(platform=duty.platform))
+
+
+def test_a_lead_department_reads_its_platforms_records_and_changes_none(people, round2023, world):
+    """A reporting body collects its platforms' statistics and reports them; the platforms' own records
+    (announcements, coverage, agreements, remedy plans, incidents, displays) are their operators' and
+    their administrators' to change, not the lead department's."""
+    from rest_framework.test import APIClient
+
+    lead = people["lead-henan"]
+    api = APIClient()
+    api.force_authenticate(lead)
+    web = logged_in(lead)
+    henan = world["henan"]
+    assert TrialParticipant.objects.get(round=round2023, platform=henan["announcement"].platform).reporter == (
+        lead.authority
+    )
+    type(henan["announcement"]).objects.filter(pk=henan["announcement"].pk).update(status="draft", published_at=None)
+    records = {
+        "trial-announcements": (henan["announcement"], {"title": "改了"}),
+        "trial-coverage": (henan["coverage"], {"notes": "改了"}),
+        "trial-agreements": (henan["agreement"], {"title": "改了"}),
+        "trial-remedy-plans": (henan["plan"], {"description": "改了"}),
+        "trial-incidents": (henan["incident"], {"bidder": "改了"}),
+    }
+    for route, (row, change) in records.items():
+        url = f"/api/v1/{route}/{row.pk}/"
+        assert api.get(url).status_code == 200, route  # it reads them
+        before = type(row).objects.filter(pk=row.pk).values().get()
+        assert api.patch(url, change, format="json").status_code == 403, route
+        assert type(row).objects.filter(pk=row.pk).values().get() == before, route
+    announcement = world["puyang"]["announcement"]  # a draft of a platform it does not report for
+    henan_draft = henan["announcement"]
+    type(henan_draft).objects.filter(pk=henan_draft.pk).update(status="approved", published_at=None)
+    assert web.post(reverse("trial:announcement_publish", args=[henan_draft.pk])).status_code in (403, 404)
+    henan_draft.refresh_from_db()
+    assert henan_draft.status == "approved"
+    display = {"place": "website", "location": "https://ggzy.example.com/1", "shown_from": "2023-02-01"}
+    display["evidence_url"] = display["location"]
+    before = AnnouncementDisplay.objects.count()
+    assert web.post(reverse("trial:announcement_display_add", args=[henan_draft.pk]), display).status_code == 403
+    assert api.post(
+        "/api/v1/trial-announcement-displays/", {**display, "announcement": henan_draft.pk}, format="json"
+    ).status_code in (400, 403)
+    assert AnnouncementDisplay.objects.count() == before
+    assert api.patch(f"/api/v1/trial-announcements/{announcement.pk}/", {"title": "x"}).status_code == 404

@@ -479,3 +479,22 @@ def test_periods_that_end_before_they_start(api_for, round2023):
     assert same_day.status_code == 400
     assert round2023.periods.count() == 2
     assert datetime.date(2023, 2, 15) in set(round2023.periods.values_list("due_date", flat=True))
+
+
+@pytest.mark.parametrize("period", ["abc", "-1", "99999999999999999999", "1.5"])
+def test_the_written_report_page_takes_a_period_that_is_no_id_as_none_given(period, round2023):
+    """The collecting page of a lead department with ``?period=`` that is no period's id: the latest
+    period, as with none; a POST with it is refused by the form and sends nothing."""
+    from portal.accounts.models import User
+    from trial.models import WrittenReport
+
+    client = Client()
+    client.force_login(User.objects.get(username="lead-henan"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("trial:writtenreport_new"), {"period": period})
+    assert page.status_code == 200
+    assert page.context["period"] == round2023.periods.order_by("due_date").last()
+    sent = client.post(reverse("trial:writtenreport_new"), {"period": period, "letter": ""})
+    assert sent.status_code == 200
+    assert "Select a valid choice" in str(sent.context["form"].errors["period"])
+    assert not WrittenReport.objects.exists()

@@ -63,7 +63,9 @@ def platform_scope_q(scope, path: str = "platform", vendors: Q | None = None) ->
 
 
 def platform_covered(user, platform) -> bool:
-    """The same rule as ``platform_scope_q`` for one platform (writes: vendors never)."""
+    """Who writes the records of one platform: the administrators of its region and its operator
+    (vendors never). A lead department reads its platforms' records (``platform_scope_q``) and changes
+    none of them: it only reports their statistics (``reports_for``)."""
 
     if platform is None or not user.is_authenticated or not user.is_active:
         return False
@@ -74,9 +76,17 @@ def platform_covered(user, platform) -> bool:
         return False
     if scope.is_admin:
         return scope.covers_region(platform.region)
-    if scope.is_lead_department:
-        return TrialParticipant.objects.filter(reporter_id=scope.authority_id, platform=platform).exists()
     return scope.platform_id is not None and scope.platform_id == platform.pk
+
+
+def reports_for(user, platform) -> bool:
+    """The lead department (or participating enterprise) reports this platform's statistics."""
+    scope = Scope.of(user) if platform is not None and user.is_authenticated and user.is_active else None
+    return (
+        scope is not None
+        and scope.is_lead_department
+        and TrialParticipant.objects.filter(reporter_id=scope.authority_id, platform=platform).exists()
+    )
 
 
 @rules.predicate

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts.models import Role
 from portal.actions import ObjectActionView, error_text
+from portal.autocomplete import IdField
 from portal.crud import Column, ModelViews, ObjectDetailView, ObjectListView
 from trial import filters, forms, national
 from trial.models import Announcement, AnnouncementDisplay, ReportingPeriod, TrialRound, WrittenReport
@@ -105,6 +106,14 @@ def written_report_pdf(request, pk):
     return response
 
 
+def _period_id(value) -> int | None:
+    """The period asked for by its id; None for anything that is no id (the page shows the latest)."""
+    try:
+        return IdField(required=False).clean(value)
+    except ValidationError:
+        return None
+
+
 @login_required
 def written_report_new(request):
     """The lead department's page: its platforms' statistics of a period (Attachment 2 in the round's
@@ -114,7 +123,8 @@ def written_report_new(request):
         raise PermissionDenied
     reporter = user.authority
     periods = ReportingPeriod.objects.filter(round__participants__reporter=reporter).distinct().select_related("round")
-    period = periods.filter(pk=request.GET.get("period") or request.POST.get("period")).first() or periods.last()
+    wanted = _period_id(request.GET.get("period") or request.POST.get("period"))
+    period = (periods.filter(pk=wanted).first() if wanted else None) or periods.last()
     form = forms.WrittenReportForm(request.POST or None, initial={"period": period.pk if period else None})
     form.fields["period"].queryset = periods
     if request.method == "POST" and form.is_valid():
