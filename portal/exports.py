@@ -33,7 +33,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portal.filters import filters_text
-from portal.jobs import Progress
+from portal.jobs import Progress, progress_block
 from portal.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -260,7 +260,6 @@ def export_detail(request, pk: int) -> HttpResponse:
 def export_progress(request, pk: int) -> HttpResponse:
     """The progress block, polled by HTMX while the job runs; a finished job asks for a reload."""
     job = _job(request, pk)
-    response = render(request, "portal/includes/export_progress.html", {"job": job, "progress": progress_of(job)})
-    if not job.running and request.GET.get("running"):
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_block(
+        request, "portal/includes/export_progress.html", {"job": job, "progress": progress_of(job)}, job
+    )
