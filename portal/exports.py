@@ -48,6 +48,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 SEPARATOR = "、"
 KEPT_FOR = datetime.timedelta(days=7)  # a user's finished exports are deleted when they ask for a new one after this
+HEADER_STYLE = {  # a column header's cell (a workbook's other sheets use it too: the progress report's ledger)
+    "font": Font(bold=True),
+    "fill": PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF"),
+    "alignment": Alignment(wrap_text=True, vertical="top"),
+}
 
 
 @dataclass
@@ -92,7 +97,7 @@ def cell_value(value):
 def workbook(table: Table, progress: Callable[[int], None] | None = None) -> bytes:
     """The xlsx file: title, filters and date above the header row (repeated on every printed page)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(table.title))
+    sheet = book.create_sheet(title=sheet_title(table.title))
     width = max(len(table.headers), 1)
     for index in range(width):
         sheet.column_dimensions[get_column_letter(index + 1)].width = 20
@@ -110,12 +115,7 @@ def workbook(table: Table, progress: Callable[[int], None] | None = None) -> byt
     sheet.append([text_cell(table.title, font=Font(bold=True, size=14))])
     sheet.append([text_cell(_("Filters: %(filters)s") % {"filters": filters})])
     sheet.append([text_cell(_("Exported %(date)s · %(count)s rows") % {"date": exported, "count": table.count})])
-    header_style = {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF"),
-        "alignment": Alignment(wrap_text=True, vertical="top"),
-    }
-    sheet.append([text_cell(str(header), **header_style) for header in table.headers])
+    sheet.append([text_cell(str(header), **HEADER_STYLE) for header in table.headers])
     for done, row in enumerate(table.rows, start=1):
         sheet.append([_data_cell(sheet, value) for value in row])
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -138,9 +138,9 @@ def _data_cell(sheet, value):
     return value
 
 
-def _sheet_title(title: str) -> str:
-    # A sheet's name has at most 31 characters and none of []:*?/\
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+def sheet_title(title: str) -> str:
+    """A sheet's name: at most 31 characters and none of []:*?/\\."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title)).strip()
     return cleaned[:31] or "Sheet1"
 
 
