@@ -18,10 +18,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts.scope import covered_q
 from portal.seeding import app_modules
 from supervision.models import Region
 
@@ -38,14 +38,10 @@ class Area:
     @classmethod
     def of(cls, region: Region, as_of: datetime.date) -> Area:
         """The regions a report on ``region`` covers (one query): a province with its cities and counties,
-        a city with its counties except those the province governs (as ``Scope.regions_q``)."""
+        a city with its counties except those the province governs (as an administrator's scope)."""
         code = region.code
-        if region.level == Region.Level.PROVINCE:
-            covered = Q(code=code) | Q(parent_id=code) | Q(parent__parent_id=code)
-        else:
-            covered = Q(code=code) | Q(parent_id=code, province_governed=False)
         rows = list(
-            Region.objects.filter(covered)
+            Region.objects.filter(covered_q(code, region.level))
             .order_by("code")
             .values_list("code", "name", "level", "parent_id", "province_governed")
         )
