@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from portal.filters import filters_text
 from portal.jobs import Progress, progress_block
 from portal.models import ExportJob
+from portal.templatetags.portal_tags import when
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def workbook(table: Table, progress: Callable[[int], None] | None = None) -> byt
         return cell
 
     filters = filters_text(table.filters)
-    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    exported = when(timezone.now())
     sheet.append([text_cell(table.title, font=Font(bold=True, size=14))])
     sheet.append([text_cell(_("Filters: %(filters)s") % {"filters": filters})])
     sheet.append([text_cell(_("Exported %(date)s · %(count)s rows") % {"date": exported, "count": table.count})])

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.facts import FactList
+from portal.templatetags.portal_tags import when
 
 HISTORY_SHOWN = 20
 
@@ -64,8 +64,7 @@ def shown(field_obj, value, names: dict) -> object:
     if isinstance(field_obj, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, dict):
