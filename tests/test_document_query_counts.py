@@ -13,15 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.accounts.models import User
+from supervision.engine import cases as case_flow
 from supervision.engine import letters as letter_flow
 from supervision.models import (
     Authority,
     CAVendor,
     Contact,
+    Finding,
     Notification,
     Obligation,
     Platform,
     ProgressReport,
+    RectificationCase,
     SupervisionLetter,
 )
 from tests.conftest import log_in
@@ -276,3 +279,40 @@ def test_a_written_report_costs_the_same_queries_for_ten_times_the_platforms(rep
     assert len(WrittenReport.objects.get(period=first).table["rows"]) == 3
     assert len(national.collect(reporting["lead"], second).rows) == 33
     assert small == large
+
+
+# --- a rectification case's findings: their history rows ---------------------------------------------------
+
+
+def test_opening_and_closing_a_case_cost_the_same_queries_for_ten_times_the_findings(personas):
+    szca = CAVendor.objects.get(short_name="SZCA")
+    province = personas["province"]
+
+    def findings(count: int, start: int) -> list:
+        return [
+            FindingFactory(vendor=szca, platform=None, status="open", dedup_key=f"case-counts:{n}")
+            for n in range(start, start + count)
+        ]
+
+    def open_and_close(rows: list) -> tuple[int, int]:
+        opened, closed = [], []
+
+        def action():
+            case, count = queries_of(lambda: case_flow.open_case(findings=rows, by=province))
+            opened.append(count)
+            RectificationCase.objects.filter(pk=case.pk).update(status=RectificationCase.Status.RESPONDED)
+            case.refresh_from_db()
+            closed.append(queries_of(lambda: case_flow.close(case, by=province))[1])
+            reasons = Finding.history.filter(id__in=[row.pk for row in rows]).values_list(
+                "history_change_reason", "history_user"
+            )
+            assert sum(
+                1 for reason, user in reasons if (reason or "").startswith("resolved") and user == province.pk
+            ) == len(rows)
+
+        rolled_back(action)
+        return opened[0], closed[0]
+
+    open_and_close(findings(2, 0))  # warm the caches
+    small = open_and_close(findings(2, 2))
+    assert open_and_close(findings(20, 4)) == small
