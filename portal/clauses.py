@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 
-from portal.seeding import SEED_APPS
+from portal.seeding import app_modules
 
 
 @dataclass(frozen=True)
@@ -79,16 +79,7 @@ class Rule:
 @cache
 def register() -> tuple[Rule, ...]:
     """Every app's ``clauses.RULES``, in the apps' order."""
-    rules: list[Rule] = []
-    for app in SEED_APPS:
-        try:
-            module = import_module(f"{app}.clauses")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.clauses":
-                raise
-            continue
-        rules.extend(getattr(module, "RULES", ()))
-    return tuple(rules)
+    return tuple(rule for module in app_modules("clauses") for rule in getattr(module, "RULES", ()))
 
 
 def rules_producing(what: str, kind: str) -> list[Rule]:

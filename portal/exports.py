@@ -33,8 +33,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portal.filters import filters_text
-from portal.jobs import Progress
+from portal.jobs import Progress, progress_block
 from portal.models import ExportJob
+from portal.templatetags.portal_tags import when
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 SEPARATOR = "、"
 KEPT_FOR = datetime.timedelta(days=7)  # a user's finished exports are deleted when they ask for a new one after this
+HEADER_STYLE = {  # a column header's cell (a workbook's other sheets use it too: the progress report's ledger)
+    "font": Font(bold=True),
+    "fill": PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF"),
+    "alignment": Alignment(wrap_text=True, vertical="top"),
+}
 
 
 @dataclass
@@ -92,7 +98,7 @@ def cell_value(value):
 def workbook(table: Table, progress: Callable[[int], None] | None = None) -> bytes:
     """The xlsx file: title, filters and date above the header row (repeated on every printed page)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_sheet_title(table.title))
+    sheet = book.create_sheet(title=sheet_title(table.title))
     width = max(len(table.headers), 1)
     for index in range(width):
         sheet.column_dimensions[get_column_letter(index + 1)].width = 20
@@ -106,16 +112,11 @@ def workbook(table: Table, progress: Callable[[int], None] | None = None) -> byt
         return cell
 
     filters = filters_text(table.filters)
-    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    exported = when(timezone.now())
     sheet.append([text_cell(table.title, font=Font(bold=True, size=14))])
     sheet.append([text_cell(_("Filters: %(filters)s") % {"filters": filters})])
     sheet.append([text_cell(_("Exported %(date)s · %(count)s rows") % {"date": exported, "count": table.count})])
-    header_style = {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF"),
-        "alignment": Alignment(wrap_text=True, vertical="top"),
-    }
-    sheet.append([text_cell(str(header), **header_style) for header in table.headers])
+    sheet.append([text_cell(str(header), **HEADER_STYLE) for header in table.headers])
     for done, row in enumerate(table.rows, start=1):
         sheet.append([_data_cell(sheet, value) for value in row])
         if progress is not None and done % PROGRESS_EVERY == 0:
@@ -138,9 +139,9 @@ def _data_cell(sheet, value):
     return value
 
 
-def _sheet_title(title: str) -> str:
-    # A sheet's name has at most 31 characters and none of []:*?/\
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+def sheet_title(title: str) -> str:
+    """A sheet's name: at most 31 characters and none of []:*?/\\."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title)).strip()
     return cleaned[:31] or "Sheet1"
 
 
@@ -260,7 +261,6 @@ def export_detail(request, pk: int) -> HttpResponse:
 def export_progress(request, pk: int) -> HttpResponse:
     """The progress block, polled by HTMX while the job runs; a finished job asks for a reload."""
     job = _job(request, pk)
-    response = render(request, "portal/includes/export_progress.html", {"job": job, "progress": progress_of(job)})
-    if not job.running and request.GET.get("running"):
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_block(
+        request, "portal/includes/export_progress.html", {"job": job, "progress": progress_of(job)}, job
+    )

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import import_module
 
 from django.apps import apps
 from django.utils.html import format_html, format_html_join
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.clauses import Basis
-from portal.seeding import SEED_APPS
+from portal.seeding import app_modules
 
 Show = Callable[[object], object]
 
@@ -124,16 +123,10 @@ FACTS: dict[str, Fact | None] = {
 def known_facts() -> dict[str, Fact | None]:
     """The facts named here and in every app's ``clauses.FACTS``; a key named twice is an error."""
     known = dict(FACTS)
-    for app in SEED_APPS:
-        try:
-            module = import_module(f"{app}.clauses")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.clauses":
-                raise
-            continue
+    for module in app_modules("clauses"):
         for key, fact in getattr(module, "FACTS", {}).items():
             if key in known:
-                raise ValueError(f"the fact {key!r} is named twice ({app}.clauses)")
+                raise ValueError(f"the fact {key!r} is named twice ({module.__name__})")
             known[key] = fact
     return known
 

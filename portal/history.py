@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.facts import FactList
+from portal.templatetags.portal_tags import when
 
 HISTORY_SHOWN = 20
 
@@ -64,8 +65,7 @@ def shown(field_obj, value, names: dict) -> object:
     if isinstance(field_obj, models.BooleanField):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -126,5 +126,15 @@ def record_change(obj, *, by=None, reason: str) -> None:
 
 
 def record_changes(objects, *, by=None, reason: str) -> None:
-    for obj in objects:
-        record_change(obj, by=by, reason=reason)
+    """``record_change`` for many rows of one model at once (a case's findings): their rows as they now
+    stand, one ``updated`` stamp and their history rows in a fixed number of queries, not a few per row."""
+    objects = list(objects)
+    if not objects:
+        return
+    model, pks = type(objects[0]), [obj.pk for obj in objects]
+    now = timezone.now()
+    model._default_manager.filter(pk__in=pks).update(updated=now)
+    rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+    model.history.bulk_history_create(
+        rows, update=True, default_user=by, default_change_reason=reason[:100], default_date=now
+    )

@@ -2,11 +2,14 @@
 progress bar, drawn by ``templates/includes/job_progress.html``.
 
 A job runs in Celery, often inside one transaction, so its rows cannot say how far it is: it reports
-``(phase, done, total)`` to the cache instead, and the page polls ``percent`` through HTMX. Each
-phase fills its own share of the bar (``{"reading": (0, 20), "writing": (20, 100)}``).
+``(phase, done, total)`` to the cache instead, and the page polls ``percent`` through HTMX (each
+job's progress view answers with ``progress_block``). Each phase fills its own share of the bar
+(``{"reading": (0, 20), "writing": (20, 100)}``).
 """
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
 
 TIMEOUT = 3600  # seconds a report is kept: longer than any job runs
 
@@ -35,3 +38,12 @@ class Progress:
         start, end = self.phases.get(state["phase"], (0, 100))
         fraction = state["done"] / state["total"] if state.get("total") else 0
         return {"percent": int(start + (end - start) * min(fraction, 1)), "phase": state["phase"]}
+
+
+def progress_block(request, template: str, context: dict, job) -> HttpResponse:
+    """The progress block of ``job`` (``template`` includes ``includes/job_progress.html``), polled by
+    HTMX while the job runs; once it has finished, the poll asks for a reload of the page."""
+    response = render(request, template, context)
+    if not job.running and request.GET.get("running"):
+        response["HX-Refresh"] = "true"
+    return response

@@ -35,6 +35,19 @@ class ScopedQuerySet(models.QuerySet):
         raise NotImplementedError
 
 
+class UploaderQuerySet(ScopedQuerySet):
+    """Rows seen by the user who made them (and superusers): an upload, which may hold what nobody else
+    may see yet (unsubmitted prices, certificates not yet claimed)."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self if user.is_superuser else self.filter(created_by=user)
+
+    def scope_filter(self, scope):  # pragma: no cover - visible_to is per user
+        return None
+
+
 class ParentScopedQuerySet(models.QuerySet):
     """Rows seen through the row they belong to (a file of an obligation): a row is visible to whoever
     may see its ``parent`` foreign key's target."""

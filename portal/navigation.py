@@ -8,11 +8,10 @@ kind, most urgent first, in a fixed number of queries); an app adds its pages wi
 
 import datetime
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.utils import timezone
 
-from portal.seeding import SEED_APPS
+from portal.seeding import app_modules
 
 
 @dataclass(frozen=True)
@@ -82,30 +81,22 @@ def local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def _modules(module_name: str):
-    """Each app's ``<app>.<module_name>`` module, in the order of ``SEED_APPS``, where there is one."""
-    for app in SEED_APPS:
-        try:
-            yield import_module(f"{app}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.{module_name}":
-                raise
-
-
 def nav_items(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for module in _modules("navigation") for item in module.items(user)]
+    return [item for module in app_modules("navigation") for item in module.items(user)]
 
 
 def dashboard_cards(user) -> list[Card]:
-    return [card for module in _modules("dashboard") for card in module.cards(user)]
+    return [card for module in app_modules("dashboard") for card in module.cards(user)]
 
 
 def worklist(user, limit: int = 12) -> tuple[list[WorkItem], int]:
     """The ``limit`` most urgent things awaiting the user, from every app, and how many were found
     (each app reports at most ``limit`` of each kind, so past ``limit`` the count is a lower bound)."""
     today = timezone.localdate()
-    items = [item for module in _modules("dashboard") if hasattr(module, "work") for item in module.work(user, limit)]
+    items = [
+        item for module in app_modules("dashboard") if hasattr(module, "work") for item in module.work(user, limit)
+    ]
     items.sort(key=lambda item: item.urgency(today))
     return items[:limit], len(items)

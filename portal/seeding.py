@@ -6,8 +6,10 @@ written only when a value differs, so no history row is added either.
 """
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from django.db import models
@@ -18,6 +20,17 @@ DEMO_MARK = "示例"
 
 Log = Callable[[str], None]
 M = TypeVar("M", bound=models.Model)
+
+
+def app_modules(module_name: str) -> Iterator[ModuleType]:
+    """Each app's ``<app>.<module_name>`` module, in the order of ``SEED_APPS``, where there is one (the
+    navigation, dashboards, digests, rules, report sections and seeds the apps contribute)."""
+    for app in SEED_APPS:
+        try:
+            yield import_module(f"{app}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.{module_name}":
+                raise
 
 
 def platform_name(operator: str, kind: str) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
-from portal.models import BaseModel, ScopedQuerySet
+from portal.models import BaseModel, ScopedQuerySet, UploaderQuerySet
 
 
 class ClaimStatus(models.TextChoices):
@@ -156,17 +156,7 @@ class CertificateUpload(BaseModel):
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class QuerySet(ScopedQuerySet):
-        def visible_to(self, user):
-            """An upload is seen by the user who made it."""
-            if user is None or not user.is_authenticated or not user.is_active:
-                return self.none()
-            return self if user.is_superuser else self.filter(created_by=user)
-
-        def scope_filter(self, scope):  # pragma: no cover - visible_to is per user
-            return None
-
-    objects = QuerySet.as_manager()
+    objects = UploaderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate upload")

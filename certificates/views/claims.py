@@ -15,6 +15,7 @@ from certificates import claims, filters, forms, uploading
 from certificates.models import CACertificate, CertificateClaim, CertificateUpload
 from portal.actions import ObjectActionView
 from portal.crud import Column, ModelViews, ObjectDetailView
+from portal.jobs import progress_block
 
 CONFLICTS_SHOWN = 200  # certificates per page of the conflict list
 
@@ -158,11 +159,5 @@ def upload_detail(request, pk: int):
 def upload_progress(request, pk: int):
     """The progress block, polled by HTMX while a worker runs the upload; a finished one asks for a reload."""
     upload = _upload(request, pk)
-    response = render(
-        request,
-        "certificates/includes/upload_progress.html",
-        {"upload": upload, "progress": uploading.progress_of(upload)},
-    )
-    if not upload.running and request.GET.get("running"):
-        response["HX-Refresh"] = "true"
-    return response
+    context = {"upload": upload, "progress": uploading.progress_of(upload)}
+    return progress_block(request, "certificates/includes/upload_progress.html", context, upload)

@@ -35,10 +35,6 @@ PHASES = {"reading": (0, 20), "checking": (20, 100), "writing": (20, 90), "submi
 PROGRESS = Progress("fees:import", PHASES, first="reading")
 
 
-def progress_key(import_id: int) -> str:
-    return PROGRESS.key(import_id)
-
-
 def report_progress(import_id: int, phase: str, done: int, total: int) -> None:
     PROGRESS.report(import_id, phase, done, total)
 

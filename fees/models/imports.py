@@ -5,18 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import BaseModel, ScopedQuerySet
-
-
-class FeeImportQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """An import is seen by the user who uploaded it (it may hold unsubmitted prices)."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self if user.is_superuser else self.filter(created_by=user)
-
-    def scope_filter(self, scope):  # pragma: no cover - visible_to is per user
-        return None
+from portal.models import BaseModel, UploaderQuerySet
 
 
 class FeeImport(BaseModel):
@@ -45,7 +34,7 @@ class FeeImport(BaseModel):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = FeeImportQuerySet.as_manager()
+    objects = UploaderQuerySet.as_manager()  # it may hold unsubmitted prices
 
     class Meta:
         verbose_name = _("fee import")

@@ -14,6 +14,7 @@ from fees.importing import jobs
 from fees.importing.xlsx import template_workbook
 from fees.models import FeeFiling, FeeImport, FeeItem, ProductKind
 from fees.regions import RegionTree
+from portal.jobs import progress_block
 
 
 def _may_import(user) -> bool:
@@ -67,10 +68,9 @@ def detail(request, pk: int):
 def progress(request, pk: int):
     """The progress block, polled by HTMX while the job runs; a finished job asks for a reload."""
     job = _job(request, pk)
-    response = render(request, "fees/includes/import_progress.html", {"job": job, "progress": jobs.progress_of(job)})
-    if not job.running and request.GET.get("running"):
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_block(
+        request, "fees/includes/import_progress.html", {"job": job, "progress": jobs.progress_of(job)}, job
+    )
 
 
 @login_required

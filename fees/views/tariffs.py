@@ -22,7 +22,6 @@ from fees.findings import breach_findings
 from fees.importing.resource import FilingLineResource
 from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
 from fees.regions import RegionTree
-from fees.sweep import current_breaches
 from fees.tariffs import lines_in_force, tariffs_in_force
 from fees.views.filings import xlsx_response
 from portal import exports
@@ -321,33 +320,6 @@ def compare(request):
             "active_filters": chosen,
         },
     )
-
-
-def breach_visible(scope: Scope | None, tree: RegionTree, breach, user) -> bool:
-    if user.is_superuser:
-        return True
-    if scope is None:
-        return False
-    if scope.vendor_id:
-        return breach.vendor_id == scope.vendor_id
-    if scope.is_admin:
-        node = tree.nodes.get(breach.region)
-        if node is None:
-            return False
-        if scope.region_level == "province":
-            return tree.province_of(breach.region) == scope.region_code
-        return breach.region == scope.region_code or (node.parent == scope.region_code and not node.province_governed)
-    return False
-
-
-def visible_breaches(user, tree: RegionTree | None = None) -> list:
-    """Breaches among today's tariffs in force that the user may see."""
-    tree = tree or RegionTree()
-    scope = Scope.of(user) if not user.is_superuser else None
-    vendors = [scope.vendor_id] if scope and scope.vendor_id else None
-    provinces = [tree.province_of(scope.region_code)] if scope and scope.is_admin else None
-    breaches, _lines = current_breaches(vendors=vendors, provinces=provinces, tree=tree)
-    return [breach for breach in breaches if breach_visible(scope, tree, breach, user)]
 
 
 RULE_NAMES = {

@@ -10,6 +10,15 @@ from django.db.models import Q
 from portal.accounts.models import Role, User
 
 
+def covered_q(code: str, level: str) -> Q:
+    """The regions supervised from region ``code`` (a ``Region`` filter): a province with its cities and
+    their counties; a city (or a county) with its counties, except those the province governs directly,
+    which are supervision regions of their own. An administrator's scope and a report's area alike."""
+    if level == "province":
+        return Q(code=code) | Q(parent=code) | Q(parent__parent=code)
+    return Q(code=code) | Q(parent=code, province_governed=False)
+
+
 @dataclass(frozen=True)
 class Scope:
     role: str
@@ -62,12 +71,7 @@ class Scope:
         region = User._meta.get_field("region").related_model  # the registry's Region (a higher app)
         if not self.is_admin:
             return region.objects.none().values("code")
-        code = self.region_code
-        if self.region_level == "province":
-            covered = Q(code=code) | Q(parent=code) | Q(parent__parent=code)
-        else:
-            covered = Q(code=code) | Q(parent=code, province_governed=False)
-        return region.objects.filter(covered).values("code")
+        return region.objects.filter(covered_q(self.region_code, self.region_level)).values("code")
 
     def regions_q(self, path: str = "region") -> Q:
         """Rows whose region (the foreign key ``path``) this administrator supervises: the region's

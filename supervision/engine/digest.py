@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 
 from celery import shared_task
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from portal.accounts.models import Role
 from portal.accounts.scope import Scope
 from portal.celery import optional_date
-from portal.seeding import SEED_APPS
+from portal.seeding import app_modules
 from supervision.engine import notify
 from supervision.engine.delivery import deliver_due
 from supervision.engine.messages import Texts, absolute, render
@@ -39,17 +38,7 @@ class DigestSection:
 def section_makers() -> tuple[Callable[[Authority, datetime.date], DigestSection | None], ...]:
     """Each app's ``<app>.digest.digest_section(authority, today)`` (the apps above supervision add
     what only they know, e.g. the trial's feedback for national attention)."""
-    found = []
-    for app in SEED_APPS:
-        try:
-            module = import_module(f"{app}.digest")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.digest":
-                raise
-            continue
-        if hasattr(module, "digest_section"):
-            found.append(module.digest_section)
-    return tuple(found)
+    return tuple(module.digest_section for module in app_modules("digest") if hasattr(module, "digest_section"))
 
 
 def authority_scope(authority: Authority) -> Scope:

@@ -22,10 +22,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from portal.accounts.models import Role
+from portal.exports import DATE_FORMAT, HEADER_STYLE, sheet_title
 from portal.jobs import Progress
 from supervision.clauses import REPORT_TO_GOVERNMENT
 from supervision.engine import documents
@@ -38,7 +39,6 @@ logger = logging.getLogger(__name__)
 PROGRESS = Progress("supervision:report", {"counting": (0, 60), "pdf": (60, 90), "xlsx": (90, 100)})
 TEMPLATE = "supervision/pdf/progress_report.html"
 NUMERALS = "一二三四五六七八九十"  # the sections' headings: 一、二、……
-HEADER_FILL = PatternFill("solid", start_color="E9ECEF", end_color="E9ECEF")
 
 
 def reportable_regions(user):
@@ -176,7 +176,7 @@ def workbook(report: ProgressReport, area: Area, sections: list[Section]) -> byt
     sheet of its own: a header row and one row per record counted."""
     book = Workbook()
     summary = book.active
-    summary.title = _sheet_title(_("Figures"))
+    summary.title = sheet_title(_("Figures"))
     summary.append([f"{report_title()}（{report.number}）"])
     summary["A1"].font = Font(bold=True, size=14)
     summary.append([_("%(region)s, as of %(date)s") % {"region": report.region.name, "date": report.as_of.isoformat()}])
@@ -194,14 +194,14 @@ def workbook(report: ProgressReport, area: Area, sections: list[Section]) -> byt
     _widths(summary, 1 + max(len(section.columns) for section in sections), 16)
     summary.column_dimensions["A"].width = 28
     for section in sections:
-        sheet = book.create_sheet(_sheet_title(section.title))
+        sheet = book.create_sheet(sheet_title(section.title))
         _header(sheet, section.ledger_headers)
         sheet.freeze_panes = "A2"
         for row in section.ledger:
             sheet.append(row)
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, datetime.date):
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = DATE_FORMAT
         _widths(sheet, len(section.ledger_headers), 20)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -211,16 +211,10 @@ def workbook(report: ProgressReport, area: Area, sections: list[Section]) -> byt
 def _header(sheet, headers: list[str]) -> None:
     sheet.append([str(header) for header in headers])
     for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for name, value in HEADER_STYLE.items():
+            setattr(cell, name, value)
 
 
 def _widths(sheet, columns: int, width: int) -> None:
     for index in range(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
-
-
-def _sheet_title(text: str) -> str:
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(text)).strip()
-    return cleaned[:31] or "Sheet"

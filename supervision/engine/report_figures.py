@@ -15,15 +15,14 @@ the city alone.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.seeding import SEED_APPS
+from portal.accounts.scope import covered_q
+from portal.seeding import app_modules
 from supervision.models import Region
 
 
@@ -39,14 +38,10 @@ class Area:
     @classmethod
     def of(cls, region: Region, as_of: datetime.date) -> Area:
         """The regions a report on ``region`` covers (one query): a province with its cities and counties,
-        a city with its counties except those the province governs (as ``Scope.regions_q``)."""
+        a city with its counties except those the province governs (as an administrator's scope)."""
         code = region.code
-        if region.level == Region.Level.PROVINCE:
-            covered = Q(code=code) | Q(parent_id=code) | Q(parent__parent_id=code)
-        else:
-            covered = Q(code=code) | Q(parent_id=code, province_governed=False)
         rows = list(
-            Region.objects.filter(covered)
+            Region.objects.filter(covered_q(code, region.level))
             .order_by("code")
             .values_list("code", "name", "level", "parent_id", "province_governed")
         )
@@ -141,24 +136,13 @@ class Section:
 
 def collect(area: Area, progress: Callable[[int, int], None] | None = None) -> list[Section]:
     """Every app's sections for the area, in their order."""
-    providers = list(_providers())
+    providers = [module.sections for module in app_modules("reporting")]
     sections: list[Section] = []
     for done, provider in enumerate(providers, start=1):
         sections.extend(provider(area))
         if progress is not None:
             progress(done, len(providers))
     return sorted(sections, key=lambda section: section.order)
-
-
-def _providers() -> Iterable[Callable[[Area], list[Section]]]:
-    for app in SEED_APPS:
-        try:
-            module = import_module(f"{app}.reporting")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.reporting":
-                raise
-            continue
-        yield module.sections
 
 
 def day(value: datetime.datetime | datetime.date | None) -> datetime.date | None:

@@ -2,6 +2,7 @@
 a new one, and each report's page with its progress bar, figures and files (administrators only)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.views import View
 
 from portal.actions import error_text
 from portal.crud import Column, ModelViews, ObjectDetailView
+from portal.jobs import progress_block
 from supervision import forms
 from supervision.engine import progress_report as report_flow
 from supervision.models import ProgressReport
@@ -87,13 +89,9 @@ class ReportDetail(ReportViews, ObjectDetailView):  # a row out of scope (any, f
         return context
 
 
+@login_required
 def report_progress(request, pk):
-    """The progress block, polled by HTMX while the report is generated; a finished one asks for a reload."""
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
+    """The progress block, polled by HTMX while the report is generated."""
     report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
     context = {"report": report, "progress": report_flow.progress_of(report)}
-    response = render(request, "supervision/includes/report_progress.html", context)
-    if not report.running and request.GET.get("running"):
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_block(request, "supervision/includes/report_progress.html", context, report)

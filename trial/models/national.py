@@ -105,17 +105,6 @@ def reporter_q(scope, path: str = "reporter") -> Q:
     return Q(pk__in=[])
 
 
-@p.rules.predicate
-def is_own_reporter(user, report) -> bool:
-    return (
-        report is not None
-        and user.is_authenticated
-        and user.role == "lead_department"
-        and user.authority_id is not None
-        and user.authority_id == report.reporter_id
-    )
-
-
 class WrittenReport(BaseModel):
     """书面报送: one reporting body's statistics of one period, sent to 法规司 with a numbered cover
     letter. The table is kept as it was sent (``table``), so later corrections never rewrite it."""

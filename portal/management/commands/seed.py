@@ -6,13 +6,11 @@ day: duties fulfilled by the rules, findings raised or cleared, reminders writte
 by the worker). ``--no-sweep`` leaves that to the first run of beat.
 """
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.seeding import SEED_APPS
+from portal.seeding import app_modules
 
 DEFAULT_DEMO_PASSWORD = "demo-pass-2026"
 
@@ -32,13 +30,7 @@ class Command(BaseCommand):
     ):
         if demo and not settings.DEBUG:
             raise CommandError("Refusing to load demonstration data while DEBUG is off (this looks like production).")
-        modules = []
-        for app in SEED_APPS:
-            try:
-                modules.append(import_module(f"{app}.seed"))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.seed":
-                    raise
+        modules = list(app_modules("seed"))
         log = self.stdout.write if options.get("verbosity", 1) > 1 else (lambda message: None)
         with transaction.atomic():
             written = sum(module.load_facts(log) for module in modules if hasattr(module, "load_facts"))
