@@ -1,15 +1,15 @@
 """The dashboard's share of the fee rules: filings to review and complaints to examine (administrators),
 draft and returned filings (a vendor); the counts, each linking to its filtered list. A fixed number
 of queries: the breaches are counted from the open findings the rules raised (on submission and in the
-daily sweep), not recomputed from every tariff in force."""
+daily sweep), not recomputed from every tariff in force; each count stops at ``count_to``'s cap."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fees.findings import RULE_KINDS
 from fees.models import FeeComplaint, FeeFiling
 from portal.navigation import Card, WorkItem, local_date
+from portal.pagination import count_to
 from supervision.models import Finding
 
 
@@ -74,16 +74,13 @@ def work(user, limit: int) -> list[WorkItem]:
 
 
 def cards(user) -> list[Card]:
-    counts = FeeFiling.objects.visible_to(user).aggregate(
-        mine=Count("pk", filter=Q(vendor_id=user.vendor_id, status__in=["draft", "returned"])),
-        submitted=Count("pk", filter=Q(status=FeeFiling.Status.SUBMITTED)),
-    )
+    filings = FeeFiling.objects.visible_to(user)
     cards = []
     if user.vendor_id:
         cards.append(
             Card(
                 _("My draft or returned fee filings"),
-                counts["mine"],
+                count_to(filings.filter(vendor_id=user.vendor_id, status__in=["draft", "returned"])),
                 reverse("fees:feefiling_list") + "?status=draft",
                 "bi-receipt",
             )
@@ -92,7 +89,7 @@ def cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("Fee filings awaiting review"),
-                counts["submitted"],
+                count_to(filings.filter(status=FeeFiling.Status.SUBMITTED)),
                 reverse("fees:feefiling_list") + "?status=submitted",
                 "bi-clipboard-check",
                 "info",
@@ -101,7 +98,7 @@ def cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("Fee complaints awaiting review"),
-                FeeComplaint.objects.visible_to(user).filter(status=FeeComplaint.Status.RECEIVED).count(),
+                count_to(FeeComplaint.objects.visible_to(user).filter(status=FeeComplaint.Status.RECEIVED)),
                 reverse("fees:feecomplaint_list") + "?status=received",
                 "bi-megaphone",
                 "warning",
@@ -111,7 +108,7 @@ def cards(user) -> list[Card]:
         cards.append(
             Card(
                 _("Fee breaches found by the rules, still open"),
-                Finding.objects.visible_to(user).filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN).count(),
+                count_to(Finding.objects.visible_to(user).filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN)),
                 reverse("fees:overcharges"),
                 "bi-exclamation-octagon",
                 "danger",

@@ -15,6 +15,14 @@ from rest_framework.pagination import PageNumberPagination
 
 CAP = 10_000
 LOG_CAP = 1_000  # a log (the send log) is read newest first: counted this far
+CARD_CAP = 1_000  # a dashboard card counts this far ("1000+"); its list counts on
+
+
+def count_to(rows, cap: int = CARD_CAP) -> int | str:
+    """How many rows, counted to ``cap`` at most (``SELECT count(*) FROM (… LIMIT cap + 1)``): the
+    number, or "1000+" past the cap. An index that finds the rows stops the count at the cap."""
+    found = rows.order_by()[: cap + 1].count()
+    return f"{cap}+" if found > cap else found
 
 
 class CappedPage(Page):

@@ -129,9 +129,9 @@ def queries(client) -> int:
 
 
 def test_the_dashboard_takes_as_many_queries_for_ten_times_the_work(
-    personas, client_for, django_assert_max_num_queries
+    personas, client_for, admin_client, django_assert_max_num_queries
 ):
-    clients = {role: client_for(role) for role in ROLES}
+    clients = {role: client_for(role) for role in ROLES} | {"superuser": admin_client}
     grow(2, personas)
     small = {role: queries(client) for role, client in clients.items()}
     grow(18, personas)
@@ -274,3 +274,29 @@ def test_the_overdue_list_says_how_many_days_late(personas, client_for):
     assert "逾期天数" in html
     row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if "逾期的任务" in r)
     assert "<td>12</td>" in row
+
+
+def test_a_card_counts_to_its_cap_and_names_the_parties_with_most_open_cases(personas, client_for):
+    """A count stops at the cap ("1000+" on the card; its list counts on), and the open cases' note
+    names the three parties with the most, as many as each has."""
+    from portal.pagination import count_to
+    from supervision.models import CAVendor, Obligation, RectificationCase
+
+    grow(1, personas)
+    szca = CAVendor.objects.get(short_name="SZCA")
+    duties = Obligation.objects.filter(vendor=szca)
+    total = duties.count()
+    assert total > 2
+    assert count_to(duties, cap=total) == total
+    assert count_to(duties, cap=total - 1) == f"{total - 1}+"
+    page = client_for("province").get("/dashboard/")
+    card = next(c for c in page.context["cards"] if c.url.endswith("/registry/cases/board/"))
+    open_cases = RectificationCase.objects.filter(status__in=RectificationCase.OPEN)
+    counts = {}
+    for case in open_cases.select_related("vendor", "platform", "authority"):
+        name = case.vendor.short_name if case.vendor else (case.platform or case.authority).name
+        counts[name] = counts.get(name, 0) + 1
+    assert card.value == sum(counts.values())
+    shown = dict(part.rsplit(" ", 1) for part in card.note.split("；"))
+    assert shown and {name: int(n) for name, n in shown.items()} == {name: counts[name] for name in shown}
+    assert sorted(counts.values(), reverse=True)[: len(shown)] == sorted(map(int, shown.values()), reverse=True)

@@ -26,6 +26,7 @@ from portal.celery import optional_date
 from portal.clauses import basis_of
 from supervision.engine import cases as case_flow
 from supervision.engine import writer
+from supervision.engine.channels import Outbox
 from supervision.engine.delivery import deliver_due, send_claimed
 from supervision.engine.messages import Texts, directive_label
 from supervision.engine.recipients import Directory, party_key
@@ -153,6 +154,7 @@ class Sweep:
         self.directory = Directory()
         self.texts = Texts()
         self.result = SweepResult(today=self.today)
+        self.outbox: Outbox | None = None  # the run's connections (``run``)
 
     # --- obligations -------------------------------------------------------------------------
     def obligation_batches(self):
@@ -246,7 +248,7 @@ class Sweep:
         # by being written). Send the e-mails now; if this process dies first, the claims expire and
         # the retry task sends them.
         if self.deliver:
-            sent, failed = send_claimed(token, now=now, max_attempts=self.policy.max_attempts)
+            sent, failed = send_claimed(token, now=now, max_attempts=self.policy.max_attempts, outbox=self.outbox)
             self.result.sent += sent
             self.result.failed += failed
 
@@ -316,18 +318,19 @@ class Sweep:
     # --- the whole run -----------------------------------------------------------------------
     def run(self, deliver: bool = True) -> SweepResult:
         self.deliver = deliver
-        for rows in itertools.chain(self.obligation_batches(), self.asap_batches()):
-            self.result.batches += 1
-            self.result.obligations += len(rows)
-            self.plan_obligations(rows)
-        self.result.escalated = case_flow.sweep_cases(self)
-        if deliver:
-            # Everything else that is due: case messages, and failed sends whose back-off has passed.
-            rest = deliver_due()
-            self.result.delivery = {
-                "sent": self.result.sent + rest["sent"],
-                "failed": self.result.failed + rest["failed"],
-            }
+        with Outbox() as self.outbox:  # one connection to the mail server for the whole run
+            for rows in itertools.chain(self.obligation_batches(), self.asap_batches()):
+                self.result.batches += 1
+                self.result.obligations += len(rows)
+                self.plan_obligations(rows)
+            self.result.escalated = case_flow.sweep_cases(self)
+            if deliver:
+                # Everything else that is due: case messages, and failed sends whose back-off has passed.
+                rest = deliver_due(outbox=self.outbox)
+                self.result.delivery = {
+                    "sent": self.result.sent + rest["sent"],
+                    "failed": self.result.failed + rest["failed"],
+                }
         logger.info("sweep %s: %s", self.today, self.result)
         return self.result
 

@@ -66,7 +66,10 @@ class Finding(PartyModel, BaseModel):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["-created", "-pk"]
-        indexes = [models.Index(fields=["created", "id"], name="finding_created_id")]  # the list's order
+        indexes = [
+            models.Index(fields=["created", "id"], name="finding_created_id"),  # the list's order
+            models.Index(fields=["kind", "status"], name="finding_kind_status"),  # the dashboard's counts
+        ]
         constraints = [
             *PartyModel.Meta.constraints,
             models.CheckConstraint(

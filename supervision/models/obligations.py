@@ -115,6 +115,10 @@ class Obligation(PartyModel, BaseModel):
         indexes = [
             models.Index(fields=["status", "due_date"], name="obligation_status_due"),
             models.Index(fields=["due_date", "id"], name="obligation_due_id"),  # the list's order
+            # The duties still to do, by date (the dashboard's worklist: the most urgent first).
+            models.Index(
+                fields=["due_date", "id"], name="obligation_pending_due", condition=Q(status__in=["open", "overdue"])
+            ),
         ]
         constraints = [
             *PartyModel.Meta.constraints,

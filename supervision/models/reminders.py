@@ -279,10 +279,9 @@ class Notification(RulesModelMixin, models.Model, metaclass=RulesModelBase):
             ),
         ]
         indexes = [
-            # Partial indexes: only the rows still to send, only the rows held by a worker.
-            models.Index(
-                fields=["next_attempt_at"], name="notification_queue", condition=Q(status__in=["pending", "failed"])
-            ),
+            # Partial indexes: only the rows still to send (read in batches by id, each batch from where
+            # the last one ended), only the rows held by a worker.
+            models.Index(fields=["id"], name="notification_queue", condition=Q(status__in=["pending", "failed"])),
             models.Index(fields=["user", "channel", "read_at"], name="notification_inbox"),
             models.Index(fields=["claim"], name="notification_claim", condition=~Q(claim="")),
             models.Index(fields=["created", "id"], name="notification_created_id"),  # newest first

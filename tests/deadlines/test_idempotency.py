@@ -5,7 +5,7 @@ import threading
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count
 
 from supervision.engine import delivery
@@ -186,3 +186,84 @@ def test_two_sweeps_racing_on_postgresql_send_each_reminder_once(registry, trave
     assert not emails.exclude(status=Notification.Status.SENT).exists()
     assert len(mailbox) == emails.count()
     assert Finding.objects.filter(obligation__dedup_key__startswith="race-p").count() == 30
+
+
+@pytest.mark.django_db
+def test_a_run_sends_through_one_connection_and_records_failures_per_message(travel, mailbox, szca, puyang_platform):
+    """Delivery of many batches opens the mail server's connection once; a message the server refuses
+    fails alone (recorded for a retry) and the connection is opened again for the next one."""
+    from django.core.mail import get_connection
+
+    travel(T)
+    make_obligations(szca, 4, T, "one-v")
+    make_obligations(puyang_platform, 4, T, "one-p")
+    run_sweep(deliver=False)
+    due = Notification.objects.filter(channel="email", status=Notification.Status.PENDING)
+    total = due.count()
+    assert total >= 8
+    refused = due.order_by("pk")[2].pk
+    opened, real = [], get_connection()
+
+    class Connection:
+        def open(self):
+            opened.append(1)
+
+        def close(self):
+            pass
+
+        def send_messages(self, messages):
+            if any((m.subject, m.to) == refused_message for m in messages):
+                raise ConnectionResetError("server closed the connection")
+            return real.send_messages(messages)
+
+    row = Notification.objects.get(pk=refused)
+    refused_message = (row.subject.replace("\n", " "), [row.recipient])
+    with mock.patch("supervision.engine.channels.get_connection", return_value=Connection()):
+        result = delivery.deliver_due(batch=3)
+    assert result == {"sent": total - 1, "failed": 1}
+    assert len(opened) == 2  # once for the run, once again after the refused message
+    failed = Notification.objects.get(pk=refused)
+    assert failed.status == Notification.Status.FAILED and "server closed" in failed.last_error
+    assert failed.attempts == 1 and failed.claim == ""
+    assert len(mailbox) == total - 1
+    assert not Notification.objects.filter(status=Notification.Status.CLAIMED).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_skips_the_rows_another_worker_is_claiming(registry, travel, mailbox, szca):
+    """While another worker holds the lock on some due rows (``FOR UPDATE``), a claim neither waits for
+    them nor takes them: it claims the others; the locked ones are sent once, later."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): SQLite has no row locks")
+    travel(T)
+    make_obligations(szca, 3, T, "skip")
+    run_sweep(deliver=False)
+    due = sorted(Notification.objects.filter(channel="email", status="pending").values_list("pk", flat=True))
+    locked_ids = due[:2]
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                list(Notification.objects.select_for_update().filter(pk__in=locked_ids))
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        claim = delivery.claim_due(delivery.timezone.now(), batch=100)
+        assert claim is not None
+        assert {n.pk for n in claim.rows} == set(due) - set(locked_ids)
+        assert Notification.objects.filter(pk__in=locked_ids, status="pending").count() == len(locked_ids)
+    finally:
+        release.set()
+        thread.join()
+    delivery.send_rows(claim.token, claim.rows, delivery.Outbox())
+    assert delivery.deliver_due()["sent"] == len(locked_ids)
+    assert len(mailbox) == len(due)
+    assert_no_duplicates()
