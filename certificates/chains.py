@@ -21,6 +21,7 @@ from certificates.claims import record_owner
 from certificates.models import CACertificate, ChainStatus
 from certificates.x509 import ParsedCertificate, build_chain
 from certificates.x509.verify import MAX_CHAIN_LENGTH, Check, check_signature
+from portal.bulk import create_with_history
 
 CHAIN_FIELDS = (
     "issuer",
@@ -59,10 +60,21 @@ def role_of(parsed: ParsedCertificate) -> str | None:
 
 
 def store_certificates(
-    parsed: Iterable[ParsedCertificate], *, vendor=None, user=None, filename: str = "", is_demo: bool = False
+    parsed: Iterable[ParsedCertificate],
+    *,
+    vendor=None,
+    user=None,
+    filename: str = "",
+    is_demo: bool = False,
+    notes: str = "",
+    verifier: MemoVerifier | None = None,
 ) -> StoreResult:
     """Store the CA certificates of one upload (a certificate already stored is recognised by its
     SHA-256 fingerprint and not stored again), then recompute the chains they affect.
+
+    Set-based: one query finds the stored fingerprints, the new certificates are inserted together with
+    their history (``portal.bulk``), their chains computed together. A ``verifier`` shared by the
+    batches of one upload verifies each signature (a root's self-signature) once for all of them.
 
     Uploads store them as nobody's (``vendor=None``) and claim them (``certificates.claims``); the
     portal's own facts (seed data) name their ``vendor``, recorded as its accepted claim."""
@@ -79,23 +91,23 @@ def store_certificates(
     with transaction.atomic():
         known = {c.sha256_fingerprint: c for c in CACertificate.objects.filter(sha256_fingerprint__in=list(unique))}
         result.existing = list(known.values())
-        for fingerprint, (item, role) in unique.items():
-            if fingerprint in known:
-                continue
-            cert = CACertificate(
+        new = [
+            CACertificate(
                 vendor=vendor,
                 role=role,
                 original_filename=filename[:200],
                 uploaded_by=user,
                 is_demo=is_demo,
+                notes=notes,
                 **CACertificate.fields_from(item),
             )
-            if user is not None:
-                cert._history_user = user
-            cert.save()
-            result.created.append(cert)
+            for fingerprint, (item, role) in unique.items()
+            if fingerprint not in known
+        ]
+        # The rows hold DER and JSON: the ORM's bulk insert, then the history from the rows.
+        result.created = create_with_history(new, user=user, copy=False)
         if result.created:
-            recompute_chains(result.created)
+            recompute_chains(result.created, verifier=verifier)
             if vendor is not None:
                 record_owner(result.created, vendor, by=user)
     return result
@@ -177,8 +189,11 @@ def _apply(cert: CACertificate, result, by_fingerprint: dict[str, CACertificate]
     cert.chain_not_after = min(m.not_after for m in members) if structural else None
 
 
-def recompute_chains(seeds: Iterable[CACertificate], at: datetime.datetime | None = None) -> int:
-    """Rebuild and store the chain of every certificate the seeds can affect; returns how many."""
+def recompute_chains(
+    seeds: Iterable[CACertificate], at: datetime.datetime | None = None, verifier: MemoVerifier | None = None
+) -> int:
+    """Rebuild and store the chain of every certificate the seeds can affect; returns how many.
+    ``verifier`` may carry the signatures already verified by an earlier batch of the same upload."""
     seeds = list(seeds)
     if not seeds:
         return 0
@@ -187,7 +202,7 @@ def recompute_chains(seeds: Iterable[CACertificate], at: datetime.datetime | Non
     parsed = {pk: cert.to_parsed() for pk, cert in pool.items()}
     pool_list = list(parsed.values())
     by_fingerprint = {cert.sha256_fingerprint: cert for cert in pool.values()}
-    verifier = MemoVerifier()
+    verifier = verifier if verifier is not None else MemoVerifier()
     # Signatures already verified when the unaffected certificates' chains were computed are not
     # verified again: a stored root's self-signature, a stored certificate's link to its issuer.
     for cert in pool.values():

@@ -23,6 +23,7 @@ from certificates import expiry
 from certificates.models import CACertificate, CertificateClaim, ClaimBasis, ClaimStatus
 from certificates.models.claims import LIVE
 from certificates.x509 import subject_identity
+from portal.bulk import create_with_history, write_history
 
 
 def may_decide(user) -> bool:
@@ -53,29 +54,70 @@ def _locked(cert: CACertificate) -> CACertificate:
 def claim(cert: CACertificate, vendor, *, by, upload=None) -> tuple[CertificateClaim, bool]:
     """Record ``vendor``'s claim of ``cert`` (uploaded by ``by``), deciding it where the rules allow;
     returns (the claim, created now). A vendor's second upload of the same certificate changes nothing."""
+    return claim_many([cert], vendor, by=by, upload=upload)[0]
+
+
+def claim_many(certs, vendor, *, by, upload=None) -> list[tuple[CertificateClaim, bool]]:
+    """``claim`` for many certificates at once (an upload's batch), in a number of queries that does not
+    grow with them: the certificates' rows locked together, their claims looked up together, the new
+    claims and the new owners written in bulk with their history. Returns (claim, created now) per
+    certificate, in order (a certificate listed twice gets the same claim twice)."""
+    ids = list(dict.fromkeys(cert.pk for cert in certs))
+    if not ids:
+        return []
     with transaction.atomic():
-        cert = _locked(cert)
-        existing = CertificateClaim.objects.filter(certificate=cert, vendor=vendor).first()
-        if existing is not None:
-            return existing, False
-        held = CertificateClaim.objects.filter(certificate=cert, status=ClaimStatus.ACCEPTED).exists()
-        basis = ClaimBasis.ADMINISTRATOR if may_decide(by) else subject_names(cert, vendor)
-        accepted = bool(basis) and not held
-        item = CertificateClaim(
-            certificate=cert,
-            vendor=vendor,
-            upload=upload,
-            claimed_by=by,
-            status=ClaimStatus.ACCEPTED if accepted else ClaimStatus.PENDING,
-            basis=basis if accepted else ClaimBasis.NONE,
-            decided_by=by if accepted and basis == ClaimBasis.ADMINISTRATOR else None,
-            decided_at=timezone.now() if accepted else None,
+        # Claims of one certificate are decided one at a time: its row is locked (in id order).
+        locked = {c.pk: c for c in CACertificate.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        existing = {c.certificate_id: c for c in CertificateClaim.objects.filter(certificate_id__in=ids, vendor=vendor)}
+        held = set(
+            CertificateClaim.objects.filter(certificate_id__in=ids, status=ClaimStatus.ACCEPTED).values_list(
+                "certificate_id", flat=True
+            )
         )
-        item._history_user = by
-        item.save()
-        if accepted:
-            _set_owner(cert, vendor, by=by)
-    return item, True
+        decides = may_decide(by)
+        now = timezone.now()
+        new: list[CertificateClaim] = []
+        for pk in ids:
+            if pk in existing:
+                continue
+            cert = locked[pk]
+            basis = ClaimBasis.ADMINISTRATOR if decides else subject_names(cert, vendor)
+            accepted = bool(basis) and pk not in held
+            new.append(
+                CertificateClaim(
+                    certificate=cert,
+                    vendor=vendor,
+                    upload=upload,
+                    claimed_by=by,
+                    status=ClaimStatus.ACCEPTED if accepted else ClaimStatus.PENDING,
+                    basis=basis if accepted else ClaimBasis.NONE,
+                    decided_by=by if accepted and basis == ClaimBasis.ADMINISTRATOR else None,
+                    decided_at=now if accepted else None,
+                )
+            )
+        create_with_history(new, user=by)
+        _set_owners([item.certificate for item in new if item.status == ClaimStatus.ACCEPTED], vendor, by=by)
+    created = {item.certificate_id: item for item in new}
+    return [(created[cert.pk], True) if cert.pk in created else (existing[cert.pk], False) for cert in certs]
+
+
+def _set_owners(certs: list[CACertificate], vendor, *, by) -> None:
+    """``_set_owner`` for many certificates: one UPDATE, their history from the rows, then the duties."""
+    changing = [cert for cert in certs if cert.vendor_id != vendor.pk]
+    if not changing:
+        return
+    previous = {cert.pk: cert.vendor_id for cert in changing}
+    now = timezone.now()
+    CACertificate.objects.filter(pk__in=list(previous)).update(vendor=vendor, updated=now)
+    write_history(CACertificate, list(previous), history_type="~", user=by, reason="", date=now)
+    for cert in changing:
+        cert.vendor = vendor
+        cert.updated = now
+        if previous[cert.pk] is not None:  # its renewal duty follows it
+            expiry.owner_changed(cert, by=by, had_owner=True)
+    first_owned = [cert for cert in changing if previous[cert.pk] is None]
+    expiry.check_certificates(first_owned)
+    expiry.fulfil_renewed(first_owned, by=by)
 
 
 def record_owner(certs, vendor, *, by=None) -> None:

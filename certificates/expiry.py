@@ -124,15 +124,21 @@ def sweep(today: datetime.date | None = None) -> dict:
 
 
 def fulfil_renewed(new_certs, *, by=None) -> int:
-    """A new certificate with the same vendor and subject and a later expiry renews the older ones."""
+    """A new certificate with the same vendor and subject and a later expiry renews the older ones
+    (the older ones looked up in one query for all the new certificates)."""
+    new_certs = [cert for cert in new_certs if cert.vendor_id is not None]
+    if not new_certs:
+        return 0
+    candidates: dict[tuple[int, str], list[tuple[int, datetime.datetime, str]]] = {}
+    for pk, vendor_id, subject, not_after, fingerprint in CACertificate.objects.filter(
+        vendor_id__in={cert.vendor_id for cert in new_certs}, subject__in={cert.subject for cert in new_certs}
+    ).values_list("pk", "vendor_id", "subject", "not_after", "sha256_fingerprint"):
+        candidates.setdefault((vendor_id, subject), []).append((pk, not_after, fingerprint))
     changed = 0
     for cert in new_certs:
-        if cert.vendor_id is None:
-            continue
-        older = CACertificate.objects.filter(
-            vendor_id=cert.vendor_id, subject=cert.subject, not_after__lt=cert.not_after
-        ).exclude(pk=cert.pk)
-        for fingerprint in older.values_list("sha256_fingerprint", flat=True):
+        for pk, not_after, fingerprint in candidates.get((cert.vendor_id, cert.subject), []):
+            if pk == cert.pk or not not_after < cert.not_after:
+                continue
             with override(MESSAGE_LANGUAGE):
                 evidence = _("Renewed: certificate %(fingerprint)s valid until %(date)s was uploaded.") % {
                     "fingerprint": cert.sha256_fingerprint,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import claims
-from certificates.chains import store_certificates
+from certificates.chains import MemoVerifier, store_certificates
 from certificates.models import CertificateUpload, ClaimStatus
 from certificates.uploads import certificate_error_message
 from certificates.x509 import CertificateError, load_certificates
@@ -26,7 +26,7 @@ from portal.jobs import Progress
 
 logger = logging.getLogger(__name__)
 SYNC_MAX_CERTIFICATES = 50  # more certificates in one file go to Celery
-BATCH = 50  # certificates stored (and their chains checked) per step of the progress bar
+BATCH = 50  # certificates stored, their chains checked and claims recorded per step of the progress bar
 MAX_CLAIMS_LISTED = 5000
 PROGRESS = Progress("certificates:upload", {"reading": (0, 5), "storing": (5, 100)})
 
@@ -95,16 +95,16 @@ def _process(upload: CertificateUpload) -> str:
     counts |= {status: 0 for status in ClaimStatus.values}
     claim_ids: dict[int, None] = {}  # in order, each once (a file may hold a certificate twice)
     notes = upload.notes.strip()
+    verifier = MemoVerifier()  # each signature (a root's self-signature) verified once per upload
     with transaction.atomic():
         for first in range(0, total, BATCH):
-            stored = store_certificates(parsed[first : first + BATCH], user=by, filename=upload.original_name)
+            stored = store_certificates(
+                parsed[first : first + BATCH], user=by, filename=upload.original_name, notes=notes, verifier=verifier
+            )
             counts["skipped_end_entity"] += len(stored.skipped_end_entity)
-            if notes:
-                for cert in stored.created:
-                    cert.notes = notes
-                    cert.save(update_fields=["notes", "updated"])
-            for cert in stored.created + stored.existing:
-                item, created = claims.claim(cert, upload.vendor, by=by, upload=upload)
+            for item, created in claims.claim_many(
+                stored.created + stored.existing, upload.vendor, by=by, upload=upload
+            ):
                 if item.pk in claim_ids:
                     continue
                 counts["claimed" if created else "already_claimed"] += 1

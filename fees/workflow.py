@@ -15,6 +15,7 @@ from fees import findings
 from fees.breaches import Breach, RuleBook, filing_line_facts
 from fees.models import FeeFiling, FeeFilingLine
 from fees.sweep import check_vendor_compliance
+from portal.bulk import write_history
 
 
 class Blocked(ValidationError):
@@ -85,7 +86,7 @@ def submit_many(filings: Iterable[FeeFiling], user) -> list[Breach]:
             for name, value in changes.items():
                 setattr(filing, name, value)
             filing.updated = now
-        FeeFiling.history.bulk_history_create(locked, batch_size=1000, update=True, default_user=user, default_date=now)
+        write_history(FeeFiling, ids, history_type="~", user=user, reason="", date=now)
         breaches = RuleBook().evaluate_all(filing_line_facts(ids))
         # The fee rules raise these findings, not the vendor whose submission they checked (the filing's
         # history says who submitted it).

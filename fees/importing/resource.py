@@ -3,7 +3,8 @@
 Rows are grouped into filings by (vendor, region, effective date). The resource validates every
 row with the rules a web form applies (amount to the fen and not negative, known product and fee
 item, no line twice, sane effective date, a region and vendor the user may file for), and writes
-the lines in bulk with their history; the caller wraps it in one transaction (all or nothing).
+the lines in bulk with their history (``portal.bulk``: COPY on PostgreSQL, the rows' history
+written by one INSERT … SELECT from them); the caller wraps it in one transaction (all or nothing).
 """
 
 import datetime
@@ -14,7 +15,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history
 
 from fees.importing.columns import COLUMNS
 from fees.importing.xlsx import CellError
@@ -23,9 +23,10 @@ from fees.models.filings import effective_date_error
 from fees.money import parse_amount
 from fees.regions import RegionTree
 from portal.accounts.scope import Scope
+from portal.bulk import create_with_history
 from supervision.models import CAVendor
 
-BATCH = 2000
+BATCH = 5000  # lines validated, then written (COPY on PostgreSQL) with their history, per step
 DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -320,7 +321,7 @@ class FilingLineResource(resources.ModelResource):
             self.group_rows[key] = first_row
             new.append(filing)
         if new and not dry_run:
-            self.created_filings = bulk_create_with_history(new, FeeFiling, batch_size=BATCH, default_user=self.user)
+            self.created_filings = create_with_history(new, user=self.user, batch_size=BATCH)
         self._line_fields = [
             field for field in self.get_import_fields() if not field.readonly and field.column_name in dataset.headers
         ]
@@ -381,9 +382,7 @@ class FilingLineResource(resources.ModelResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         try:
             if not dry_run and not self.failed and self.create_instances:
-                bulk_create_with_history(
-                    self.create_instances, FeeFilingLine, batch_size=batch_size or BATCH, default_user=self.user
-                )
+                create_with_history(self.create_instances, user=self.user, batch_size=batch_size or BATCH)
         except Exception as exc:
             self.failed = True
             self.handle_import_error(result, exc, raise_errors)

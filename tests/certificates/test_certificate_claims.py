@@ -6,6 +6,7 @@ answer; a file of many certificates is processed in Celery with progress."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -13,13 +14,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
 from certificates import uploading
 from certificates.models import CACertificate, CertificateClaim, CertificateUpload
 from certificates.models.claims import ClaimBasis
-from certificates.x509 import load_certificates, subject_identity
+from certificates.x509 import load_certificates, subject_identity, verify
 from portal.jobs import Progress
 from supervision.models import CAVendor, Obligation
 from supervision.validators import credit_code_check_character
@@ -411,3 +414,51 @@ def test_a_failing_background_upload_stores_nothing_and_says_why(client_for, mon
     page = client_for("bjca").get(f"/ca/uploads/{upload.pk}/").content.decode()
     assert 'data-testid="upload-error"' in page
     assert not re.search(r'data-testid="claim-', page)
+
+
+# --- an upload's batch: set-based ------------------------------------------------------------------
+
+
+def run_upload(user, data: bytes, name: str) -> tuple[CertificateUpload, int]:
+    """Process an uploaded file as the worker does; returns the upload and the queries it took."""
+    upload = CertificateUpload.objects.create(
+        file=pem_file(data, name), original_name=name, vendor=user.vendor, created_by=user, total=1
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert uploading.run(upload.pk) == "done"
+    upload.refresh_from_db()
+    return upload, len(queries)
+
+
+def test_the_queries_of_an_upload_batch_do_not_grow_with_its_certificates(personas):
+    user = personas["bjca"]
+    few, few_queries = run_upload(user, bundle(2), "few.pem")
+    data = bundle(20)  # (SQLite splits an INSERT at 999 parameters: about 28 certificates)
+    many, many_queries = run_upload(user, data, "many.pem")
+    assert few.summary["accepted"] == 2 and many.summary["accepted"] == 20
+    assert many_queries == few_queries
+    # Every certificate stored with its history, claimed and owned, the change of owner in its history.
+    certs = CACertificate.objects.filter(claims__upload=many)
+    assert certs.count() == 20 and set(certs.values_list("vendor_id", flat=True)) == {user.vendor_id}
+    history = CACertificate.history.filter(id__in=certs.values("pk"), history_user=user)
+    assert history.filter(history_type="+").count() == 20 and history.filter(history_type="~").count() == 20
+    assert CertificateClaim.history.filter(upload=many, history_type="+", history_user=user).count() == 20
+    # The same file again stores and claims nothing more, and says so.
+    again, _queries = run_upload(user, data, "again.pem")
+    assert again.summary["already_claimed"] == 20 and again.summary["claimed"] == 0
+    assert CertificateClaim.objects.filter(certificate__in=certs).count() == 20
+
+
+def test_each_signature_is_verified_once_per_upload(personas, monkeypatch):
+    """An SM2 root and a certificate it issued, stored one per batch: the root's self-signature is
+    verified once, not again for the certificate below it."""
+    calls = []
+    original = verify.sm2_verify
+    monkeypatch.setattr(verify, "sm2_verify", lambda *args: calls.append(args) or original(*args))
+    monkeypatch.setattr(uploading, "BATCH", 1)
+    fixtures = Path(__file__).parent / "fixtures"
+    data = (fixtures / "sm2_root.pem").read_bytes() + (fixtures / "sm2_intermediate.pem").read_bytes()
+    upload, _queries = run_upload(personas["bjca"], data, "sm2.pem")
+    certs = CACertificate.objects.filter(claims__upload=upload)
+    assert sorted(certs.values_list("chain_status", flat=True)) == ["valid", "valid"]
+    assert len(calls) == 2
