@@ -435,18 +435,19 @@ class FilingLineResource(resources.ModelResource):
         filings = [self._new_filing(key) for key in keys]
         self.created_filings = create_with_history(filings, user=self.user, batch_size=BATCH)
         lines = checked["lines"]
+        # The lines built from their columns' values in the model's order (Django's fast path, without
+        # keyword arguments): the id and the timestamps are the database's and ``create_with_history``'s.
+        order = [field.attname for field in FeeFilingLine._meta.concrete_fields]
+        at = [order.index(name) for name in ("filing_id", "product_id", "item_id", "amount", "per_platform", "note")]
         for start in range(0, len(lines), BATCH):
-            batch = [
-                FeeFilingLine(
-                    filing=filings[filing],
-                    product_id=product,
-                    item_id=item,
-                    amount=Decimal(amount),
-                    per_platform=per_platform,
-                    note=note,
-                )
-                for _row, filing, product, item, amount, per_platform, note in lines[start : start + BATCH]
-            ]
+            batch = []
+            for _row, filing, product, item, amount, per_platform, note in lines[start : start + BATCH]:
+                values = [None] * len(order)
+                for index, value in zip(
+                    at, (filings[filing].pk, product, item, Decimal(amount), per_platform, note), strict=True
+                ):
+                    values[index] = value
+                batch.append(FeeFilingLine(*values))
             create_with_history(batch, user=self.user, batch_size=BATCH)
             if self.progress is not None:
                 self.progress(start + len(batch))
