@@ -3,7 +3,8 @@
 When certificates are added, only the certificates they can affect are recomputed: the new ones,
 the stored ones that name them as issuer (by name or key identifier) and everything below those.
 The pool of possible issuers is loaded in a few queries (one per chain level), each signature is
-verified once per run, and the results are written with one bulk UPDATE. Validity in time is
+verified once per run, and the results are written with one UPDATE (``portal.bulk.update_rows``:
+``UPDATE … FROM (VALUES …)`` on PostgreSQL; no history row, the chain being derived data). Validity in time is
 refreshed daily by two conditional UPDATEs (``refresh_time_statuses``), without any signature work.
 """
 
@@ -21,7 +22,7 @@ from certificates.claims import record_owner
 from certificates.models import CACertificate, ChainStatus
 from certificates.x509 import ParsedCertificate, build_chain
 from certificates.x509.verify import MAX_CHAIN_LENGTH, Check, check_signature
-from portal.bulk import create_with_history
+from portal.bulk import create_with_history, update_rows
 
 CHAIN_FIELDS = (
     "issuer",
@@ -89,8 +90,9 @@ def store_certificates(
     if not unique:
         return result
     with transaction.atomic():
-        known = {c.sha256_fingerprint: c for c in CACertificate.objects.filter(sha256_fingerprint__in=list(unique))}
-        result.existing = list(known.values())
+        stored = CACertificate.objects.filter(sha256_fingerprint__in=list(unique)).order_by()
+        known = {c.sha256_fingerprint: c for c in stored}
+        result.existing = [known[fingerprint] for fingerprint in unique if fingerprint in known]  # in the file's order
         new = [
             CACertificate(
                 vendor=vendor,
@@ -104,8 +106,7 @@ def store_certificates(
             for fingerprint, (item, role) in unique.items()
             if fingerprint not in known
         ]
-        # The rows hold DER and JSON: the ORM's bulk insert, then the history from the rows.
-        result.created = create_with_history(new, user=user, copy=False)
+        result.created = create_with_history(new, user=user)
         if result.created:
             recompute_chains(result.created, verifier=verifier)
             if vendor is not None:
@@ -134,12 +135,14 @@ def _affected(seeds: list[CACertificate]) -> dict[int, CACertificate]:
     condition = Q(issuer_name__in=subjects)
     if keys:
         condition |= Q(authority_key_identifier__in=keys)
-    frontier = [c for c in CACertificate.objects.filter(condition).exclude(pk__in=list(affected))]
+    frontier = list(CACertificate.objects.filter(condition).exclude(pk__in=list(affected)).order_by())
     for _level in range(MAX_CHAIN_LENGTH):
         for cert in frontier:
             affected[cert.pk] = cert
-        below = CACertificate.objects.filter(issuer_id__in=[c.pk for c in frontier] or [0]).exclude(
-            pk__in=list(affected)
+        below = (
+            CACertificate.objects.filter(issuer_id__in=[c.pk for c in frontier] or [0])
+            .exclude(pk__in=list(affected))
+            .order_by()
         )
         frontier = list(below)
         if not frontier:
@@ -164,7 +167,7 @@ def _pool(certs: Iterable[CACertificate]) -> dict[int, CACertificate]:
         condition = Q(subject__in=names)
         if keys:
             condition |= Q(subject_key_identifier__in=keys)
-        frontier = list(CACertificate.objects.filter(condition).exclude(pk__in=list(pool)))
+        frontier = list(CACertificate.objects.filter(condition).exclude(pk__in=list(pool)).order_by())
         if not frontier:
             break
         pool.update((c.pk, c) for c in frontier)
@@ -216,7 +219,7 @@ def recompute_chains(
     for pk, cert in affected.items():
         result = build_chain(parsed[pk], pool_list, at=now, verify=verifier)
         _apply(cert, result, by_fingerprint, now)
-    CACertificate.objects.bulk_update(list(affected.values()), CHAIN_FIELDS, batch_size=500)
+    update_rows(list(affected.values()), CHAIN_FIELDS)
     return len(affected)
 
 

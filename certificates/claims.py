@@ -66,8 +66,15 @@ def claim_many(certs, vendor, *, by, upload=None) -> list[tuple[CertificateClaim
     if not ids:
         return []
     with transaction.atomic():
-        # Claims of one certificate are decided one at a time: its row is locked (in id order).
-        locked = {c.pk: c for c in CACertificate.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        # Claims of one certificate are decided one at a time: its row is locked (in id order), its owner
+        # read under the lock (the rest of the row, DER included, is the caller's: it never changes).
+        owners = dict(
+            CACertificate.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", "vendor_id")
+        )
+        locked = {}
+        for cert in certs:
+            cert.vendor_id = owners[cert.pk]
+            locked[cert.pk] = cert
         existing = {c.certificate_id: c for c in CertificateClaim.objects.filter(certificate_id__in=ids, vendor=vendor)}
         held = set(
             CertificateClaim.objects.filter(certificate_id__in=ids, status=ClaimStatus.ACCEPTED).values_list(

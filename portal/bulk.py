@@ -5,12 +5,17 @@ Python and inserts them through the ORM: for an import of 50,000 fee lines that 
 Here the rows are written in bulk (``COPY`` on PostgreSQL, ``bulk_create`` elsewhere) and their
 history rows with one ``INSERT … SELECT`` from the rows just stored, so the history is exactly what
 the table holds. Who, when and why are the same for every row of the batch, as in an import.
+
+``update_rows`` writes changed fields of many rows with one ``UPDATE … FROM (VALUES …)`` on
+PostgreSQL instead of Django's ``bulk_update`` (a ``CASE`` per field with a branch per row, whose
+building and compiling in Python costs more than the update itself).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -20,6 +25,8 @@ from django.utils import timezone
 
 # Rows per INSERT … SELECT where the ids are listed as parameters (SQLite counts them).
 HISTORY_CHUNK = 500
+# Parameters per UPDATE … FROM (VALUES …) (PostgreSQL takes at most 65,535).
+UPDATE_PARAMETERS = 30_000
 
 
 def can_copy(model: type[Model]) -> bool:
@@ -113,6 +120,47 @@ def write_history(
     return written
 
 
+def update_rows(objs: Sequence[Model], fields: Sequence[str]) -> int:
+    """Store ``fields`` (names) of the saved ``objs`` (one model) as they are set on the objects, without
+    ``save()`` and its signals (no history row: as ``bulk_update``). One ``UPDATE … FROM (VALUES …)``
+    per batch on PostgreSQL; Django's ``bulk_update`` elsewhere. Returns the rows updated."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return model._default_manager.db_manager(alias).bulk_update(objs, fields, batch_size=500)
+    meta = model._meta
+    qn = connection.ops.quote_name
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    # Each value cast to its column's type: a NULL in VALUES would be text otherwise.
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in columns) + ")"
+    names = ", ".join(qn(field.column) for field in columns)
+    assignments = ", ".join(f"{qn(field.column)} = v.{qn(field.column)}" for field in columns[1:])
+    table = qn(meta.db_table)
+    per_batch = max(1, UPDATE_PARAMETERS // len(columns))
+    relations = [field for field in columns[1:] if field.is_relation]
+    updated = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per_batch):
+            batch = objs[start : start + per_batch]
+            params = []
+            for obj in batch:
+                if any(getattr(obj, field.attname) is None for field in relations):
+                    obj._prepare_related_fields_for_save(operation_name="update_rows", fields=relations)
+                params.append(obj.pk)
+                params.extend(field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns[1:])
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(batch))}) AS v ({names}) "
+                f"WHERE {table}.{qn(meta.pk.column)} = v.{qn(meta.pk.column)}",
+                params,
+            )
+            updated += cursor.rowcount
+    return updated
+
+
 def _copy_rows(model: type[Model], objs: list[Model], history: dict | None = None) -> None:
     """COPY the objects into the model's table under ids reserved from its sequence; with ``history``
     (its own columns' values), the same values into the history table as well."""
@@ -134,6 +182,7 @@ def _copy_rows(model: type[Model], objs: list[Model], history: dict | None = Non
                     setattr(obj, field.attname, moment)
         relations = [field for field in fields if field.is_relation]
         plain = {field.attname for field in fields if field.get_internal_type() in _PLAIN}
+        json_fields = {field.attname: field.encoder for field in fields if field.get_internal_type() == "JSONField"}
         lines = []
         for obj, pk in zip(objs, ids, strict=True):
             if any(getattr(obj, field.attname) is None for field in relations):
@@ -141,7 +190,9 @@ def _copy_rows(model: type[Model], objs: list[Model], history: dict | None = Non
             values = [str(pk)]
             for field in fields:
                 value = getattr(obj, field.attname)
-                if field.attname not in plain or (isinstance(value, datetime.datetime) and value.tzinfo is None):
+                if field.attname in json_fields:
+                    value = None if value is None else json.dumps(value, cls=json_fields[field.attname])
+                elif field.attname not in plain or (isinstance(value, datetime.datetime) and value.tzinfo is None):
                     value = field.get_db_prep_save(value, connection)
                 values.append(_copy_text(value))
             lines.append("\t".join(values))

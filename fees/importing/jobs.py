@@ -1,5 +1,9 @@
 """Running an import: check (a dry run that writes nothing) then write (all or nothing).
 
+The check keeps the lines it accepted; writing stores them without validating every row again (see
+``fees.importing.resource``). A row the database refuses at write time (the data changed since the
+check) rolls the whole import back with a message saying why.
+
 Small sheets run inside the request; large ones in Celery, reporting progress (``portal.jobs``) so
 the page can draw a progress bar while the work runs inside its transaction.
 """
@@ -13,9 +17,10 @@ from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.results import Result
 from openpyxl import load_workbook
 
@@ -23,7 +28,7 @@ from fees import workflow
 from fees.importing.columns import label
 from fees.importing.resource import FilingLineResource
 from fees.importing.xlsx import SheetError, read_sheet
-from fees.models import FeeImport
+from fees.models import FeeFiling, FeeFilingLine, FeeImport
 from portal.jobs import Progress
 from supervision.models import CAVendor
 
@@ -33,6 +38,12 @@ MAX_ERRORS_KEPT = 500
 CHECK, WRITE = "check", "write"
 PHASES = {"reading": (0, 20), "checking": (20, 100), "writing": (20, 90), "submitting": (90, 100)}
 PROGRESS = Progress("fees:import", PHASES, first="reading")
+# Why the database refused a line or filing the check had accepted, by the constraint it broke.
+REFUSALS = {
+    "feefilingline_once_per_filing": gettext_lazy("the same product and fee item twice in one filing"),
+    "feefilingline_amount_not_negative": gettext_lazy("a negative amount"),
+    "feefiling_one_per_day": gettext_lazy("a second filing for the same vendor, region and effective date"),
+}
 
 
 def report_progress(import_id: int, phase: str, done: int, total: int) -> None:
@@ -96,23 +107,32 @@ def _rows_name(job: FeeImport) -> str:
     return f"{job.file.name}.rows.json"
 
 
-def _keep_rows(job: FeeImport, dataset) -> None:
-    """The checked rows as text, so writing does not parse the workbook a second time."""
-    content = json.dumps({"headers": dataset.headers, "rows": [list(row) for row in dataset]}, ensure_ascii=False)
+def _keep_checked(job: FeeImport, checked: dict) -> None:
+    """What the check accepted (``FilingLineResource.checked``), so writing neither parses the workbook
+    nor validates its rows a second time."""
+    content = json.dumps({"checked": checked}, ensure_ascii=False)
     name = _rows_name(job)
     if default_storage.exists(name):
         default_storage.delete(name)
     default_storage.save(name, ContentFile(content.encode()))
 
 
-def _checked_rows(job: FeeImport):
-    """The rows kept by the check, or the workbook read again when they are gone."""
+def _checked(job: FeeImport) -> tuple[dict, list[dict]]:
+    """What the check accepted and kept, or, when it is gone (or kept by an older release as the sheet's
+    rows), the sheet checked again: (the checked lines, the errors found)."""
     name = _rows_name(job)
-    if not default_storage.exists(name):
-        return _read(job)
-    with default_storage.open(name, "rb") as handle:
-        data = json.loads(handle.read())
-    return tablib.Dataset(*[tuple(row) for row in data["rows"]], headers=data["headers"])
+    data = {}
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            data = json.loads(handle.read())
+    if "checked" in data:
+        return data["checked"], []
+    if "rows" in data:
+        dataset = tablib.Dataset(*[tuple(row) for row in data["rows"]], headers=data["headers"])
+    else:
+        dataset = _read(job)
+    resource, result = _import(job, dataset, dry_run=True, phase="writing")
+    return resource.checked(), collect_errors(result)
 
 
 def _forget_rows(job: FeeImport) -> None:
@@ -203,7 +223,7 @@ def _check(job: FeeImport) -> str:
     errors = collect_errors(result)
     if errors:
         return _fail(job, FeeImport.Status.INVALID, errors)
-    _keep_rows(job, dataset)
+    _keep_checked(job, resource.checked())
     FeeImport.objects.filter(pk=job.pk).update(
         status=FeeImport.Status.CHECKED, summary=_summary(resource, dataset), errors=[]
     )
@@ -214,18 +234,26 @@ def _write(job: FeeImport) -> str:
     if not FeeImport.objects.filter(pk=job.pk, status=FeeImport.Status.CHECKED).update(status=FeeImport.Status.WRITING):
         return job.status  # somebody else confirmed it already
     report_progress(job.pk, "reading", 0, job.total_rows)
-    try:
-        dataset = _checked_rows(job)
-    except SheetError as exc:
-        return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": str(exc)}])
-    errors: list[dict] = []
     summary = dict(job.summary)
     try:
+        checked, errors = _checked(job)
+    except SheetError as exc:
+        return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": str(exc)}])
+    if errors:
+        return _fail(job, FeeImport.Status.FAILED, errors, summary)
+    total = len(checked["lines"])
+    resource = FilingLineResource(
+        user=job.created_by,
+        source_name=job.original_name,
+        progress=lambda done: report_progress(job.pk, "writing", done, total),
+    )
+    try:
         with transaction.atomic():
-            resource, result = _import(job, dataset, dry_run=False, phase="writing")
-            errors = collect_errors(result)
+            errors = resource.write_checked(checked)
             if errors:
                 raise _Rollback
+            # The deferred foreign keys are checked here, not at a commit that may be the caller's.
+            connection.check_constraints(table_names=_TABLES)
             filings = resource.created_filings
             summary["filing_ids"] = [f.pk for f in filings][:1000]
             if job.submit_after and filings:
@@ -234,6 +262,9 @@ def _write(job: FeeImport) -> str:
                 summary["breaches"] = len(breaches)
     except _Rollback:
         return _fail(job, FeeImport.Status.FAILED, errors, summary)
+    except IntegrityError as exc:
+        logger.warning("fee import %s refused when written: %s", job.pk, exc)
+        return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": refusal(exc)}], summary)
     except (ValidationError, PermissionDenied) as exc:
         message = "；".join(getattr(exc, "messages", [str(exc)]))
         return _fail(job, FeeImport.Status.FAILED, [{"row": None, "column": "", "message": message}], summary)
@@ -246,3 +277,29 @@ def _write(job: FeeImport) -> str:
 
 class _Rollback(Exception):
     pass
+
+
+_TABLES = [
+    model._meta.db_table for model in (FeeFiling, FeeFilingLine, FeeFiling.history.model, FeeFilingLine.history.model)
+]
+
+
+def refusal(exc: IntegrityError) -> str:
+    """What to tell the user when the database refused a row the check had accepted: the rule it broke
+    (named by its constraint, or by its columns in SQLite's words)."""
+    text = str(exc)
+    reason = _("it breaks a rule of the stored data")
+    if "foreign key" in text.lower():
+        reason = _("a product, fee item, vendor or region that no longer exists")
+    for model in (FeeFiling, FeeFilingLine):
+        for constraint in model._meta.constraints:
+            columns = ", ".join(
+                f"{model._meta.db_table}.{model._meta.get_field(name).column}"
+                for name in getattr(constraint, "fields", ())
+            )
+            if constraint.name in text or (columns and columns in text):
+                reason = str(REFUSALS.get(constraint.name, reason))
+    return _(
+        "A row the check had accepted was refused when written (%(reason)s): the data changed since the check. "
+        "Nothing was written; upload the sheet again to check it."
+    ) % {"reason": reason}

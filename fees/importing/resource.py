@@ -1,14 +1,19 @@
 """The django-import-export resource of filing lines: one sheet row = one line of a filing.
 
-Rows are grouped into filings by (vendor, region, effective date). The resource validates every
-row with the rules a web form applies (amount to the fen and not negative, known product and fee
-item, no line twice, sane effective date, a region and vendor the user may file for), and writes
-the lines in bulk with their history (``portal.bulk``: COPY on PostgreSQL, the rows' history
-written by one INSERT … SELECT from them); the caller wraps it in one transaction (all or nothing).
+Rows are grouped into filings by (vendor, region, effective date). The check (a dry run) validates
+every row with the rules a web form applies (amount to the fen and not negative, known product and fee
+item, no line twice, sane effective date, a region and vendor the user may file for) and keeps the
+lines it accepted (``checked``). Writing (``write_checked``) stores those lines as they were checked,
+without parsing and validating every row again: what may have changed since the check is checked once
+per filing (vendor and region still the user's to file for, the effective date still allowed, no filing
+stored meanwhile), and the database's constraints refuse anything else (the same line twice, a negative
+amount, a product or fee item gone). The lines are written in bulk with their history (``portal.bulk``:
+COPY on PostgreSQL); the caller wraps it in one transaction (all or nothing).
 """
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -16,7 +21,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
-from fees.importing.columns import COLUMNS
+from fees.importing.columns import COLUMNS, label
 from fees.importing.xlsx import CellError
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from fees.models.filings import effective_date_error
@@ -26,13 +31,14 @@ from portal.accounts.scope import Scope
 from portal.bulk import create_with_history
 from supervision.models import CAVendor
 
-BATCH = 5000  # lines validated, then written (COPY on PostgreSQL) with their history, per step
+BATCH = 5000  # lines written (COPY on PostgreSQL) with their history per step
 DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 ]
+FILING_COLUMNS = ("vendor", "region", "effective_date")
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"", "否", "n", "no", "false", "0"}
 
@@ -168,7 +174,7 @@ class FilingLineResource(resources.ModelResource):
             "status",
             "filing",
         )
-        use_bulk = True
+        use_bulk = True  # no savepoint per row (nothing is saved)
         batch_size = BATCH
         skip_diff = True
         force_init_instance = True
@@ -184,8 +190,9 @@ class FilingLineResource(resources.ModelResource):
         self.group_rows: dict[tuple[int, str, datetime.date], int] = {}
         self.seen: dict[tuple, int] = {}
         self.existing: set[tuple[int, str, datetime.date]] = set()
-        self.failed = False
         self.created_filings: list[FeeFiling] = []
+        self.group_cells: dict[tuple, list] = {}  # the filing columns' cells of each new filing's first row
+        self.lines: list[list] = []  # the accepted lines: sheet row, filing, product, item, amount, …
 
     # --- export --------------------------------------------------------------------------------
 
@@ -280,55 +287,62 @@ class FilingLineResource(resources.ModelResource):
 
     # --- import hooks --------------------------------------------------------------------------
 
-    def import_data(self, dataset, dry_run=False, **kwargs):
-        self.dry_run = dry_run  # import-export does not pass it on to before_import
-        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+    def import_data(self, dataset, dry_run=True, **kwargs):
+        """The check: every row validated, nothing written (``write_checked`` writes what it accepted)."""
+        if not dry_run:
+            raise ValueError("the filing line resource only checks; write its lines with write_checked")
+        return super().import_data(dataset, dry_run=True, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self._load_context()
         self._memo = {}
-        dry_run = self.dry_run
         keys: dict[tuple, int] = {}
         self.row_keys = []
+        cells: dict[tuple, list] = {}
         for number, values in enumerate(dataset.dict, 1):
             errors = {}
             key = self.group_key(values, errors) if any(values.values()) else None
             self.row_keys.append((key, errors))
             if key is not None and key not in keys:
                 keys[key] = number
-        if keys:
-            vendors = {k[0] for k in keys}
-            regions = {k[1] for k in keys}
-            dates = {k[2] for k in keys}
-            self.existing = {
-                key
-                for key in FeeFiling.objects.filter(
-                    Q(vendor_id__in=vendors), Q(region_id__in=regions), Q(effective_date__in=dates)
-                )
-                .order_by()
-                .values_list("vendor_id", "region_id", "effective_date")
-                if key in keys
-            }
-        new = []
-        note = _("Imported from %(file)s") % {"file": self.source_name} if self.source_name else ""
+                cells[key] = [values.get(column, "") for column in FILING_COLUMNS]
+        self.existing = self._existing(keys)
         for key, first_row in keys.items():
             if key in self.existing:
                 continue
-            filing = FeeFiling(
-                vendor_id=key[0], region_id=key[1], effective_date=key[2], created_by=self.user, note=note
-            )
-            self.groups[key] = filing
+            self.groups[key] = self._new_filing(key)
             self.group_rows[key] = first_row
-            new.append(filing)
-        if new and not dry_run:
-            self.created_filings = create_with_history(new, user=self.user, batch_size=BATCH)
+            self.group_cells[key] = cells[key]
+        self._group_index = {key: index for index, key in enumerate(self.groups)}
         self._line_fields = [
             field for field in self.get_import_fields() if not field.readonly and field.column_name in dataset.headers
         ]
 
+    def _existing(self, keys) -> set[tuple[int, str, datetime.date]]:
+        """The (vendor, region, effective date) of ``keys`` that already have a filing."""
+        if not keys:
+            return set()
+        vendors = {k[0] for k in keys}
+        regions = {k[1] for k in keys}
+        dates = {k[2] for k in keys}
+        return {
+            key
+            for key in FeeFiling.objects.filter(
+                Q(vendor_id__in=vendors), Q(region_id__in=regions), Q(effective_date__in=dates)
+            )
+            .order_by()
+            .values_list("vendor_id", "region_id", "effective_date")
+            if key in keys
+        }
+
+    def _new_filing(self, key: tuple[int, str, datetime.date]) -> FeeFiling:
+        note = _("Imported from %(file)s") % {"file": self.source_name} if self.source_name else ""
+        return FeeFiling(vendor_id=key[0], region_id=key[1], effective_date=key[2], created_by=self.user, note=note)
+
     def import_row(self, row, instance_loader, **kwargs):
-        """One sheet row → one unsaved line, validated; the lean form of import-export's
-        ``import_row`` (no diff, no instance lookup: every row is a new line of a new filing)."""
+        """One sheet row → one line, validated and, when valid, kept (``lines``); the lean form of
+        import-export's ``import_row`` (no diff, no instance lookup: every row is a new line of a new
+        filing, and nothing is saved)."""
         row_result = self.get_row_result_class()()
         number = kwargs.get("row_number", 0)
         if not any(row.values()):  # a blank row in the middle of the sheet
@@ -363,28 +377,78 @@ class FilingLineResource(resources.ModelResource):
                     else:
                         self.seen[line_key] = number + 1
         if errors:
-            self.failed = True
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError(errors)
         else:
             row_result.import_type = RowResult.IMPORT_TYPE_NEW
-            self.save_instance(instance, True, row, **kwargs)
+            self.lines.append(
+                [
+                    number + 1,
+                    self._group_index[key],
+                    instance.product_id,
+                    instance.item_id,
+                    str(instance.amount),
+                    instance.per_platform,
+                    instance.note,
+                ]
+            )
         self.after_import_row(row, row_result, **kwargs)
         return row_result
 
     def after_import_row(self, row, row_result, **kwargs):
-        if row_result.validation_error is not None or row_result.errors:
-            self.failed = True
         number = kwargs.get("row_number", 0)
         if self.progress is not None and number % 1000 == 0:
             self.progress(number)
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        try:
-            if not dry_run and not self.failed and self.create_instances:
-                create_with_history(self.create_instances, user=self.user, batch_size=batch_size or BATCH)
-        except Exception as exc:
-            self.failed = True
-            self.handle_import_error(result, exc, raise_errors)
-        finally:
-            self.create_instances.clear()
+    # --- writing the checked lines -------------------------------------------------------------
+
+    def checked(self) -> dict:
+        """What the check accepted, as JSON data for ``write_checked``: each new filing's first sheet row
+        and its cells there (vendor, region, effective date), and each line (sheet row, filing, product,
+        fee item, amount, per platform, note)."""
+        return {
+            "filings": [[self.group_rows[key] + 1, *cells] for key, cells in self.group_cells.items()],
+            "lines": self.lines,
+        }
+
+    def write_checked(self, checked: dict) -> list[dict]:
+        """Store the lines ``checked`` accepted, with their filings and history; returns the errors
+        found per filing (then nothing is written). A row the database refuses raises its
+        ``IntegrityError``: the caller's transaction rolls everything back."""
+        self._load_context()
+        self._memo = {}
+        keys = []
+        errors = []
+        for first_row, *cells in checked["filings"]:
+            found: dict[str, list[str]] = {}
+            keys.append(self.group_key(dict(zip(FILING_COLUMNS, cells, strict=True)), found))
+            for column, messages in found.items():
+                errors += [{"row": first_row, "column": label(column), "message": message} for message in messages]
+            self.group_rows[keys[-1]] = first_row
+        existing = self._existing({key for key in keys if key is not None})
+        for key in keys:
+            if key in existing:
+                message = _("this vendor already has a filing for this region with this effective date")
+                errors.append({"row": self.group_rows[key], "column": label("effective_date"), "message": message})
+        if errors:
+            return sorted(errors, key=lambda error: error["row"])
+        filings = [self._new_filing(key) for key in keys]
+        self.created_filings = create_with_history(filings, user=self.user, batch_size=BATCH)
+        lines = checked["lines"]
+        # The lines built from their columns' values in the model's order (Django's fast path, without
+        # keyword arguments): the id and the timestamps are the database's and ``create_with_history``'s.
+        order = [field.attname for field in FeeFilingLine._meta.concrete_fields]
+        at = [order.index(name) for name in ("filing_id", "product_id", "item_id", "amount", "per_platform", "note")]
+        for start in range(0, len(lines), BATCH):
+            batch = []
+            for _row, filing, product, item, amount, per_platform, note in lines[start : start + BATCH]:
+                values = [None] * len(order)
+                for index, value in zip(
+                    at, (filings[filing].pk, product, item, Decimal(amount), per_platform, note), strict=True
+                ):
+                    values[index] = value
+                batch.append(FeeFilingLine(*values))
+            create_with_history(batch, user=self.user, batch_size=BATCH)
+            if self.progress is not None:
+                self.progress(start + len(batch))
+        return []

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certificates.chains import recompute_chains, refresh_time_statuses, store_certificates
+from certificates.chains import CHAIN_FIELDS, recompute_chains, refresh_time_statuses, store_certificates
 from certificates.models import CACertificate
 from certificates.x509 import load_certificates
+from portal.bulk import update_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,48 @@ def test_recompute_uses_few_queries_and_verifies_each_signature_once(store, vend
     with CaptureQueriesContext(connection) as context:
         recompute_chains(certs)
     assert len(context.captured_queries) <= 8
+
+
+def test_stored_rows_and_their_history_hold_the_certificate_as_uploaded(read_fixture, vendors, personas):
+    """The new certificates are written in bulk (COPY on PostgreSQL): DER, JSON and text as parsed."""
+    (parsed,) = load_certificates(read_fixture("sm2_root.pem"), "sm2_root.pem")
+    result = store_certificates([parsed], user=personas["province"], filename="根.pem", notes="tab\there")
+    (cert,) = result.created
+    stored = CACertificate.objects.get(pk=cert.pk)
+    assert bytes(stored.der) == parsed.der and stored.sha256_fingerprint == parsed.sha256_fingerprint
+    assert (stored.original_filename, stored.notes, stored.chain_ids) == ("根.pem", "tab\there", [stored.pk])
+    (added,) = CACertificate.history.filter(id=cert.pk, history_type="+")
+    assert bytes(added.der) == parsed.der and added.subject == parsed.subject and added.chain_ids == []
+    assert added.history_user == personas["province"]
+
+
+def chain_of(cert: CACertificate) -> dict:
+    return {name: getattr(cert, name) for name in CHAIN_FIELDS}
+
+
+def test_the_chains_are_stored_as_computed_by_one_update_without_history(store, vendors):
+    """``update_rows`` (one UPDATE … FROM (VALUES …) on PostgreSQL) stores every chain field as computed,
+    nulls, JSON and times included, and writes no history row (as ``bulk_update`` before it)."""
+    (root,) = store("sm2_root.pem", vendors["华测CA"])
+    (intermediate,) = store("sm2_intermediate.pem", vendors["华测CA"])
+    history = CACertificate.history.count()
+    later = intermediate.not_after + datetime.timedelta(days=1)
+    assert recompute_chains([root, intermediate], at=later) == 2
+    for cert in (root, intermediate):
+        computed = chain_of(cert)
+        cert.refresh_from_db()
+        assert chain_of(cert) == computed and cert.chain_status == "expired"
+    assert intermediate.chain_ids == [intermediate.pk, root.pk] and intermediate.issuer == root
+    intermediate.issuer = intermediate.root = None
+    intermediate.chain_ids, intermediate.chain_status, intermediate.chain_problem_index = [], "broken_signature", 0
+    intermediate.chain_not_before = intermediate.chain_not_after = None
+    assert update_rows([intermediate], CHAIN_FIELDS) == 1
+    computed = chain_of(intermediate)
+    intermediate.refresh_from_db()
+    assert chain_of(intermediate) == computed and intermediate.issuer_id is None
+    root.refresh_from_db()
+    assert root.chain_status == "expired"  # the other rows are untouched
+    assert CACertificate.history.count() == history
 
 
 def test_time_statuses_are_refreshed_set_based(store, vendors):

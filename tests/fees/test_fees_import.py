@@ -2,15 +2,21 @@
 written, the row and column named), every kind of bad input, and a large sheet through Celery."""
 
 import datetime
+import json
 from io import BytesIO
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.translation import gettext
 from feetest import PUYANG, ZHENGZHOU
 from openpyxl import Workbook
 
 from fees.importing import jobs
-from fees.models import FeeFiling, FeeFilingLine, FeeImport
+from fees.importing.resource import FilingLineResource
+from fees.models import FeeFiling, FeeFilingLine, FeeImport, FeeItem
 
 pytestmark = pytest.mark.django_db
 HEADER = ["机构", "地区代码", "生效日期", "产品", "收费项目", "金额（元）", "按平台重复收取", "备注"]
@@ -173,6 +179,106 @@ def test_vendor_may_import_only_for_itself(blank, client_for, personas):
 def test_city_admin_only_for_its_region(blank, client_for):
     errors = errors_of(client_for("puyang"), [GOOD[3]])  # Zhengzhou
     assert errors == [(2, "地区代码", "地区 410100 不在您的监管范围内")]
+
+
+def checked(client, rows=GOOD) -> FeeImport:
+    upload(client, sheet(rows))
+    job = latest()
+    assert job.status == FeeImport.Status.CHECKED, job.errors
+    return job
+
+
+def stored() -> tuple[int, ...]:
+    """Filings, lines and their history rows: what an import writes."""
+    return (
+        FeeFiling.objects.count(),
+        FeeFilingLine.objects.count(),
+        FeeFiling.history.count(),
+        FeeFilingLine.history.count(),
+    )
+
+
+def confirmed(client, job: FeeImport) -> FeeImport:
+    client.post(f"/fees/imports/{job.pk}/confirm/")
+    job.refresh_from_db()
+    return job
+
+
+def test_writing_stores_the_checked_lines_without_validating_the_rows_again(blank, client_for, monkeypatch):
+    client = client_for("province")
+    job = checked(client)
+
+    def validated_again(*args, **kwargs):
+        raise AssertionError("a row validated a second time")
+
+    monkeypatch.setattr(FilingLineResource, "import_row", validated_again)
+    assert confirmed(client, job).status == FeeImport.Status.DONE, job.errors
+    lines = FeeFilingLine.objects.order_by("pk")
+    assert [(line.product.name, line.item.name, str(line.amount), line.note) for line in lines] == [
+        ("单位证书", "新办", "200.00", ""),
+        ("单位证书", "年费/续期", "150.00", ""),
+        ("个人证书", "新办", "99.90", "个人"),
+        ("单位证书", "新办", "210.00", ""),
+    ]
+    assert {line.filing.note for line in lines} == {"导入自 filings.xlsx"}
+
+
+def test_a_filing_stored_since_the_check_stops_the_write_and_names_its_row(blank, client_for, file_filing):
+    client = client_for("province")
+    job = checked(client)
+    file_filing("BJCA", ZHENGZHOU, datetime.date(2020, 2, 1), {"new-issuance": 1}, status="draft")
+    before = stored()
+    job = confirmed(client, job)
+    assert job.status == FeeImport.Status.FAILED
+    assert [(e["row"], e["column"]) for e in job.errors] == [(5, "生效日期")]
+    assert "已有" in job.errors[0]["message"] and stored() == before
+
+
+def test_a_fee_item_removed_since_the_check_rolls_the_whole_import_back(blank, client_for):
+    item = FeeItem.objects.create(code="expedite", name="加急费")
+    client = client_for("province")
+    job = checked(client, [*GOOD, ["SZCA", PUYANG, "2020-01-01", "单位证书", "加急费", "5", "否", ""]])
+    item.delete()  # nothing refers to it yet: the import's line is not written
+    before = stored()
+    job = confirmed(client, job)
+    assert job.status == FeeImport.Status.FAILED and stored() == before
+    with translation.override("zh-hans"):
+        reason = gettext("a product, fee item, vendor or region that no longer exists")
+    assert [e["message"] for e in job.errors] == [jobs_message(reason)]
+
+
+def jobs_message(reason: str) -> str:
+    with translation.override("zh-hans"):
+        return gettext(
+            "A row the check had accepted was refused when written (%(reason)s): the data changed since the "
+            "check. Nothing was written; upload the sheet again to check it."
+        ) % {"reason": reason}
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [("twice", "the same product and fee item twice in one filing"), ("negative", "a negative amount")],
+)
+def test_a_line_the_database_refuses_when_written_rolls_the_whole_import_back(blank, client_for, tamper, reason):
+    """The check's kept lines altered after the check: the database's constraints refuse them."""
+    client = client_for("province")
+    job = checked(client)
+    name = f"{job.file.name}.rows.json"
+    with default_storage.open(name, "rb") as handle:
+        kept = json.loads(handle.read())
+    first, second = kept["checked"]["lines"][:2]
+    if tamper == "twice":
+        second[2:4] = first[2:4]  # the same product and fee item
+    else:
+        second[4] = "-1.00"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(json.dumps(kept).encode()))
+    before = stored()
+    job = confirmed(client, job)
+    assert job.status == FeeImport.Status.FAILED and stored() == before
+    with translation.override("zh-hans"):
+        translated = gettext(reason)
+    assert translated != reason and [e["message"] for e in job.errors] == [jobs_message(translated)]
 
 
 def test_large_sheet_runs_in_celery_with_progress(blank, client_for, monkeypatch, django_capture_on_commit_callbacks):

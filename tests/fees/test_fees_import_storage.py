@@ -11,8 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from feetest import PUYANG
 from openpyxl import Workbook
 
-from fees.importing import jobs
-from fees.importing.resource import FilingLineResource
+from fees.importing import jobs, resource
 from fees.models import FeeFiling, FeeFilingLine, FeeImport
 from portal import bulk
 
@@ -106,7 +105,7 @@ def test_an_import_in_several_steps_stores_every_line_once_with_history(blank, c
     client.post("/fees/imports/", {"file": SimpleUploadedFile("steps.xlsx", sheet(40))})
     job = FeeImport.objects.order_by("-pk").first()
     assert job.status == FeeImport.Status.CHECKED, job.errors
-    monkeypatch.setattr(FilingLineResource._meta, "batch_size", 7)
+    monkeypatch.setattr(resource, "BATCH", 7)
     assert jobs.run(job.pk, jobs.WRITE) == FeeImport.Status.DONE
     lines = FeeFilingLine.objects.filter(filing__vendor__short_name="SZCA", filing__effective_date__year=2020)
     assert lines.count() == 40 and FeeFiling.objects.filter(pk__in=lines.values("filing")).count() == 4
