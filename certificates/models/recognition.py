@@ -132,6 +132,12 @@ class RecognitionRecord(BaseModel):
         indexes = [
             models.Index(fields=["vendor", "platform"], name="recognition_vendor_platform"),
             models.Index(fields=["platform", "status"], name="recognition_platform_status"),
+            # The records confirmed and awaiting verification, the longest waiting first (the dashboard).
+            models.Index(
+                fields=["confirmed_at", "id"],
+                name="recognition_to_verify",
+                condition=Q(status="done", confirmed_by_platform=True),
+            ),
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,
