@@ -41,12 +41,13 @@ def resolving() -> Iterator[None]:
         _resolved.reset(token)
 
 
-def resolved(key, subqueries, read):
+def resolved(key, read, subqueries):
     """Within ``resolving``: what ``read()`` returns (lists of keys), read once per request under ``key``
-    (a scope and what is read); outside, ``subqueries`` (never a list that could be stale)."""
+    (a scope and what is read); outside, what ``subqueries()`` returns (never a list that could be
+    stale). Both are functions: a list already read costs no queryset built for nothing."""
     memo = _resolved.get()
     if memo is None:
-        return subqueries
+        return subqueries()
     if key not in memo:
         memo[key] = read()
     return memo[key]

@@ -437,15 +437,20 @@ class PartyIds(NamedTuple):
 def supervised_party_ids(scope) -> PartyIds:
     """The ids of the platforms and of the authorities of the administrator's regions: within a read-only
     request (``portal.accounts.scope.resolving``) two lists, read once in one query; else two subqueries."""
-    platforms = Platform.objects.supervised_by(scope).order_by().values_list("pk", flat=True)
-    authorities = Authority.objects.supervised_by(scope).order_by().values_list("pk", flat=True)
+
+    def subqueries() -> PartyIds:
+        return PartyIds(
+            Platform.objects.supervised_by(scope).order_by().values_list("pk", flat=True),
+            Authority.objects.supervised_by(scope).order_by().values_list("pk", flat=True),
+        )
 
     def read() -> PartyIds:
+        platforms, authorities = subqueries()
         tagged = platforms.annotate(kind=Value("p")).values_list("kind", "pk")
         rows = list(tagged.union(authorities.annotate(kind=Value("a")).values_list("kind", "pk"), all=True))
         return PartyIds([pk for kind, pk in rows if kind == "p"], [pk for kind, pk in rows if kind == "a"])
 
-    return resolved(("parties", scope), PartyIds(platforms, authorities), read)
+    return resolved(("parties", scope), read, subqueries)
 
 
 class Contact(BaseModel):
