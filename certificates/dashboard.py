@@ -2,8 +2,10 @@
 (an administrator), certificate claims and conflicting claims for the province to decide; the counts
 and the progress charts. A fixed number of queries."""
 
+from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates import matrix
@@ -87,13 +89,44 @@ def work(user, limit: int) -> list[WorkItem]:
     return items
 
 
-def cards(user) -> list[Card]:
-    records = RecognitionRecord.objects.visible_to(user)
-    counts = records.aggregate(
+NATIONAL_KEY = "certificates:dashboard:national-progress"
+NATIONAL_RECOUNT = 5 * 60  # seconds: the whole country's figures are recounted at most this often
+
+
+def progress_counts(user) -> dict:
+    """{total, verified, awaiting} of the records the user sees (one query)."""
+    return RecognitionRecord.objects.visible_to(user).aggregate(
         total=Count("pk"),
         verified=Count("pk", filter=Q(status=RecognitionStatus.VERIFIED)),
         awaiting=Count("pk", filter=Q(status=RecognitionStatus.DONE)),
     )
+
+
+def national_progress(user) -> dict:
+    """A superuser's figures, every record of the country: its counts and the progress per vendor, two
+    aggregates over all of them (which grow with the country), so counted at most every
+    ``NATIONAL_RECOUNT`` seconds and shown with the time they were counted ({counts, vendors, counted})."""
+
+    def count() -> dict:
+        return {
+            "counts": progress_counts(user),
+            "vendors": matrix.progress_by_vendor(user),
+            "counted": timezone.now(),
+        }
+
+    return cache.get_or_set(NATIONAL_KEY, count, NATIONAL_RECOUNT)
+
+
+def cards(user) -> list[Card]:
+    if user.is_superuser:
+        national = national_progress(user)
+        counts, vendors = national["counts"], national["vendors"]
+        counted = _("Counted at %(time)s; the whole country's figures are counted again every %(minutes)d minutes.") % {
+            "time": f"{timezone.localtime(national['counted']):%H:%M}",
+            "minutes": NATIONAL_RECOUNT // 60,
+        }
+    else:
+        counts, vendors, counted = progress_counts(user), None, ""
     share = f"{round(100 * counts['verified'] / counts['total'])}%" if counts["total"] else "—"
     record_list = reverse("certificates:recognitionrecord_list")
     result = [
@@ -103,7 +136,7 @@ def cards(user) -> list[Card]:
             reverse("certificates:matrix_province"),
             "bi-patch-check",
             "success",
-            _("%(verified)d of %(total)d records") % counts,
+            " ".join(filter(None, [_("%(verified)d of %(total)d records") % counts, counted])),
         ),
         Card(
             _("Recognition awaiting confirmation or verification"),
@@ -111,6 +144,7 @@ def cards(user) -> list[Card]:
             f"{record_list}?status=done",
             "bi-hourglass",
             "info",
+            counted,
         ),
     ]
     if not user.platform_id:
@@ -143,9 +177,10 @@ def cards(user) -> list[Card]:
                 "",
                 reverse("certificates:matrix_province"),
                 "bi-bar-chart",
+                note=counted,
                 template="certificates/dashboard_charts.html",
                 data={
-                    "vendors": matrix.progress_by_vendor(user),
+                    "vendors": matrix.progress_by_vendor(user) if vendors is None else vendors,
                     "regions": matrix.progress_by_region(user),
                     "labels": {"verified": _("Verified"), "done": _("Done"), "other": _("Not yet done")},
                 },

@@ -1,5 +1,5 @@
 """The portal's middleware: Chinese first (the pages are in Chinese until the user picks another language),
-and the Content-Security-Policy."""
+the Content-Security-Policy, and each scope's keys read once per read-only request."""
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -7,6 +7,10 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from rest_framework.renderers import BrowsableAPIRenderer
+
+from portal.accounts.scope import resolving
+
+READ_ONLY = ("GET", "HEAD", "OPTIONS")
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -50,3 +54,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             return True
         renderer = getattr(response, "accepted_renderer", None)
         return isinstance(renderer, BrowsableAPIRenderer)
+
+
+class ScopeKeysMiddleware:
+    """A read-only request reads the regions, platforms and authorities of each scope once, as lists
+    its queries compare their rows' keys with (``portal.accounts.scope.resolving``); a request that
+    writes keeps the subqueries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in READ_ONLY:
+            return self.get_response(request)
+        with resolving():
+            return self.get_response(request)

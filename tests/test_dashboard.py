@@ -4,6 +4,7 @@ to its filtered list; then the charts. The same for every role, in a number of q
 grow with the data."""
 
 import datetime
+import html as html_module
 import itertools
 import re
 from decimal import Decimal
@@ -138,7 +139,9 @@ def test_the_dashboard_takes_as_many_queries_for_ten_times_the_work(
     large = {role: queries(client) for role, client in clients.items()}
     assert large == small
     for client in clients.values():
-        with django_assert_max_num_queries(40):
+        # An administrator's page reads its platforms and authorities once (one query), then compares
+        # every count's keys with those lists.
+        with django_assert_max_num_queries(41):
             client.get("/dashboard/")
 
 
@@ -300,3 +303,33 @@ def test_a_card_counts_to_its_cap_and_names_the_parties_with_most_open_cases(per
     shown = dict(part.rsplit(" ", 1) for part in card.note.split("；"))
     assert shown and {name: int(n) for name, n in shown.items()} == {name: counts[name] for name in shown}
     assert sorted(counts.values(), reverse=True)[: len(shown)] == sorted(map(int, shown.values()), reverse=True)
+
+
+def test_the_whole_countrys_recognition_is_counted_at_most_every_five_minutes_and_says_when(
+    personas, admin_client, client_for
+):
+    """A superuser's recognition figures cover every record of the country (aggregates that grow with
+    it): counted at most every five minutes, with the time they were counted on the page; an
+    administrator's own region is counted on every request, with no such note."""
+    from django.core.cache import cache
+
+    from certificates.dashboard import NATIONAL_KEY
+    from certificates.models import RecognitionRecord
+
+    def figures(client) -> tuple[str, str]:
+        html = english(client).get("/dashboard/").content.decode()
+        share = re.search(r"(\d+) of (\d+) records", html)
+        counted = re.search(r'data-testid="chart-counted">(.*?)</p>', html, re.S)
+        return share.group(0), html_module.unescape(counted.group(1).strip()) if counted else ""
+
+    first, note = figures(admin_client)
+    assert re.fullmatch(
+        r"Counted at \d\d:\d\d; the whole country's figures are counted again every 5 minutes\.", note
+    ), note
+    waiting = RecognitionRecord.objects.exclude(status="verified").first()
+    RecognitionRecord.objects.filter(pk=waiting.pk).update(status="verified", confirmed_by_platform=True)
+    assert figures(admin_client)[0] == first  # as counted, until the next count
+    cache.delete(NATIONAL_KEY)  # five minutes later
+    verified, total = (int(n) for n in re.match(r"(\d+) of (\d+)", first).groups())
+    assert figures(admin_client)[0] == f"{verified + 1} of {total} records"
+    assert figures(client_for("province"))[1] == ""

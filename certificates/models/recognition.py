@@ -15,7 +15,7 @@ from certificates import predicates as cp
 from certificates.uploads import validate_evidence
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models import Platform
+from supervision.models import supervised_party_ids
 
 
 class RecognitionStatus(models.TextChoices):
@@ -37,7 +37,7 @@ class RecognitionScope(models.TextChoices):
 def record_scope_q(scope, prefix: str = "") -> Q:
     """Records a scope covers: vendors their own, operators their platform's, admins their regions'."""
     if scope.is_admin:
-        return Q(**{f"{prefix}platform__in": Platform.objects.supervised_by(scope).values("pk")})
+        return Q(**{f"{prefix}platform__in": supervised_party_ids(scope).platforms})
     if scope.platform_id:
         return Q(**{f"{prefix}platform_id": scope.platform_id})
     return Q(**{f"{prefix}vendor_id": scope.vendor_id})
@@ -132,6 +132,12 @@ class RecognitionRecord(BaseModel):
         indexes = [
             models.Index(fields=["vendor", "platform"], name="recognition_vendor_platform"),
             models.Index(fields=["platform", "status"], name="recognition_platform_status"),
+            # The records confirmed and awaiting verification, the longest waiting first (the dashboard).
+            models.Index(
+                fields=["confirmed_at", "id"],
+                name="recognition_to_verify",
+                condition=Q(status="done", confirmed_by_platform=True),
+            ),
         ]
         rules_permissions = {
             "view": p.rules.is_authenticated,

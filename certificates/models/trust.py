@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates import predicates as cp
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models import Platform
+from supervision.models import supervised_party_ids
 
 
 class TrustListEntry(BaseModel):
@@ -36,7 +36,7 @@ class TrustListEntry(BaseModel):
     class QuerySet(ScopedQuerySet):
         def scope_filter(self, scope):
             if scope.is_admin:
-                return Q(platform__in=Platform.objects.supervised_by(scope).values("pk"))
+                return Q(platform__in=supervised_party_ids(scope).platforms)
             if scope.platform_id:
                 return Q(platform_id=scope.platform_id)
             return Q(certificate__vendor_id=scope.vendor_id)  # where the vendor's certificates are trusted

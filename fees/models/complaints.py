@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
 from portal.models import BaseModel, ScopedQuerySet
-from supervision.models import Platform
+from supervision.models import supervised_party_ids
 
 # No 0/O, 1/I/L: easy to read out on the phone. 31 symbols ** 12 ≈ 2 ** 59.
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -24,7 +24,7 @@ def new_tracking_number() -> str:
 class ComplaintQuerySet(ScopedQuerySet):
     def scope_filter(self, scope):
         if scope.is_admin:
-            return Q(platform__in=Platform.objects.supervised_by(scope).values("pk"))
+            return Q(platform__in=supervised_party_ids(scope).platforms)
         if scope.vendor_id:
             return Q(vendor_id=scope.vendor_id)
         return Q(platform_id=scope.platform_id)

@@ -3,6 +3,9 @@ querysets and a Python test for single objects (rules predicates); a test keeps 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -17,6 +20,37 @@ def covered_q(code: str, level: str) -> Q:
     if level == "province":
         return Q(code=code) | Q(parent=code) | Q(parent__parent=code)
     return Q(code=code) | Q(parent=code, province_governed=False)
+
+
+# The keys a scope covers (its platforms' and authorities' ids), read once per request while a page is
+# answered (``resolving``); None outside one (subqueries then, never a stale list).
+_resolved: ContextVar[dict | None] = ContextVar("scope_resolved", default=None)
+
+
+@contextmanager
+def resolving() -> Iterator[None]:
+    """While a read-only request is answered: each scope's keys are read once, as lists, and every
+    query of the page compares its rows' keys with those lists. PostgreSQL then knows how many rows a
+    scope covers (a subquery's count it guesses, and a wrong guess reads a table in full where an index
+    serves), and no query computes the scope's regions again. Only for requests that write nothing, so
+    a list never misses a platform or an authority the same request created."""
+    token = _resolved.set({})
+    try:
+        yield
+    finally:
+        _resolved.reset(token)
+
+
+def resolved(key, read, subqueries):
+    """Within ``resolving``: what ``read()`` returns (lists of keys), read once per request under ``key``
+    (a scope and what is read); outside, what ``subqueries()`` returns (never a list that could be
+    stale). Both are functions: a list already read costs no queryset built for nothing."""
+    memo = _resolved.get()
+    if memo is None:
+        return subqueries()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from supervision.models.findings import Finding
 from supervision.models.letters import SupervisionLetter
 from supervision.models.obligations import Obligation
 from supervision.models.party import PARTY_FIELDS, PartyModel, party_field, party_lookup
-from supervision.models.registry import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
+from supervision.models.registry import (
+    Authority,
+    BusinessDomain,
+    CAVendor,
+    Contact,
+    Platform,
+    Region,
+    supervised_party_ids,
+)
 from supervision.models.reminders import Notification, ReminderPolicy
 from supervision.models.reports import ProgressReport
 from supervision.models.uploads import ObligationFile, ResponseFile
@@ -39,4 +47,5 @@ __all__ = [
     "SupervisionLetter",
     "party_field",
     "party_lookup",
+    "supervised_party_ids",
 ]

@@ -113,11 +113,18 @@ class Obligation(PartyModel, BaseModel):
         verbose_name_plural = _("obligations")
         ordering = ["due_date", "pk"]
         indexes = [
-            models.Index(fields=["status", "due_date"], name="obligation_status_due"),
+            # A status's duties by date (the task lists, each status's count): read in the lists' order.
+            models.Index(fields=["status", "due_date", "id"], name="obligation_status_due_id"),
             models.Index(fields=["due_date", "id"], name="obligation_due_id"),  # the list's order
             # The duties still to do, by date (the dashboard's worklist: the most urgent first).
             models.Index(
                 fields=["due_date", "id"], name="obligation_pending_due", condition=Q(status__in=["open", "overdue"])
+            ),
+            # The duties with no date, oldest first (我的任务's "as soon as possible" list).
+            models.Index(
+                fields=["created", "id"],
+                name="obligation_pending_undated",
+                condition=Q(status__in=["open", "overdue"], due_date__isnull=True),
             ),
         ]
         constraints = [

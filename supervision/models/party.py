@@ -12,7 +12,7 @@ from portal.accounts.predicates import decides_for_region
 from portal.accounts.scope import Scope
 from portal.models import ScopedQuerySet
 from supervision import conf
-from supervision.models.registry import Authority, CAVendor, Platform, Region
+from supervision.models.registry import Authority, CAVendor, Platform, Region, supervised_party_ids
 
 PARTY_FIELDS = ("vendor", "platform", "authority")
 REPORTING_KINDS = ("lead_department", "enterprise")
@@ -60,15 +60,15 @@ def national_party_q(scope, prefix: str = "") -> Q:
 def party_scope_q(scope, prefix: str = "") -> Q | None:
     """Rows whose party the user's scope covers (``prefix`` reaches the party fields).
 
-    An administrator's platforms and authorities are resolved first, as id subqueries: the row's own
-    foreign keys are compared with them, so an index serves the filter and nothing is joined."""
+    An administrator's platforms and authorities are resolved first (``supervised_party_ids``: within a
+    request lists read once, else subqueries): the row's own foreign keys are compared with them, so
+    an index serves the filter and nothing is joined."""
     if scope.is_national:
         return national_party_q(scope, prefix)
     if scope.is_lead_department:
         return Q(**{f"{prefix}authority_id": scope.authority_id})
     if scope.is_admin:
-        platforms = Platform.objects.supervised_by(scope).values("pk")
-        authorities = Authority.objects.supervised_by(scope).values("pk")
+        platforms, authorities = supervised_party_ids(scope)
         condition = Q(**{f"{prefix}platform__in": platforms}) | Q(**{f"{prefix}authority__in": authorities})
         if in_supervising_province(scope):
             condition |= Q(**{f"{prefix}vendor__isnull": False})

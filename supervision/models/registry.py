@@ -1,12 +1,15 @@
 """The registry: regions, authorities, platforms, CA vendors and their contacts."""
 
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.accounts.scope import resolved
 from portal.models import BaseModel, ScopedQuerySet
 from supervision.validators import validate_credit_code, validate_region_code
 
@@ -426,6 +429,30 @@ class CAVendor(BaseModel):
             raise ValidationError(errors)
 
 
+class PartyIds(NamedTuple):
+    platforms: object  # a list of ids, or a subquery
+    authorities: object
+
+
+def supervised_party_ids(scope) -> PartyIds:
+    """The ids of the platforms and of the authorities of the administrator's regions: within a read-only
+    request (``portal.accounts.scope.resolving``) two lists, read once in one query; else two subqueries."""
+
+    def subqueries() -> PartyIds:
+        return PartyIds(
+            Platform.objects.supervised_by(scope).order_by().values_list("pk", flat=True),
+            Authority.objects.supervised_by(scope).order_by().values_list("pk", flat=True),
+        )
+
+    def read() -> PartyIds:
+        platforms, authorities = subqueries()
+        tagged = platforms.annotate(kind=Value("p")).values_list("kind", "pk")
+        rows = list(tagged.union(authorities.annotate(kind=Value("a")).values_list("kind", "pk"), all=True))
+        return PartyIds([pk for kind, pk in rows if kind == "p"], [pk for kind, pk in rows if kind == "a"])
+
+    return resolved(("parties", scope), read, subqueries)
+
+
 class Contact(BaseModel):
     """A person or shared mailbox of one organisation (authority, platform or CA vendor)."""
 
@@ -451,8 +478,8 @@ class Contact(BaseModel):
         def scope_filter(self, scope):
             if scope.is_admin:
                 return (
-                    Q(authority__in=Authority.objects.supervised_by(scope).values("pk"))
-                    | Q(platform__in=Platform.objects.supervised_by(scope).values("pk"))
+                    Q(authority__in=supervised_party_ids(scope).authorities)
+                    | Q(platform__in=supervised_party_ids(scope).platforms)
                     | Q(vendor__isnull=False)
                 )
             if scope.vendor_id:

@@ -64,9 +64,10 @@ LISTS = {
         ("admin", "/admin/supervision/cavendor/", 9),
     ],
     "contacts": [
-        ("web", "/registry/contacts/", 6),
-        ("api", "/api/v1/contacts/", 2),
-        ("admin", "/admin/supervision/contact/", 9),
+        # Each also reads the scope's platforms and authorities, once (one query).
+        ("web", "/registry/contacts/", 7),
+        ("api", "/api/v1/contacts/", 3),
+        ("admin", "/admin/supervision/contact/", 10),
     ],
 }
 # Who looks: the province (whose page is often full already) and a persona whose page grows from a

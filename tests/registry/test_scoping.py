@@ -9,13 +9,24 @@ Zhengzhou's), independently of ``Scope``, so a mistake in the scoping code shows
 import itertools
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
-from factories import valid_credit_code
+from factories import ObligationFactory, valid_credit_code
 
 from portal.accounts.models import Role, User
-from portal.accounts.scope import Scope
+from portal.accounts.scope import Scope, _resolved, resolving
+from portal.middleware import ScopeKeysMiddleware
 from supervision import forms
-from supervision.models import Authority, BusinessDomain, CAVendor, Contact, Platform, Region
+from supervision.models import (
+    Authority,
+    BusinessDomain,
+    CAVendor,
+    Contact,
+    Obligation,
+    Platform,
+    Region,
+    supervised_party_ids,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -644,3 +655,49 @@ def test_regions_q_and_covers_region_agree(world):
         r.code for r in regions if Scope.of(User.objects.get(username="zhengzhou")).covers_region(r)
     }
     assert {r.code for r in regions if Scope.of(gongyi_admin).covers_region(r)} == {"410181"}
+
+
+# --- A read-only request reads the scope's keys once -----------------------------------------------
+
+
+def test_a_scope_read_as_lists_covers_the_same_rows_as_its_subqueries(world, personas, django_assert_num_queries):
+    """Within ``resolving`` (a read-only request) the platforms and authorities of a scope are read once,
+    as lists, and every queryset covers exactly the rows the subqueries cover."""
+    for party in (*Platform.objects.all()[:6], *Authority.objects.all()[:6]):
+        ObligationFactory(**{"platform": None, party._meta.model_name: party})
+    ObligationFactory(vendor=CAVendor.objects.first(), platform=None)
+    for name in ADMINS:
+        user = personas[name]
+        querysets = {
+            "platforms": lambda user=user: Platform.objects.visible_to(user),
+            "authorities": lambda user=user: Authority.objects.visible_to(user),
+            "contacts": lambda user=user: Contact.objects.visible_to(user),
+            "obligations": lambda user=user: Obligation.objects.visible_to(user),
+        }
+        by_subquery = {label: set(rows().values_list("pk", flat=True)) for label, rows in querysets.items()}
+        with resolving():
+            with django_assert_num_queries(1):  # the platforms and the authorities, once, in one query
+                Obligation.objects.visible_to(user)
+                Platform.objects.visible_to(user)
+                Contact.objects.visible_to(user)
+            by_list = {label: set(rows().values_list("pk", flat=True)) for label, rows in querysets.items()}
+        assert by_list == by_subquery, name
+        assert by_subquery["obligations"], name
+
+
+def test_only_a_request_that_writes_nothing_reads_the_scope_as_lists(personas):
+    """A POST keeps the subqueries: a platform it creates is in its scope for the rest of the request."""
+    seen = {}
+
+    def view(request):
+        seen[request.method] = _resolved.get()
+        return None
+
+    middleware = ScopeKeysMiddleware(view)
+    for method in ("get", "head", "post", "delete"):
+        middleware(getattr(RequestFactory(), method)("/dashboard/"))
+    assert seen["GET"] == {} and seen["HEAD"] == {}
+    assert seen["POST"] is None and seen["DELETE"] is None
+    assert _resolved.get() is None  # and nothing remains after the request
+    scope = Scope.of(personas["puyang"])
+    assert not isinstance(supervised_party_ids(scope).platforms, list)
