@@ -43,7 +43,7 @@ if [[ -n ${DATABASE_URL:-} && -n ${REDIS_URL:-} ]]; then level=WARNING; fi
 $BIN/python manage.py check --deploy --fail-level "$level" -v 0 || fail "check --deploy"
 $BIN/python manage.py migrate --noinput -v 0 || fail "migrate"
 # The demo data is refused with DEBUG off (it looks like production): only this step turns it on.
-DEBUG=on $BIN/python manage.py seed --demo --password "$SMOKE_PASSWORD" || fail "seed"
+DEBUG=on $BIN/python manage.py seed --demo --password="$SMOKE_PASSWORD" || fail "seed"
 # A rectification case with its notice PDF (rendered at once rather than by a Celery worker).
 if ! CELERY_TASK_ALWAYS_EAGER=on EMAIL_URL=dummymail:// $BIN/python scripts/prod_smoke_checks.py open-case \
   >"$tmp/case" 2>"$tmp/case.log"; then

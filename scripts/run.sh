@@ -28,7 +28,7 @@ fi
 
 $BIN/python manage.py migrate --noinput -v 0
 $BIN/python manage.py compilemessages --ignore=.venv -v 0 2>/dev/null || true
-$BIN/python manage.py seed --demo --password "$PASSWORD"
+$BIN/python manage.py seed --demo --password="$PASSWORD"
 
 if $BIN/python scripts/wait_for.py "$URL" --timeout 0.5; then
   echo "Something already answers at $URL: stop it or choose another port (PORT=8101 make run)." >&2
