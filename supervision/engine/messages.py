@@ -42,6 +42,9 @@ class Texts:
             self.stage_overdue = _("day %(days)s overdue")
             self.stage_age = _("open for %(days)s days")
             self.asap = _("as soon as possible (no date)")
+            self.age_basis = _(
+                "%(number)s bears no date of issue: the age counts from %(date)s, the first day of its year."
+            )
             self.subject = _("Reminder: %(title)s (%(state)s)")
             self.copy_subject = _("Copy: reminder to %(party)s: %(title)s (%(state)s)")
             self.copy_line = _(
@@ -73,6 +76,15 @@ class Texts:
         if basis is None:
             return directive
         return f"{directive or self.no_directive}\n{self.basis_line % {'citation': basis.citation}}"
+
+    def with_age_basis(self, directive: str, number: str | None, issued_on, year: int | None) -> str:
+        """A duty with no date whose directive bears no day of issue: say where its age counts from (the
+        year's first day), so the age a reminder states is never taken for a known date."""
+        if issued_on is not None or not year or not number:
+            return directive
+        return (
+            f"{directive}\n{self.age_basis % {'number': number, 'date': self.format_date(datetime.date(year, 1, 1))}}"
+        )
 
     def state(self, due: datetime.date, today: datetime.date) -> str:
         days = (due - today).days

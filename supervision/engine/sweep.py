@@ -196,6 +196,10 @@ class Sweep:
             directive = self.texts.with_basis(
                 directive_label(row["directive__number"], row["directive__title"]), basis_of("obligation", row["kind"])
             )
+            if row["due_date"] is None:
+                directive = self.texts.with_age_basis(
+                    directive, row["directive__number"], row["directive__issued_on"], row["directive__year"]
+                )
             kind = self.texts.kinds.get(row["kind"], row["kind"])
             for recipient in self.directory.with_copies(field_name, party_pk, row["recipient_id"]):
                 subject, body = self.texts.reminder(

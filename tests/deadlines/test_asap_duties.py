@@ -35,6 +35,8 @@ def test_the_ladder_by_age_reminds_once_per_rung(duty):
     body = sent.first().body
     assert "尽快（无具体期限）" in body and f"已持续 {age} 天" in body
     assert "依据：濮公共交易〔2019〕3号 四" in body  # the basis, quoted, in every reminder
+    # 3号 bears no day of issue: the reminder says where the age counts from, as the duty's page does.
+    assert "濮公共交易〔2019〕3号 未载明印发日期" in body and "2019年1月1日" in body
     run_sweep(today + datetime.timedelta(days=29 - age % 30))  # before the next rung
     assert set(sent.values_list("stage", flat=True)) == {rung}
     run_sweep(today + datetime.timedelta(days=30 - age % 30))
