@@ -37,53 +37,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-PROVINCES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
-    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
-    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
-    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
-    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省",
-    "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
-}  # fmt: skip
+from bench.common import PROVINCES, ensure_database, step  # noqa: E402
+
 MARK = "（基准）"
 STATUS_WEIGHTS = {"not_started": 10, "in_progress": 20, "testing": 20, "done": 15, "verified": 35}
 
 
-def ensure_database() -> None:
+def ensure_postgres() -> None:
     """Create the PostgreSQL database named in DATABASE_URL when it does not exist yet."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         print("warning: DATABASE_URL is not PostgreSQL; the targets are for PostgreSQL")
         return
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    params = {"user": config["USER"], "host": config["HOST"], "port": config["PORT"] or 5432}
-    try:
-        psycopg2.connect(dbname=config["NAME"], **params).close()
-    except psycopg2.OperationalError:
-        admin = psycopg2.connect(dbname="postgres", **params)
-        admin.autocommit = True
-        admin.cursor().execute(f'CREATE DATABASE "{config["NAME"]}"')
-        admin.close()
-        print(f"created database {config['NAME']}")
+    ensure_database(url)
 
 
-def step(label: str):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            print(f"  {label} …", end="", flush=True)
-            return self
-
-        def __exit__(self, *exc):
-            print(f" {time.perf_counter() - self.start:.1f} s", flush=True)
-
-    return Timer()
-
-
-# --- building the registry -----------------------------------------------------------------------
 def build_regions() -> list[str]:
     """Every province and (where the facts have none) twelve bench cities per province."""
     from supervision.models import Region
@@ -475,7 +443,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="delete the bench data and build it again")
     args = parser.parse_args()
 
-    ensure_database()
+    ensure_postgres()
     import django
 
     django.setup()

@@ -39,15 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
+from bench.common import PROVINCES, ensure_database, step  # noqa: E402
+
 DEFAULT_DATABASE = "postgres://root@127.0.0.1:5432/bench_national"
-PROVINCES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
-    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
-    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
-    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
-    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省",
-    "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
-}  # fmt: skip
 CITIES, COUNTIES = 348, 2790
 SIZES = {  # at --scale 1
     "platforms": 1500,
@@ -63,37 +57,6 @@ MARKER = "bench_national_build"
 TODAY = datetime.date.today()
 
 
-def step(label: str):
-    class Timer:
-        def __enter__(self):
-            self.start = time.perf_counter()
-            print(f"  {label} …", end="", flush=True)
-            return self
-
-        def __exit__(self, *exc):
-            print(f" {time.perf_counter() - self.start:.1f} s", flush=True)
-
-    return Timer()
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named in ``url`` when it does not exist yet."""
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    params = {"user": config["USER"], "host": config["HOST"], "port": config["PORT"] or 5432}
-    try:
-        psycopg2.connect(dbname=config["NAME"], **params).close()
-    except psycopg2.OperationalError:
-        admin = psycopg2.connect(dbname="postgres", **params)
-        admin.autocommit = True
-        admin.cursor().execute(f'CREATE DATABASE "{config["NAME"]}"')
-        admin.close()
-        print(f"created database {config['NAME']}")
-
-
-# --- building ------------------------------------------------------------------------------------
 def sql(statement: str, params=()) -> int:
     """Run one statement (always with parameters: a literal % is written %%)."""
     from django.db import connection
