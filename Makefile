@@ -35,7 +35,7 @@ chromium:
 # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: each xdist worker (and each Python the
 # tests start) would otherwise compile the project and rewrite the tests again, seconds per process.
 test: setup chromium lint
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # Schemathesis over the OpenAPI schema through the WSGI app (a few examples per operation, a few
 # minutes): no server error. Left out of `make test` (marker "schemathesis").

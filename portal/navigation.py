@@ -7,8 +7,11 @@ kind, most urgent first, in a fixed number of queries); an app adds its pages wi
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from portal.seeding import app_modules
@@ -79,6 +82,17 @@ class WorkItem:
 def local_date(moment: datetime.datetime | None) -> datetime.date | None:
     """The day of a stored moment in the portal's time zone (Asia/Shanghai)."""
     return timezone.localtime(moment).date() if moment else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _reverse(name: str, args: tuple, urlconf, prefix: str) -> str:
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+def link(name: str, *args) -> str:
+    """``reverse(name, args=args)``, remembered: the navigation bar asks for the same few dozen addresses
+    on every page, and each ``reverse`` walks the URL patterns again."""
+    return _reverse(name, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def nav_items(user) -> list[NavItem]:

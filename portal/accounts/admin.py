@@ -10,7 +10,17 @@ from portal.accounts.models import User
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     """Accounts are managed by superusers."""
 
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Role"), {"fields": ("name", "role", "region", "vendor", "platform")}))
+    # Django's groups and per-user permissions are left out: rights come from each model's rules alone
+    # (portal.accounts.backends).
+    fieldsets = (
+        *(
+            (title, {**options, "fields": ("is_active", "is_staff", "is_superuser")})
+            if "user_permissions" in options["fields"]
+            else (title, options)
+            for title, options in DjangoUserAdmin.fieldsets
+        ),
+        (_("Role"), {"fields": ("name", "role", "region", "vendor", "platform")}),
+    )
     list_display = ["username", "name", "role", "region", "vendor", "platform", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     list_select_related = ["region", "vendor", "platform"]

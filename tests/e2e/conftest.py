@@ -20,6 +20,26 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_cached():
+    """The live server hands out static files as Django's development view does, without Cache-Control,
+    so Chromium asked again for every style sheet, script and font on every page of a walk. In
+    production whitenoise lets browsers keep them (hashed names, a long max-age); here they do not change
+    during the run either: each browser context keeps them for the day."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    serve = StaticFilesHandler.serve
+
+    def serve_cached(self, request):
+        response = serve(self, request)
+        response.headers["Cache-Control"] = "max-age=86400"
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(StaticFilesHandler, "serve", serve_cached)
+        yield
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
