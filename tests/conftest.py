@@ -8,8 +8,11 @@ starts from the seeded registry without seeding again.
 """
 
 import copy
+import fcntl
+import hashlib
 import itertools
 import os
+import pickle
 from importlib import import_module
 
 import pytest
@@ -49,24 +52,36 @@ def _media_roots(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _schema_built_once():
+def _schema_built_once(tmp_path_factory):
     """drf-spectacular builds the OpenAPI schema again on every request, seconds each time; the tests
-    ask for it a dozen times. Build it once per worker for each user and language, and hand out
-    copies: the code does not change during a run."""
+    ask for it a dozen times, in each xdist worker. Build it once per run for each role and language,
+    keep it in a file the workers share (the first one to need it builds it while the other waits),
+    and hand out copies: the code does not change during a run."""
     from drf_spectacular.generators import SchemaGenerator
 
     build = SchemaGenerator.get_schema
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "openapi-schemas"
+    shared.mkdir(exist_ok=True)
     built = {}
 
     def get_schema(self, request=None, public=False):
+        if self.patterns is not None:
+            return build(self, request=request, public=public)
         # The schema differs by role (a vendor may not write what administrators attest), not by user.
         user = getattr(request, "user", None)
         role = (getattr(user, "role", ""), getattr(user, "is_superuser", False))
-        key = (type(self), self.urlconf, self.api_version, public, translation.get_language(), role)
-        if self.patterns is not None:
-            return build(self, request=request, public=public)
+        key = repr((type(self).__qualname__, self.urlconf, self.api_version, public, translation.get_language(), role))
         if key not in built:
-            built[key] = build(self, request=request, public=public)
+            path = shared / hashlib.sha256(key.encode()).hexdigest()
+            with open(path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if path.exists():
+                    built[key] = pickle.loads(path.read_bytes())
+                else:
+                    built[key] = build(self, request=request, public=public)
+                    path.with_suffix(".part").write_bytes(pickle.dumps(built[key]))
+                    path.with_suffix(".part").rename(path)
         return copy.deepcopy(built[key])
 
     with pytest.MonkeyPatch.context() as patch:
