@@ -2,13 +2,14 @@
 #            (without make: bash scripts/run.sh)
 # make test - set up and run ruff, the migration check and the whole test suite
 # make prod-smoke - run the portal as in production (DEBUG off, gunicorn) and check it answers
+# make screenshots - the browser stories, saving a screenshot of every step under tests/screenshots/
 # make schemathesis - generated API requests from the OpenAPI schema, as two personas: no 5xx
 # make bench - build the national dataset in PostgreSQL (once) and time every page, endpoint and sweep
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup smoke prod-smoke schemathesis messages bench lint chromium
+.PHONY: run test setup smoke prod-smoke schemathesis screenshots messages bench lint chromium
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,11 @@ chromium:
 # tests start) would otherwise compile the project and rewrite the tests again, seconds per process.
 test: setup chromium lint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+
+# The browser stories with a screenshot of every step, under tests/screenshots/, for a person to look at
+# (make test takes none).
+screenshots: setup chromium
+	E2E_SCREENSHOTS=1 PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -m e2e tests/e2e
 
 # Schemathesis over the OpenAPI schema through the WSGI app (a few examples per operation, a few
 # minutes): no server error. Left out of `make test` (marker "schemathesis").

@@ -1,8 +1,11 @@
 """Fixtures of the browser stories: Debian's Chromium driven by Playwright against the live server.
 
-Screenshots of every step go to tests/screenshots/ (git-ignored) for a human to look at.
+With ``E2E_SCREENSHOTS=1`` (``make screenshots``) every step's screenshot goes to tests/screenshots/
+(git-ignored) for a person to look at. ``make test`` takes none: no test reads them, and drawing whole
+pages into PNG files was a third of the browser stories' time.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -69,13 +72,17 @@ def new_page(browser, request):
 
 @pytest.fixture
 def shot(request):
-    """shot(page, "01-login") saves tests/screenshots/<test name>-01-login.png (the whole page)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
+    """shot(page, "01-login") saves tests/screenshots/<test name>-01-login.png (the whole page), when
+    screenshots are asked for (``E2E_SCREENSHOTS=1``); otherwise it returns that path without drawing."""
+    wanted = os.environ.get("E2E_SCREENSHOTS", "") not in ("", "0")
+    if wanted:
+        SCREENSHOTS.mkdir(exist_ok=True)
     prefix = re.sub(r"[^\w.-]+", "-", request.node.name.removeprefix("test_")).strip("-")
 
     def take(page, name: str) -> Path:
         path = SCREENSHOTS / f"{prefix}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if wanted:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
