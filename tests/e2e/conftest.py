@@ -61,7 +61,9 @@ def new_page(browser, request):
 
     def make(locale: str = "en-US"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(5_000)
+        # A step waits at most 15 s: on a busy two-core machine (CI, a worker alongside) a page can take
+        # several seconds; a passing step never waits for the limit.
+        context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
 

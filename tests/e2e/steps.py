@@ -4,8 +4,10 @@ from portal.management.commands.seed import DEFAULT_DEMO_PASSWORD as DEMO_PASSWO
 
 
 def expect(target):
+    """Playwright's ``expect``, waiting up to 15 s like every other step (tests/e2e/conftest.py)."""
     from playwright.sync_api import expect as playwright_expect
 
+    playwright_expect.set_options(timeout=15_000)
     return playwright_expect(target)
 
 

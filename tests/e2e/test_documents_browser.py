@@ -84,7 +84,7 @@ def test_the_province_issues_a_supervision_letter_and_reports_to_its_government(
     # Celery runs eagerly here: the post answers once the PDF and the workbook are built, which on a
     # busy two-core machine takes longer than the default five seconds.
     with province.expect_navigation(timeout=30_000):
-        province.click("[data-testid=generate-report]")
+        province.click("[data-testid=generate-report]", timeout=30_000)
     report = ProgressReport.objects.get()
     expect(province).to_have_url(f"{base}/registry/reports/{report.pk}/")
     province.reload()
