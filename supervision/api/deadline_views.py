@@ -48,7 +48,7 @@ class ObligationViewSet(ScopedModelViewSet):
         fulfil="fulfil",
         accept="accept",
         return_report="accept",
-        waive="change",
+        waive="waive",
         campaign="add",
         confirm_unmet="confirm_unmet",
         letter="supervise",

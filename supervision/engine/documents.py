@@ -30,10 +30,8 @@ def document_prefix(authority: Authority) -> str:
 
 
 def region_office(region_code: str | None) -> Authority | None:
-    """The authority in whose name a region's documents go out: its management office (公管办), else its
-    first authority."""
-    offices = Authority.objects.filter(region_id=region_code).order_by("kind", "pk")
-    return offices.filter(kind=Authority.Kind.MANAGEMENT_OFFICE).first() or offices.first()
+    """The authority in whose name a region's documents go out (``Authority.objects.office_of``)."""
+    return Authority.objects.office_of(region_code)
 
 
 def next_number(authority: Authority, year: int) -> str:

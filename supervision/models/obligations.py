@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import predicates as p
 from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
-from supervision.models.party import PartyModel, PartyQuerySet, party_decider_in_scope, party_in_scope
+from supervision.models.party import (
+    PartyModel,
+    PartyQuerySet,
+    is_own_party,
+    party_decider_in_scope,
+    party_in_scope,
+)
 
 
 def new_dedup_key() -> str:
@@ -145,7 +151,11 @@ class Obligation(PartyModel, BaseModel):
             # waives and accepts only the duties of its own directives (it reports the others done).
             "change": p.is_superuser | party_decider_in_scope,
             "fulfil": p.is_superuser | party_in_scope,
-            "accept": p.is_superuser | party_decider_in_scope,
+            # A party never accepts its own fulfilment: an office's own duty is accepted by the level above
+            # (a city office's by the province); reported by the office, it waits for that level.
+            "accept": p.is_superuser | (party_decider_in_scope & ~is_own_party),
+            # Nor does it release itself from its duty.
+            "waive": p.is_superuser | (party_decider_in_scope & ~is_own_party),
             "confirm_unmet": p.is_superuser | p.is_provincial_admin,
             # Urge the party of an overdue duty with a supervision letter (督办函): the level that decides it.
             "supervise": p.is_superuser | party_decider_in_scope,

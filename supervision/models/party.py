@@ -193,6 +193,31 @@ def party_admin_in_scope(user, obj) -> bool:
     return user.is_authenticated and user.is_administrator and party_in_scope(user, obj)
 
 
+def own_authority_q(user) -> Q:
+    """The authority that is the user's own body: the one named on the user (a lead department, the
+    national office), else, for an administrator, the body its region's administrators act for (its
+    公管办, else its first authority: ``Authority.objects.office_of``, whose name its documents bear).
+    Matches nothing for anyone else."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.authority_id:
+        return Q(pk=user.authority_id)
+    if user.is_administrator and user.region_id:
+        return Q(pk__in=Authority.objects.offices_of(user.region_id).values("pk")[:1])
+    return Q(pk__in=[])
+
+
+@rules.predicate
+def is_own_party(user, obj) -> bool:
+    """The record's party is the user's own body: a party never accepts its own fulfilment; the level
+    above does."""
+    if obj is None or not obj.authority_id or not user.is_authenticated:
+        return False
+    if user.authority_id:
+        return obj.authority_id == user.authority_id
+    return Authority.objects.filter(own_authority_q(user), pk=obj.authority_id).exists()
+
+
 @rules.predicate
 def party_decider_in_scope(user, obj) -> bool:
     """An administrator of the party's scope whose level decides the record (``obj.deciding_region()``):

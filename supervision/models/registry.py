@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -154,6 +154,16 @@ class Authority(BaseModel):
         def supervised_by(self, scope):
             """The authorities of the administrator's regions (none for other roles)."""
             return self.filter(scope.regions_q("region"))
+
+        def offices_of(self, region_code: str | None):
+            """A region's authorities, the one its administrators act for first (``office_of``)."""
+            management_office_first = Case(When(kind=Authority.Kind.MANAGEMENT_OFFICE, then=Value(0)), default=1)
+            return self.filter(region_id=region_code).order_by(management_office_first, "kind", "pk")
+
+        def office_of(self, region_code: str | None) -> "Authority | None":
+            """The body a region's administrators act for, in whose name its documents go out: its
+            management office (公管办), else its first authority."""
+            return self.offices_of(region_code).first()
 
     objects = QuerySet.as_manager()
 

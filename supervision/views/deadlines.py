@@ -95,7 +95,7 @@ class ObligationDetail(ObligationViews, ObjectDetailView):
         context = super().get_context_data(**kwargs)
         user, obligation = self.request.user, self.object
         context["can_fulfil"] = obligation.is_pending and user.has_perm(Obligation.get_perm("fulfil"), obligation)
-        context["can_waive"] = obligation.is_pending and user.has_perm(Obligation.get_perm("change"), obligation)
+        context["can_waive"] = obligation.is_pending and user.has_perm(Obligation.get_perm("waive"), obligation)
         context["fulfil_form"] = forms.FulfilForm()
         context["waive_form"] = forms.WaiveForm()
         context["can_accept"] = obligation.status == Obligation.Status.REPORTED and user.has_perm(
@@ -169,6 +169,7 @@ class ObligationReturnReport(ObjectActionView):
 
 class ObligationWaive(ObjectActionView):
     model = Obligation
+    permission = "waive"
     form_class = forms.WaiveForm
     success_message = _("Waived.")
 
