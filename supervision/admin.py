@@ -109,7 +109,7 @@ class RectificationCaseAdmin(ScopedAdmin):
     search_fields = ["number", "title"]
     list_select_related = ["vendor", "platform", "authority"]
     filter_horizontal = ["findings"]
-    readonly_fields = ["number", "status", "notified_at", "closed_at", "escalated_at", "rounds"]
+    readonly_fields = ["number", "status", "notified_at", "responded_at", "closed_at", "escalated_at", "rounds"]
     inlines = [CaseEventInline]
 
 

@@ -4,7 +4,7 @@ to answer or to verify) and the counts, each linking to its filtered list. A fix
 
 import datetime
 
-from django.db.models import Count, Max, Q, Value
+from django.db.models import Count, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,12 +130,12 @@ def work(user, limit: int) -> list[WorkItem]:
             f"{c.number} {c.title}",
             c.get_absolute_url(),
             party_name(c),
-            since=local_date(c.answered),
+            since=local_date(c.responded_at),
             icon="bi-clipboard-check",
         )
-        for c in cases.filter(status=RectificationCase.Status.RESPONDED)
-        .annotate(answered=Max("responses__created"))
-        .order_by("answered", "pk")[:limit]
+        # By the time of their latest response, kept on the case: read in order from the partial index
+        # ``case_to_verify`` up to the limit, not the latest of every response grouped and sorted.
+        for c in cases.filter(status=RectificationCase.Status.RESPONDED).order_by("responded_at", "pk")[:limit]
     ]
     if user.has_perm(Obligation.get_perm("confirm_unmet")):
         items += [
@@ -202,10 +202,11 @@ def deadline_cards(user) -> list[Card]:
     }
     open_cases = RectificationCase.objects.visible_to(user).filter(status__in=RectificationCase.OPEN)
     # The three parties with the most open cases: counted by their keys (no join of every case to its
-    # party's name), then the three named.
+    # party's name), then the three named. COUNT(*) over the keys alone reads the partial index of the
+    # open cases' keys (``case_open_party``, already in their order) and never the table.
     by_party = list(
         open_cases.values("vendor_id", "platform_id", "authority_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("-n", *PARTY_IDS)[:3]
     )
     names = party_names(by_party)

@@ -5,11 +5,14 @@ grow with the data."""
 
 import datetime
 import html as html_module
+import importlib
 import itertools
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -115,7 +118,9 @@ def grow(n: int, personas) -> None:
     Obligation.objects.bulk_create(duties)
     RectificationCase.objects.bulk_create(cases)
     for case in RectificationCase.objects.filter(status="responded", responses__isnull=True):
-        CaseResponse.objects.create(case=case, text="已整改")
+        # As engine.cases.respond records it: the response, and its time on the case.
+        response = CaseResponse.objects.create(case=case, text="已整改")
+        RectificationCase.objects.filter(pk=case.pk).update(responded_at=response.created)
     FeeFiling.objects.bulk_create(filings)
     # The platform's own records to confirm: some of its records come to "done" (one per vendor and scope).
     waiting = RecognitionRecord.objects.filter(platform=platform).exclude(status="done").values_list("pk", flat=True)
@@ -303,6 +308,102 @@ def test_a_card_counts_to_its_cap_and_names_the_parties_with_most_open_cases(per
     shown = dict(part.rsplit(" ", 1) for part in card.note.split("；"))
     assert shown and {name: int(n) for name, n in shown.items()} == {name: counts[name] for name in shown}
     assert sorted(counts.values(), reverse=True)[: len(shown)] == sorted(map(int, shown.values()), reverse=True)
+
+
+def responded_cases(personas) -> list:
+    """Two cases awaiting their party's response (SZCA's, then Puyang's platform's), answered in turn."""
+    from supervision.engine import cases as case_flow
+    from supervision.models import CAVendor, Platform, RectificationCase
+
+    parties = (
+        ({"vendor": CAVendor.objects.get(short_name="SZCA")}, personas["szca"]),
+        ({"platform": Platform.objects.get(name=PUYANG_PLATFORM)}, personas["platform-puyang"]),
+    )
+    cases = []
+    for i, (party, user) in enumerate(parties):
+        case = RectificationCase.objects.create(
+            number=f"V{i}",
+            title=f"待核验{i}",
+            facts="事实",
+            status="notified",
+            due_date=timezone.localdate() + datetime.timedelta(days=5),
+            opened_by=personas["puyang"],
+            **party,
+        )
+        case_flow.respond(case, text="已整改", by=user)
+        cases.append(case)
+    return cases
+
+
+def test_a_response_records_its_time_on_the_case_and_the_responses_to_verify_follow_it(personas, client_for):
+    """A response sets the case's ``responded_at`` to its own time, in the same transaction; the
+    worklist's responses to verify come in that order, the longest waiting first, and a case answered
+    again after being returned moves behind those answered since."""
+    from supervision.engine import cases as case_flow
+
+    first, second = responded_cases(personas)
+    for case in (first, second):
+        case.refresh_from_db()
+        assert case.status == "responded" and case.responded_at == case.responses.get().created
+    client = english(client_for("province"))
+
+    def to_verify() -> list[str]:
+        ours = {str(first), str(second)}
+        return [
+            item.title
+            for item in worklist_all(client)
+            if item.task == "Verify the response to the case" and item.title in ours
+        ]
+
+    assert to_verify() == [str(first), str(second)]
+    case_flow.return_for_more(first, by=personas["province"], note="缺少材料")
+    first.refresh_from_db()
+    assert first.status == "returned" and first.responded_at == first.responses.get().created  # kept
+    assert to_verify() == [str(second)]
+    case_flow.respond(first, text="补充材料", by=personas["szca"])
+    first.refresh_from_db()
+    latest = first.responses.order_by("-created").first()
+    assert latest.text == "补充材料" and first.responded_at == latest.created > second.responded_at
+    assert to_verify() == [str(second), str(first)]  # no longer the order of their ids
+    item = next(item for item in worklist_all(client) if item.title == str(first))
+    assert item.since == timezone.localtime(latest.created).date()
+
+
+def test_the_migration_fills_the_latest_response_of_cases_and_of_their_history(personas):
+    """The migration that adds ``responded_at`` fills it from the responses as ``respond`` would have
+    set it: on each case and on each of its history rows (the latest response before the row)."""
+    from supervision.engine import cases as case_flow
+    from supervision.models import RectificationCase
+
+    migration = importlib.import_module("supervision.migrations.0019_case_responded_at_and_dashboard_indexes")
+    first, second = responded_cases(personas)
+    case_flow.return_for_more(first, by=personas["province"], note="缺少材料")
+    case_flow.respond(first, text="补充材料", by=personas["szca"])
+    History = RectificationCase.history.model
+
+    def recorded() -> tuple[dict, list]:
+        cases = dict(RectificationCase.objects.order_by("pk").values_list("pk", "responded_at"))
+        rows = list(History.objects.order_by("history_id").values_list("history_id", "responded_at"))
+        return cases, rows
+
+    as_responded = recorded()
+    assert as_responded[0][first.pk] == first.responses.order_by("-created").first().created
+    assert len({at for _, at in as_responded[1] if at}) == 3  # two of the first case's, one of the second's
+    RectificationCase.objects.update(responded_at=None)
+    History.objects.update(responded_at=None)
+    migration.fill_responded_at(apps, SimpleNamespace(connection=connection))
+    assert recorded() == as_responded
+    assert RectificationCase.objects.filter(responses__isnull=True, responded_at__isnull=False).count() == 0
+
+
+def test_the_dashboards_partial_indexes_cover_what_it_reads():
+    """The partial index of the open cases' parties covers exactly the open statuses (else PostgreSQL
+    cannot use it for the count by party), and that of the responses to verify covers that status."""
+    from supervision.models import RectificationCase
+
+    indexes = {index.name: index for index in RectificationCase._meta.indexes}
+    assert indexes["case_open_party"].condition.children == [("status__in", list(RectificationCase.OPEN))]
+    assert indexes["case_to_verify"].condition.children == [("status", RectificationCase.Status.RESPONDED)]
 
 
 def test_the_whole_countrys_recognition_is_counted_at_most_every_five_minutes_and_says_when(

@@ -278,7 +278,8 @@ def respond(case: RectificationCase, *, text: str, files=(), by) -> CaseResponse
             ResponseFile.objects.create(response=response, file=upload, original_name=upload.name[:200], uploaded_by=by)
         locked.status = S.RESPONDED
         locked.rounds += 1
-        locked.save(update_fields=["status", "rounds", "updated"])
+        locked.responded_at = response.created  # the dashboard's order of the responses to verify
+        locked.save(update_fields=["status", "rounds", "responded_at", "updated"])
         CaseEvent.objects.create(case=locked, kind=CaseEvent.Kind.RESPONDED, actor=by, text=response.text)
         _tell(locked, f"response{locked.rounds}", "supervision/messages/case_response.txt", to_authority=True)
     case.refresh_from_db()

@@ -52,6 +52,9 @@ class RectificationCase(PartyModel, BaseModel):
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The time of the latest response (``CaseResponse.created``), set with it by ``engine.cases.respond``:
+    # the dashboard lists the responses to verify in this order from an index, not from every response.
+    responded_at = models.DateTimeField(_("latest response at"), null=True, blank=True)
     rounds = models.PositiveSmallIntegerField(_("responses submitted"), default=0)
     is_demo = models.BooleanField(_("demonstration data (示例)"), default=False)
 
@@ -64,6 +67,14 @@ class RectificationCase(PartyModel, BaseModel):
         indexes = [
             models.Index(fields=["status", "due_date"], name="case_status_due"),
             models.Index(fields=["created", "id"], name="case_created_id"),  # the list's order
+            # The dashboard's responses to verify, by their latest response (read in order, to its limit).
+            models.Index(fields=["responded_at", "id"], name="case_to_verify", condition=Q(status="responded")),
+            # The dashboard's open cases counted by party: read from this index alone, not the table.
+            models.Index(
+                fields=["vendor", "platform", "authority"],
+                name="case_open_party",
+                condition=Q(status__in=["opened", "notified", "returned", "responded", "escalated"]),
+            ),
         ]
         constraints = [
             *PartyModel.Meta.constraints,
