@@ -18,7 +18,7 @@ from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -33,7 +33,7 @@ from supervision.engine import documents
 from supervision.engine.messages import MESSAGE_LANGUAGE, Texts
 from supervision.engine.pdf import render_pdf
 from supervision.engine.report_figures import Area, Section, collect
-from supervision.models import ProgressReport, Region
+from supervision.models import Directive, ProgressReport, Region
 
 logger = logging.getLogger(__name__)
 PROGRESS = Progress("supervision:report", {"counting": (0, 60), "pdf": (60, 90), "xlsx": (90, 100)})
@@ -65,6 +65,17 @@ def request_report(*, region: Region, as_of: datetime.date, by) -> ProgressRepor
         raise PermissionDenied
     if as_of > timezone.localdate():
         raise ValidationError({"as_of": _("A report speaks of a day that has passed or of today.")})
+    first_year = Directive.objects.aggregate(first=Min("year"))["first"]
+    if first_year and as_of < datetime.date(first_year, 1, 1):
+        raise ValidationError(
+            {
+                "as_of": _(
+                    "A report speaks of a day since %(day)s, the first day of the year of the earliest directive "
+                    "on record: before it there is nothing to report."
+                )
+                % {"day": datetime.date(first_year, 1, 1).isoformat()}
+            }
+        )
     with transaction.atomic():
         report = ProgressReport.objects.create(region=region, as_of=as_of, created_by=by)
         transaction.on_commit(lambda: generate_progress_report.delay(report.pk))

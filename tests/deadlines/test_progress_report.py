@@ -408,4 +408,11 @@ def test_the_api_lists_reports_within_scope_and_refuses_a_future_day(
     future = (TODAY + datetime.timedelta(days=3)).isoformat()
     response = api_for("puyang").post("/api/v1/progress-reports/", {"region": PUYANG, "as_of": future}, format="json")
     assert response.status_code == 400 and "as_of" in response.json()
+    # Nor a day before the supervision began: the first day of the earliest directive's year (2019).
+    before = ProgressReport.objects.count()
+    response = api_for("puyang").post(
+        "/api/v1/progress-reports/", {"region": PUYANG, "as_of": "0001-01-01"}, format="json"
+    )
+    assert response.status_code == 400 and "2019-01-01" in response.json()["as_of"][0]
+    assert ProgressReport.objects.count() == before
     assert api_for("province").delete(f"/api/v1/progress-reports/{puyang.pk}/").status_code == 405

@@ -308,3 +308,17 @@ def test_the_api_lists_letters_to_who_may_see_the_duty(api_for, szca, personas, 
     detail = api_for("szca").get(f"/api/v1/letters/{letter.pk}/").json()
     assert detail["pdf"].endswith(f"/files/supervision.supervisionletter/{letter.pk}/pdf/")
     assert api_for("szca").delete(f"/api/v1/letters/{letter.pk}/").status_code == 405
+
+
+def test_the_letters_filter_does_not_tell_which_duties_exist(api_for, registry):
+    """A duty out of the user's scope and one that does not exist answer alike: an empty list."""
+    from portal.accounts.models import User
+    from supervision.models import Obligation
+
+    hidden = Obligation.objects.exclude(
+        pk__in=Obligation.objects.visible_to(User.objects.get(username="szca")).values("pk")
+    ).first()
+    assert hidden is not None
+    answers = [api_for("szca").get("/api/v1/letters/", {"obligation": pk}) for pk in (hidden.pk, 10**9)]
+    assert [(a.status_code, a.json()["count"]) for a in answers] == [(200, 0), (200, 0)]
+    assert api_for("szca").get("/api/v1/letters/", {"obligation": "abc"}).status_code == 400
