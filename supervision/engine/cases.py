@@ -80,10 +80,6 @@ def open_case(
     return case
 
 
-def default_facts(findings) -> str:
-    return "\n".join(f"{i}. {f.summary}" for i, f in enumerate(findings, 1))
-
-
 def draft_case(*, findings, by, due_date=None, title: str = "", facts: str = "", today=None) -> RectificationCase:
     """The case these findings would open, checked but not saved (``open_case`` saves it; the preview
     of the notice renders it)."""
@@ -105,7 +101,7 @@ def draft_case(*, findings, by, due_date=None, title: str = "", facts: str = "",
         raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     party = findings[0].party
     title = title.strip() or _("Rectification of %(party)s") % {"party": party}
-    facts = facts.strip() or default_facts(findings)
+    facts = facts.strip() or RectificationCase.default_facts(findings)
     is_demo = any(f.is_demo for f in findings)
     if is_demo and DEMO_MARK not in title:
         title = f"（{DEMO_MARK}）{title}"  # the title goes into every message and list: marked there too
@@ -200,7 +196,7 @@ def notice_context(case, findings=None, preview: bool = False) -> dict:
         "party": case.party,
         "rows": notice_rows(findings, today),
         # The findings are listed with their basis: the facts are printed only when they say more.
-        "facts": "" if case.facts.strip() == default_facts(findings) else case.facts,
+        "facts": "" if case.facts.strip() == RectificationCase.default_facts(findings) else case.facts,
         "preview": preview,
         "due": texts.format_date(case.due_date),
         "issued": texts.format_date(today),

@@ -97,6 +97,19 @@ class RectificationCase(PartyModel, BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("supervision:case_detail", args=[self.pk])
 
+    @staticmethod
+    def default_facts(findings) -> str:
+        """The facts of a case whose administrator wrote none: its findings' summaries, numbered."""
+        return "\n".join(f"{i}. {f.summary}" for i, f in enumerate(findings, 1))
+
+    @property
+    def facts_beyond_findings(self) -> str:
+        """The facts as the case's page shows them: the findings are listed beside them, so facts that only
+        repeat them (the default) are not shown twice."""
+        if self.facts.strip() == self.default_facts(self.findings.all()):
+            return _("As the findings listed below.")
+        return self.facts
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN

@@ -40,7 +40,7 @@ class CaseViews(ModelViews):
         Column("party", _("responsible party"), link=True),
         Column("get_status_display", _("status")),
         Column("due_date", _("due date")),
-        Column("facts", _("facts and requirements")),
+        Column("facts_beyond_findings", _("facts and requirements")),
         Column("findings.all", _("findings")),
         Column("opened_by", _("opened by")),
     ]

@@ -96,3 +96,15 @@ def test_the_findings_to_open_a_case_from_are_check_boxes(client_for, szca):
     tag = next(t for t in html.split("<input")[1:] if box in t.split(">")[0]).split(">")[0]
     assert 'type="checkbox"' in tag and 'class="form-check-input"' in tag and "checked" in tag
     assert 'class="form-check"' in html and "form-control" not in tag
+
+
+def test_the_findings_are_not_repeated_as_the_facts(client_for, case):
+    """Facts left to their default are the findings' summaries, listed on the page already: they are not
+    shown a second time. Facts the administrator wrote are shown as written."""
+    html = page(client_for, "province", case).content.decode()
+    fields = html.split('data-testid="timeline"')[0]  # the timeline records the text the case opened with
+    assert fields.count("单位证书新办收费高于全省最低标准") == 1
+    assert "见下列问题" in fields
+    RectificationCase.objects.filter(pk=case.pk).update(facts="经核查，2026年10月起多收费用 3 笔，应予退还。")
+    html = page(client_for, "province", case).content.decode()
+    assert "多收费用 3 笔" in html and "见下列问题" not in html
