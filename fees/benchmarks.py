@@ -148,10 +148,14 @@ class BenchmarkCache:
     def policy(self, province: str | None) -> FeePolicy | None:
         return self._policies.get(province) if province else None
 
-    def get(self, province: str, product_id: int, item_id: int) -> BenchmarkValue | None:
+    def of(self, province: str) -> dict[tuple[int, int], BenchmarkValue]:
+        """The province's benchmarks by (product, fee item)."""
         if province not in self._values:
             self._values[province] = effective_benchmarks(province, tree=self.tree) if self.policy(province) else {}
-        return self._values[province].get((product_id, item_id))
+        return self._values[province]
+
+    def get(self, province: str, product_id: int, item_id: int) -> BenchmarkValue | None:
+        return self.of(province).get((product_id, item_id))
 
 
 @transaction.atomic

@@ -7,17 +7,18 @@ From a province's reference date (Henan: 2019-08-15):
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from fees import clauses as rules
 from fees.benchmarks import BenchmarkCache
 from fees.models import FeeFiling, FeeFilingLine, FeeItem
 from fees.regions import RegionTree
-from fees.tariffs import lines_of
+from portal.bulk import among
 
 OVERCHARGE = "overcharge"
 PROHIBITED = "prohibited_fee"
@@ -54,25 +55,6 @@ LINE_FACT_FIELDS = (
 
 def line_facts(lines: QuerySet) -> list[LineFacts]:
     return [LineFacts(*row) for row in lines.order_by().values_list(*LINE_FACT_FIELDS)]
-
-
-def filing_line_facts(filing_ids: list[int]) -> list[LineFacts]:
-    """The facts of the filings' lines: the filings once, then their lines by filing id (no join,
-    so a plan on stale statistics after a large import stays an index lookup)."""
-
-    info = {}
-    for start in range(0, len(filing_ids), 5000):
-        batch = filing_ids[start : start + 5000]
-        for pk, vendor_id, region_id, effective in (
-            FeeFiling.objects.filter(pk__in=batch)
-            .order_by()
-            .values_list("pk", "vendor_id", "region_id", "effective_date")
-        ):
-            info[pk] = (vendor_id, region_id, effective)
-    return [
-        LineFacts(pk, filing_id, *info[filing_id], product_id, item_id, amount, per_platform)
-        for amount, pk, filing_id, product_id, item_id, per_platform in lines_of(filing_ids)
-    ]
 
 
 def tariff_facts(tariff) -> LineFacts:
@@ -172,11 +154,14 @@ class RuleBook:
     def applies(self, line: LineFacts, on_date: datetime.date | None) -> str | None:
         """The province whose policy governs the line on ``on_date`` (or from the line's own
         effective date when no date is given), or None when no rule applies yet."""
-        province = self.tree.province_of(line.region)
+        return self.governing(line.region, on_date or line.effective_date)
+
+    def governing(self, region: str, when: datetime.date) -> str | None:
+        """The province whose policy governs a line of ``region`` on ``when``, or None."""
+        province = self.tree.province_of(region)
         policy = self.benchmarks.policy(province)
         if policy is None:
             return None
-        when = on_date or line.effective_date
         return province if when >= policy.reference_date else None
 
     def evaluate(self, line: LineFacts, on_date: datetime.date | None = None) -> list[Breach]:
@@ -214,6 +199,34 @@ class RuleBook:
 
     def evaluate_all(self, lines: Iterable[LineFacts], on_date: datetime.date | None = None) -> list[Breach]:
         return [breach for line in lines for breach in self.evaluate(line, on_date)]
+
+    def evaluate_filings(self, filing_ids: Iterable[int]) -> list[Breach]:
+        """The breaches of the filings' lines, each as of its filing's effective date (the check on
+        submission), set-based: the database reads only the lines that may breach (an amount above zero
+        on a prohibited item, charged per platform, or above its province's benchmark), one query per
+        province, and ``evaluate`` decides on each as on any line."""
+        filings = {}
+        by_province = defaultdict(list)
+        rows = FeeFiling.objects.filter(among(FeeFiling, "pk", filing_ids)).order_by()
+        for pk, vendor_id, region, effective in rows.values_list("pk", "vendor_id", "region_id", "effective_date"):
+            province = self.governing(region, effective)
+            if province is not None:
+                filings[pk] = (vendor_id, region, effective)
+                by_province[province].append(pk)
+        prohibited = [pk for pk, item in self.items.items() if item.prohibited]
+        facts = []
+        for province, ids in by_province.items():
+            may_breach = Q(per_platform=True) | Q(item_id__in=prohibited)
+            for (product_id, item_id), benchmark in self.benchmarks.of(province).items():
+                may_breach |= Q(product_id=product_id, item_id=item_id, amount__gt=benchmark.amount)
+            lines = FeeFilingLine.objects.filter(among(FeeFilingLine, "filing_id", ids), may_breach, amount__gt=0)
+            facts += [
+                LineFacts(pk, filing_id, *filings[filing_id], product_id, item_id, amount, per_platform)
+                for pk, filing_id, product_id, item_id, amount, per_platform in lines.order_by("pk").values_list(
+                    "pk", "filing_id", "product_id", "item_id", "amount", "per_platform"
+                )
+            ]
+        return self.evaluate_all(facts)
 
 
 def evaluate_filing(filing, book: RuleBook | None = None) -> list[Breach]:

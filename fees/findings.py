@@ -16,6 +16,7 @@ from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
 from fees.money import yuan
 from fees.regions import RegionTree
 from portal.accounts.scope import Scope
+from portal.bulk import among
 from supervision import services
 from supervision.models import CAVendor, Finding, RectificationCase
 
@@ -65,7 +66,8 @@ def name_maps(breaches: Iterable[Breach]) -> dict:
 
 
 def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) -> list[tuple[object, bool]]:
-    """Raise one finding per breach (a breach seen again returns the existing finding)."""
+    """Raise one finding per breach (a breach seen again returns the existing finding), all at once
+    (``services.raise_findings``)."""
 
     breaches = list(breaches)
     if not breaches:
@@ -74,24 +76,25 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
     vendors = CAVendor.objects.in_bulk({b.vendor_id for b in breaches})
     # A breach in a demonstration filing is a demonstration finding, whoever finds it (seed or sweep).
     demo_filings = set(
-        FeeFiling.objects.filter(pk__in={b.filing_id for b in breaches}, is_demo=True).values_list("pk", flat=True)
+        FeeFiling.objects.filter(among(FeeFiling, "pk", {b.filing_id for b in breaches}), is_demo=True).values_list(
+            "pk", flat=True
+        )
     )
-    results = []
     with translation.override(settings.LANGUAGE_CODE):
-        for breach in breaches:
-            results.append(
-                services.raise_finding(
-                    kind=breach.kind,
-                    party=vendors[breach.vendor_id],
-                    dedup_key=breach.dedup_key,
-                    summary=describe(breach, names),
-                    facts=breach.facts(),
-                    evidence=reverse("fees:feefiling_detail", args=[breach.filing_id]),
-                    raised_by=raised_by,
-                    is_demo=is_demo or breach.filing_id in demo_filings,
-                )
-            )
-    return results
+        found = [
+            {
+                "kind": breach.kind,
+                "party": vendors[breach.vendor_id],
+                "dedup_key": breach.dedup_key,
+                "summary": describe(breach, names),
+                "facts": breach.facts(),
+                "evidence": reverse("fees:feefiling_detail", args=[breach.filing_id]),
+                "raised_by": raised_by,
+                "is_demo": is_demo or breach.filing_id in demo_filings,
+            }
+            for breach in breaches
+        ]
+    return services.raise_findings(found)
 
 
 def breach_findings(user):

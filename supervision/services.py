@@ -7,11 +7,16 @@ is idempotent and safe under concurrent calls: uniqueness is enforced by the dat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from portal.bulk import write_history
 from portal.history import record_change
 from portal.seeding import DEMO_MARK
 from supervision.engine.notify import party_recipients, write
@@ -51,30 +56,106 @@ def raise_finding(
     """Record a finding once. `party` is a CAVendor, Platform or Authority. A second call with the same
     dedup_key returns (the existing finding, False) and changes nothing — also under concurrent calls
     (unique constraint on dedup_key + get-or-create that handles IntegrityError)."""
+    finding = _finding(
+        kind=kind,
+        party=party,
+        dedup_key=dedup_key,
+        summary=summary,
+        facts=facts,
+        evidence=evidence,
+        raised_by=raised_by,
+        obligation=obligation,
+        is_demo=is_demo,
+    )
+    return _get_or_create(Finding, dedup_key, lambda: finding)
+
+
+def raise_findings(findings: Iterable[dict]) -> list[tuple[Finding, bool]]:
+    """``raise_finding`` for many findings at once (each given as its keyword arguments), set-based:
+    one ``INSERT … ON CONFLICT DO NOTHING … RETURNING`` writes the new ones (on PostgreSQL, up to
+    thousands per statement), one statement their history rows (as ``save()`` records them: the
+    request's user, if any, no reason), one query reads those raised before. Returns (finding,
+    created) for each, in order; a key given twice is raised once."""
+    built: dict[str, Finding] = {}
+    keys = []
+    for arguments in findings:
+        finding = _finding(**arguments)
+        keys.append(finding.dedup_key)
+        built.setdefault(finding.dedup_key, finding)
+    if not built:
+        return []
+    alias = router.db_for_write(Finding)
+    connection = connections[alias]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return [_get_or_create(Finding, key, lambda key=key: built[key]) for key in keys]
+    fields = [field for field in Finding._meta.concrete_fields if not field.primary_key]
+    returning = [Finding._meta.pk, Finding._meta.get_field("dedup_key")]
+    per_statement = (connection.features.max_query_params or 65_535) // len(fields)
+    objs = list(built.values())
+    created = {}
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            query = InsertQuery(Finding, on_conflict=OnConflict.IGNORE)
+            query.insert_values(fields, objs[start : start + per_statement])
+            compiler = query.get_compiler(using=alias)
+            compiler.returning_fields = returning
+            for sql, params in compiler.as_sql():
+                cursor.execute(sql, params)
+                created.update((key, pk) for pk, key in cursor.fetchall())
+        for key, pk in created.items():
+            finding = built[key]
+            finding.pk = pk
+            finding._state.adding = False
+            finding._state.db = alias
+        if created:
+            user = Finding.history.model.get_default_history_user(objs[0])
+            write_history(Finding, list(created.values()), user=user, reason=None)
+    before = {
+        finding.dedup_key: finding
+        for finding in Finding.objects.using(alias).filter(dedup_key__in=[key for key in built if key not in created])
+    }
+    missing = set(built) - set(created) - set(before)
+    if missing:  # refused without being a duplicate: the insert would have raised it
+        raise IntegrityError(f"findings neither raised nor found: {sorted(missing)[:5]}")
+    results, seen = [], set()
+    for key in keys:
+        results.append((built[key], key not in seen) if key in created else (before[key], False))
+        seen.add(key)
+    return results
+
+
+def _finding(
+    *,
+    kind: str,
+    party,
+    dedup_key: str,
+    summary: str,
+    facts: dict | None = None,
+    evidence: str = "",
+    raised_by=None,
+    obligation: Obligation | None = None,
+    is_demo: bool = False,
+) -> Finding:
+    """The unsaved finding ``raise_finding`` records, its arguments checked."""
     if kind not in Finding.Kind.values:
         raise ValueError(f"Unknown finding kind {kind!r}.")
     party_field(party)  # refuses anything that is not a party
     if not dedup_key:
         raise ValueError("A finding needs a deduplication key.")
-
     if is_demo and DEMO_MARK not in summary:
         summary = f"（{DEMO_MARK}）{summary}"  # a made-up violation never reads as a real accusation
-
-    def build() -> Finding:
-        finding = Finding(
-            kind=kind,
-            dedup_key=dedup_key,
-            summary=summary[:300],
-            facts=facts or {},
-            evidence=evidence,
-            raised_by=raised_by,
-            obligation=obligation,
-            is_demo=is_demo,
-        )
-        finding.set_party(party)
-        return finding
-
-    return _get_or_create(Finding, dedup_key, build)
+    finding = Finding(
+        kind=kind,
+        dedup_key=dedup_key,
+        summary=summary[:300],
+        facts=facts or {},
+        evidence=evidence,
+        raised_by=raised_by,
+        obligation=obligation,
+        is_demo=is_demo,
+    )
+    finding.set_party(party)
+    return finding
 
 
 def dismiss_finding(finding: Finding, *, by) -> Finding:

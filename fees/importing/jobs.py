@@ -255,10 +255,14 @@ def _write(job: FeeImport) -> str:
             # The deferred foreign keys are checked here, not at a commit that may be the caller's.
             connection.check_constraints(table_names=_TABLES)
             filings = resource.created_filings
-            summary["filing_ids"] = [f.pk for f in filings][:1000]
+            summary["filing_ids"] = filings[:1000]
             if job.submit_after and filings:
                 report_progress(job.pk, "submitting", 0, 1)
-                breaches = workflow.submit_many(filings, job.created_by)
+                breaches = workflow.submit_many(
+                    filings,
+                    job.created_by,
+                    progress=lambda done, steps: report_progress(job.pk, "submitting", done, steps),
+                )
                 summary["breaches"] = len(breaches)
     except _Rollback:
         return _fail(job, FeeImport.Status.FAILED, errors, summary)

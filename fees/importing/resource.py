@@ -7,7 +7,8 @@ lines it accepted (``checked``). Writing (``write_checked``) stores those lines 
 without parsing and validating every row again: what may have changed since the check is checked once
 per filing (vendor and region still the user's to file for, the effective date still allowed, no filing
 stored meanwhile), and the database's constraints refuse anything else (the same line twice, a negative
-amount, a product or fee item gone). The lines are written in bulk with their history (``portal.bulk``:
+amount, a product or fee item gone). The filings and then the lines are written with their history in
+one pass each, from the checked values without a model instance per row (``portal.bulk.insert_rows``:
 COPY on PostgreSQL); the caller wraps it in one transaction (all or nothing).
 """
 
@@ -28,10 +29,10 @@ from fees.models.filings import effective_date_error
 from fees.money import parse_amount
 from fees.regions import RegionTree
 from portal.accounts.scope import Scope
-from portal.bulk import create_with_history
+from portal.bulk import insert_rows
 from supervision.models import CAVendor
 
-BATCH = 5000  # lines written (COPY on PostgreSQL) with their history per step
+BATCH = 5000  # rows the check validates per step
 DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
@@ -190,7 +191,7 @@ class FilingLineResource(resources.ModelResource):
         self.group_rows: dict[tuple[int, str, datetime.date], int] = {}
         self.seen: dict[tuple, int] = {}
         self.existing: set[tuple[int, str, datetime.date]] = set()
-        self.created_filings: list[FeeFiling] = []
+        self.created_filings: list[int] = []  # the ids of the filings written
         self.group_cells: dict[tuple, list] = {}  # the filing columns' cells of each new filing's first row
         self.lines: list[list] = []  # the accepted lines: sheet row, filing, product, item, amount, …
 
@@ -335,9 +336,13 @@ class FilingLineResource(resources.ModelResource):
             if key in keys
         }
 
+    def _note(self) -> str:
+        return _("Imported from %(file)s") % {"file": self.source_name} if self.source_name else ""
+
     def _new_filing(self, key: tuple[int, str, datetime.date]) -> FeeFiling:
-        note = _("Imported from %(file)s") % {"file": self.source_name} if self.source_name else ""
-        return FeeFiling(vendor_id=key[0], region_id=key[1], effective_date=key[2], created_by=self.user, note=note)
+        return FeeFiling(
+            vendor_id=key[0], region_id=key[1], effective_date=key[2], created_by=self.user, note=self._note()
+        )
 
     def import_row(self, row, instance_loader, **kwargs):
         """One sheet row → one line, validated and, when valid, kept (``lines``); the lean form of
@@ -432,23 +437,23 @@ class FilingLineResource(resources.ModelResource):
                 errors.append({"row": self.group_rows[key], "column": label("effective_date"), "message": message})
         if errors:
             return sorted(errors, key=lambda error: error["row"])
-        filings = [self._new_filing(key) for key in keys]
-        self.created_filings = create_with_history(filings, user=self.user, batch_size=BATCH)
-        lines = checked["lines"]
-        # The lines built from their columns' values in the model's order (Django's fast path, without
-        # keyword arguments): the id and the timestamps are the database's and ``create_with_history``'s.
-        order = [field.attname for field in FeeFilingLine._meta.concrete_fields]
-        at = [order.index(name) for name in ("filing_id", "product_id", "item_id", "amount", "per_platform", "note")]
-        for start in range(0, len(lines), BATCH):
-            batch = []
-            for _row, filing, product, item, amount, per_platform, note in lines[start : start + BATCH]:
-                values = [None] * len(order)
-                for index, value in zip(
-                    at, (filings[filing].pk, product, item, Decimal(amount), per_platform, note), strict=True
-                ):
-                    values[index] = value
-                batch.append(FeeFilingLine(*values))
-            create_with_history(batch, user=self.user, batch_size=BATCH)
-            if self.progress is not None:
-                self.progress(start + len(batch))
+        self.created_filings = self.write_filings(keys)
+        self.write_lines(checked["lines"], self.created_filings)
         return []
+
+    def write_filings(self, keys: list[tuple[int, str, datetime.date]]) -> list[int]:
+        """The new filings (drafts) with their history; their ids in the order of ``keys``."""
+        user, note = getattr(self.user, "pk", None), self._note()
+        rows = [(vendor, region, date, user, note) for vendor, region, date in keys]
+        fields = ("vendor_id", "region_id", "effective_date", "created_by_id", "note")
+        return insert_rows(FeeFiling, fields, rows, user=self.user)
+
+    def write_lines(self, lines: list[list], filing_ids: list[int]) -> None:
+        """The checked lines (sheet row, filing's index, product, fee item, amount, per platform, note)
+        with their history, in one pass (COPY on PostgreSQL), reporting progress as they are written."""
+        rows = [
+            (filing_ids[filing], product, item, Decimal(amount), per_platform, note)
+            for _row, filing, product, item, amount, per_platform, note in lines
+        ]
+        fields = ("filing_id", "product_id", "item_id", "amount", "per_platform", "note")
+        insert_rows(FeeFilingLine, fields, rows, user=self.user, progress=self.progress)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from supervision.models import CAVendor, Finding, Obligation, Platform
-from supervision.services import ensure_obligation, fulfil_obligations, raise_finding
+from supervision.services import ensure_obligation, fulfil_obligations, raise_finding, raise_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,71 @@ def test_raise_finding_once(szca):
     again.refresh_from_db()
     assert again.summary == "收费高于基准" and again.facts == {"a": "1.00"}
     assert Finding.objects.filter(dedup_key="t:over:1").count() == 1
+
+
+def test_raise_findings_at_once_records_what_raise_finding_records_once(szca, puyang_platform, personas):
+    """The set-based ``raise_findings``: the same rows and history rows as ``raise_finding`` one at a time
+    (in a request, the request's user; no reason), each key once, also when given twice or raised before."""
+    from simple_history.models import HistoricalRecords
+
+    one, _ = raise_finding(kind=Finding.Kind.OTHER, party=szca, dedup_key="t:many:0", summary="before", facts={"n": 0})
+    request = type("Request", (), {"user": personas["province"]})()
+    HistoricalRecords.context.request = request  # what the history middleware sets during a request
+    try:
+        results = raise_findings(
+            [
+                {
+                    "kind": Finding.Kind.OVERCHARGE,
+                    "party": szca,
+                    "dedup_key": "t:many:1",
+                    "summary": "一",
+                    "facts": {"a": "1.00"},
+                },
+                {
+                    "kind": Finding.Kind.OTHER,
+                    "party": puyang_platform,
+                    "dedup_key": "t:many:2",
+                    "summary": "二",
+                    "is_demo": True,
+                },
+                {"kind": Finding.Kind.OTHER, "party": szca, "dedup_key": "t:many:0", "summary": "changed"},
+                {"kind": Finding.Kind.OVERCHARGE, "party": szca, "dedup_key": "t:many:1", "summary": "again"},
+            ]
+        )
+        alone, _ = raise_finding(kind=Finding.Kind.OTHER, party=szca, dedup_key="t:many:3", summary="单独")
+    finally:
+        del HistoricalRecords.context.request
+    assert [(finding.dedup_key, created) for finding, created in results] == [
+        ("t:many:1", True),
+        ("t:many:2", True),
+        ("t:many:0", False),
+        ("t:many:1", False),
+    ]
+    first, second = results[0][0], results[1][0]
+    assert results[2][0].pk == one.pk and results[3][0].pk == first.pk
+    stored = Finding.objects.get(dedup_key="t:many:1")
+    assert (stored.pk, stored.vendor, stored.summary, stored.facts, stored.status) == (
+        first.pk,
+        szca,
+        "一",
+        {"a": "1.00"},
+        "open",
+    )
+    assert Finding.objects.get(pk=second.pk).platform == puyang_platform and second.summary.startswith("（示例）")
+    assert Finding.objects.get(pk=one.pk).summary == "before"  # raised before: unchanged
+    # One "+" history row each, recorded as ``save()`` records the one raised alone.
+    history = {row.id: row for row in Finding.history.filter(id__in=[first.pk, second.pk, alone.pk])}
+    assert Finding.history.filter(id__in=[first.pk, second.pk]).count() == 2
+    recorded = {pk: (row.history_type, row.history_user, row.history_change_reason) for pk, row in history.items()}
+    assert set(recorded.values()) == {("+", personas["province"], None)} and len(recorded) == 3
+    assert (history[first.pk].summary, history[first.pk].facts, history[second.pk].platform_id) == (
+        "一",
+        {"a": "1.00"},
+        puyang_platform.pk,
+    )
+    assert raise_findings([]) == []
+    again = raise_findings([{"kind": Finding.Kind.OVERCHARGE, "party": szca, "dedup_key": "t:many:1", "summary": "x"}])
+    assert again == [(stored, False)] and Finding.history.filter(id=first.pk).count() == 1
 
 
 def test_raise_finding_refuses_what_is_not_a_party(szca):

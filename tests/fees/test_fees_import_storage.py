@@ -1,5 +1,6 @@
 """How an import stores its lines (``portal.bulk``): COPY on PostgreSQL, the ORM's bulk_create elsewhere,
-each row with its "+" history row recorded as the importer's, in the caller's transaction."""
+each row with its "+" history row recorded as the importer's, in the caller's transaction; from model
+instances (``create_with_history``) or from the values alone (``insert_rows``)."""
 
 import datetime
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from feetest import PUYANG
 from openpyxl import Workbook
 
-from fees.importing import jobs, resource
+from fees.importing import jobs
 from fees.models import FeeFiling, FeeFilingLine, FeeImport
 from portal import bulk
 
@@ -98,17 +99,51 @@ def sheet(rows: int) -> bytes:
 
 
 @pytest.mark.parametrize("copy", [pytest.param(True, marks=on_postgresql), False])
-def test_an_import_in_several_steps_stores_every_line_once_with_history(blank, client_for, personas, monkeypatch, copy):
-    """More lines than one step (``BATCH``) of the import: each step's lines and history are stored."""
+def test_rows_given_as_values_are_stored_with_defaults_and_history(cat, personas, copy):
+    """``insert_rows``: rows as tuples of some fields' values (no model instance); the other fields take
+    their default, the timestamps the moment of writing; the ids come back in order."""
+    filing = FeeFiling.objects.create(
+        vendor=cat.vendors["SZCA"], region_id=PUYANG, effective_date=datetime.date(2020, 1, 1)
+    )
+    items = list(cat.items.values())[:3]
+    rows = [(filing.pk, cat.product().pk, item.pk, Decimal(f"{n}.5"), NOTE * (n == 0)) for n, item in enumerate(items)]
+    user = personas["province"]
+    with transaction.atomic():
+        ids = bulk.insert_rows(
+            FeeFilingLine, ("filing_id", "product_id", "item_id", "amount", "note"), rows, user=user, copy=copy
+        )
+    lines = [FeeFilingLine.objects.get(pk=pk) for pk in ids]
+    assert [(line.item_id, line.amount, line.per_platform) for line in lines] == [
+        (item.pk, Decimal(f"{n}.5"), False) for n, item in enumerate(items)
+    ]
+    assert all(line.created is not None and line.updated >= line.created for line in lines)
+    check_stored(lines, user)
+
+
+@pytest.mark.parametrize("copy", [pytest.param(True, marks=on_postgresql), False])
+def test_rows_given_as_values_a_refused_row_stores_nothing(cat, personas, copy):
+    lines = unsaved_lines(cat, personas)
+    rows = [(line.filing_id, line.product_id, line.item_id, line.amount) for line in lines]
+    rows[2] = (*rows[2][:3], Decimal("-1.00"))  # the check constraint refuses it
+    before = (FeeFilingLine.objects.count(), FeeFilingLine.history.count())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(FeeFilingLine, ("filing_id", "product_id", "item_id", "amount"), rows, copy=copy)
+    assert (FeeFilingLine.objects.count(), FeeFilingLine.history.count()) == before
+
+
+@pytest.mark.parametrize("copy", [pytest.param(True, marks=on_postgresql), False])
+def test_an_import_stores_every_line_once_with_history(blank, client_for, personas, monkeypatch, copy):
+    """More lines than one block the database reads (``READ_LINES``): every line and history row once."""
     monkeypatch.setattr(bulk, "can_copy", lambda model: copy)
+    monkeypatch.setattr(bulk, "READ_LINES", 7)
     client = client_for("province")
     client.post("/fees/imports/", {"file": SimpleUploadedFile("steps.xlsx", sheet(40))})
     job = FeeImport.objects.order_by("-pk").first()
     assert job.status == FeeImport.Status.CHECKED, job.errors
-    monkeypatch.setattr(resource, "BATCH", 7)
     assert jobs.run(job.pk, jobs.WRITE) == FeeImport.Status.DONE
     lines = FeeFilingLine.objects.filter(filing__vendor__short_name="SZCA", filing__effective_date__year=2020)
     assert lines.count() == 40 and FeeFiling.objects.filter(pk__in=lines.values("filing")).count() == 4
+    assert sorted(lines.values_list("amount", flat=True)) == [Decimal(10 + n) for n in range(40)]
     history = FeeFilingLine.history.filter(id__in=lines.values("pk"), history_type="+")
     assert history.count() == 40 and {row.history_user_id for row in history} == {personas["province"].pk}
     filings = FeeFiling.history.filter(id__in=lines.values("filing"), history_type="+")
