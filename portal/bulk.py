@@ -318,16 +318,25 @@ def _text_of(field, connection) -> Callable:
     return lambda value: _copy_text(field.get_db_prep_save(value, connection))
 
 
+SQLITE_PARAMETERS = 10_000  # past this many values, SQLite gets them as one JSON array (``among``)
+
+
 def among(model: type[Model], field: str, values) -> Q | RawSQL:
     """A filter for ``model``'s rows whose ``field`` (a column of its own table) is one of ``values``,
     however many: ``= ANY(%s)`` with one array on PostgreSQL, ``IN`` elsewhere."""
     values = list(values)
     connection = connections[router.db_for_read(model)]
-    if connection.vendor != "postgresql":
-        return Q(**{f"{field}__in": values})
     qn = connection.ops.quote_name
     column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
-    return RawSQL(f"{qn(model._meta.db_table)}.{qn(column)} = ANY(%s)", (values,), output_field=BooleanField())
+    name = f"{qn(model._meta.db_table)}.{qn(column)}"
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{name} = ANY(%s)", (values,), output_field=BooleanField())
+    if len(values) > SQLITE_PARAMETERS and all(isinstance(v, int | str) for v in values):
+        # SQLite takes at most 32,766 parameters in a statement: the values go in as one JSON array.
+        return RawSQL(
+            f"{name} IN (SELECT value FROM json_each(%s))", (json.dumps(values),), output_field=BooleanField()
+        )
+    return Q(**{f"{field}__in": values})
 
 
 # Fields whose Python value is written as it is (``_copy_text``), without the field's conversion.

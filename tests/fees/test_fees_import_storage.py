@@ -148,3 +148,18 @@ def test_an_import_stores_every_line_once_with_history(blank, client_for, person
     assert history.count() == 40 and {row.history_user_id for row in history} == {personas["province"].pk}
     filings = FeeFiling.history.filter(id__in=lines.values("filing"), history_type="+")
     assert filings.count() == 4 and {row.history_user_id for row in filings} == {personas["province"].pk}
+
+
+@pytest.mark.django_db
+def test_among_takes_more_values_than_a_statement_takes_parameters(registry):
+    """``bulk.among`` filters by any number of values: one array on PostgreSQL, one JSON array on SQLite
+    (whose statements take at most 32,766 parameters)."""
+    from supervision.models import Region
+
+    codes = [region.code for region in Region.objects.all()[:3]]
+    values = [*(f"x{n}" for n in range(40_000)), *codes]
+    assert sorted(Region.objects.filter(bulk.among(Region, "code", values)).values_list("code", flat=True)) == sorted(
+        codes
+    )
+    ids = list(Region.objects.none().values_list("pk", flat=True))
+    assert list(Region.objects.filter(bulk.among(Region, "pk", ids))) == []
