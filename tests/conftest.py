@@ -37,6 +37,23 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEST_THROTTLE_RATES = {"anon": "10000/minute", "user": "10000/minute", "failed_auth": "10000/minute"}
 
 
+# Run first: the tests that take long on their own (a migration walk in a subprocess, the browser stories).
+# Spread over the run they would end it, both xdist workers on them at once; first, one worker takes
+# them while the other runs the short tests, and the end of the run balances the short ones.
+LONG_FIRST = ("tests/architecture/test_trial_upgrade.py", "tests/e2e/")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (which puts transactional tests last, because Django's flush empties
+    the database after them; here each puts the registry back, so the order is free): long ones first."""
+
+    def rank(item) -> int:
+        return next((n for n, prefix in enumerate(LONG_FIRST) if item.nodeid.startswith(prefix)), len(LONG_FIRST))
+
+    items.sort(key=rank)
+
+
 def seed_demo() -> None:
     # pytest-django runs with DEBUG off, where the command refuses demo data. The demo passwords are
     # hashed with the tests' fast hasher, so logging in with them works and seeding takes no time.
