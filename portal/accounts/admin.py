@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,3 +31,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# Django's groups carry permissions, which grant nothing here (portal.accounts.backends): not offered.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)

@@ -56,7 +56,6 @@ READ_ONLY = AdminModel()  # the trial's records change through their workflows, 
 
 MODELS: dict[str, AdminModel] = {
     # Django's, and the libraries': the superuser's
-    "auth.Group": OTHERS,
     "authtoken.TokenProxy": OTHERS,
     "axes.AccessAttempt": OTHERS,
     "axes.AccessLog": OTHERS,

@@ -44,3 +44,5 @@ def test_the_user_admin_offers_no_django_permissions(registry):
     assert {"is_active", "is_staff", "is_superuser", "role", "region"} <= set(form.fields)
     assert not {"groups", "user_permissions"} & set(form.fields)
     assert b'name="user_permissions"' not in response.content
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/auth/group/" not in index
