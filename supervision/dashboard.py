@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from portal.navigation import Card, WorkItem, local_date
 from portal.pagination import count_to
 from supervision.models import Authority, CAVendor, Contact, Obligation, Platform, RectificationCase
+from supervision.models.obligations import decided_by_q
 from supervision.models.party import own_authority_q
 
 PARTY = ("vendor", "platform", "authority")
@@ -119,8 +120,8 @@ def work(user, limit: int) -> list[WorkItem]:
             since=local_date(o.updated),
             icon="bi-check2-square",
         )
-        # not the user's own office's duties: the level above accepts them
-        for o in obligations.filter(status=Obligation.Status.REPORTED)
+        # only those the user's level decides, and not its own office's: the level above accepts them
+        for o in obligations.filter(decided_by_q(user), status=Obligation.Status.REPORTED)
         .exclude(authority__in=Authority.objects.filter(own_authority_q(user)))
         .order_by("updated", "pk")[:limit]
     ]

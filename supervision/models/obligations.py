@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.accounts.models import Role
+from portal.accounts.scope import Scope
 from portal.clauses import Basis, basis_of
 from portal.models import BaseModel
 from supervision.models.party import (
@@ -24,6 +26,21 @@ from supervision.models.party import (
 
 def new_dedup_key() -> str:
     return f"manual:{uuid.uuid4().hex}"
+
+
+def decided_by_q(user) -> Q:
+    """The duties whose level ``user`` decides, as a filter: the rule of ``party_decider_in_scope``
+    (``Obligation.deciding_region`` and ``decides_for_region``). A provincial administrator decides every
+    duty of its scope; a city administrator those of its own directives, or recorded by its own region
+    without a directive; the province's directives' and rules' duties are the province's."""
+    if user.is_superuser or (user.role == Role.PROVINCIAL_ADMIN and user.region_id is not None):
+        return Q()
+    scope = Scope.of(user)
+    if scope is None or not scope.is_admin:
+        return Q(pk__in=[])
+    return (Q(directive__isnull=False) & scope.regions_q("directive__issuer__region")) | (
+        Q(directive__isnull=True) & scope.regions_q("created_by__region")
+    )
 
 
 class Obligation(PartyModel, BaseModel):

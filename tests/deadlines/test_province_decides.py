@@ -170,6 +170,10 @@ def test_a_city_reports_a_province_duty_done_and_the_province_accepts(api_for, c
     assert 'data-testid="accept-fulfilment"' not in city_page
     province_page = client_for("province").get(f"/registry/obligations/{platform_duty.pk}/").content.decode()
     assert 'data-testid="accept-fulfilment"' in province_page
+    # The worklists agree: the province is asked to accept it, the city (which may not) is not.
+    link = f'href="{platform_duty.get_absolute_url()}"'
+    assert link in client_for("province").get("/dashboard/").content.decode()
+    assert link not in client_for("puyang").get("/dashboard/").content.decode()
     response = api_for("province").post(f"/api/v1/obligations/{platform_duty.pk}/accept/")
     assert response.status_code == 200 and response.json()["status"] == "fulfilled"
 
