@@ -358,7 +358,7 @@ _PLAIN = {
 }
 
 
-def _escape(text: str) -> str:
+def copy_escape(text: str) -> str:
     """``text`` in COPY's text format: a C-level ``in`` and ``replace`` per special character (faster
     than ``str.translate``, which looks every character up at Python level)."""
     if "\\" in text:
@@ -376,7 +376,7 @@ def _copy_text(value) -> str:
     """One value in COPY's text format."""
     kind = type(value)
     if kind is str:
-        return _escape(value)
+        return copy_escape(value)
     if kind is int or kind is Decimal:
         return str(value)
     if value is None:
@@ -386,7 +386,7 @@ def _copy_text(value) -> str:
     if value is False:
         return "f"
     if isinstance(value, str):
-        return _escape(str(value))
+        return copy_escape(str(value))
     if isinstance(value, int | Decimal | float):
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):

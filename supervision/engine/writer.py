@@ -14,6 +14,8 @@ import io
 
 from django.db import connection
 
+from portal.bulk import copy_escape
+
 CHUNK_VALUES = 8000  # parameters per VALUES statement (SQLite allows 32766)
 COPY_STATEMENTS = 0  # COPY bypasses Django's execute wrappers: counted here for the benchmark
 
@@ -45,26 +47,11 @@ def _values_insert(model, columns, rows) -> int:
     return written
 
 
-def _escape(text: str) -> str:
-    """``text`` in COPY's text format: backslash, tab, newline and carriage return escaped. A C-level
-    ``in`` and ``replace`` per special character; ``str.translate`` with a table walks the string in
-    Python-level lookups and cost the sweep seconds on its message bodies."""
-    if "\\" in text:
-        text = text.replace("\\", "\\\\")
-    if "\t" in text:
-        text = text.replace("\t", "\\t")
-    if "\n" in text:
-        text = text.replace("\n", "\\n")
-    if "\r" in text:
-        text = text.replace("\r", "\\r")
-    return text
-
-
 def _copy_value(value, _datetimes: dict = {}) -> str:  # noqa: B006 - a deliberate per-process cache
     """One value in COPY's text format."""
     kind = type(value)
     if kind is str:
-        return _escape(value)
+        return copy_escape(value)
     if value is None:
         return "\\N"
     if kind is bool:
@@ -78,7 +65,7 @@ def _copy_value(value, _datetimes: dict = {}) -> str:  # noqa: B006 - a delibera
                 _datetimes.clear()
             text = _datetimes[value] = value.isoformat()
         return text
-    return _escape(str(value))
+    return copy_escape(str(value))
 
 
 def _copy_insert(model, columns, rows) -> int:

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
-from feetest import PUYANG, ZHENGZHOU
+from feetest import PUYANG, ZHENGZHOU, stored
 from openpyxl import Workbook
 
 from fees.importing import jobs
@@ -186,16 +186,6 @@ def checked(client, rows=GOOD) -> FeeImport:
     job = latest()
     assert job.status == FeeImport.Status.CHECKED, job.errors
     return job
-
-
-def stored() -> tuple[int, ...]:
-    """Filings, lines and their history rows: what an import writes."""
-    return (
-        FeeFiling.objects.count(),
-        FeeFilingLine.objects.count(),
-        FeeFiling.history.count(),
-        FeeFilingLine.history.count(),
-    )
 
 
 def confirmed(client, job: FeeImport) -> FeeImport:

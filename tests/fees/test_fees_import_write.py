@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from feetest import HENAN, KAIFENG, LUOYANG, PUYANG, REFERENCE, ZHENGZHOU
+from feetest import HENAN, KAIFENG, LUOYANG, PUYANG, REFERENCE, ZHENGZHOU, stored
 from openpyxl import Workbook
 
 from fees import findings, workflow
@@ -180,17 +180,6 @@ def test_progress_is_reported_as_the_lines_are_written(benchmark, client_for, mo
         (4, 4),
     ]
     assert {total for phase, _done, total in reports if phase == "writing"} == {40}
-
-
-def stored() -> tuple[int, ...]:
-    return (
-        FeeFiling.objects.count(),
-        FeeFilingLine.objects.count(),
-        FeeFiling.history.count(),
-        FeeFilingLine.history.count(),
-        Finding.objects.count(),
-        Finding.history.count(),
-    )
 
 
 def test_a_failure_after_the_findings_writes_nothing(benchmark, client_for, monkeypatch):
