@@ -8,7 +8,7 @@ from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeIt
 from fees.models.filings import EARLIEST_EFFECTIVE_DATE
 from fees.money import parse_amount
 from portal.accounts.scope import Scope
-from portal.forms import ScopedModelForm
+from portal.forms import ScopedModelForm, StyledForm
 from portal.uploads import FileRule
 from supervision.models import Platform, Region
 
@@ -183,7 +183,7 @@ class ComplaintForm(forms.ModelForm):
         return cleaned
 
 
-class ComplaintReviewForm(forms.Form):
+class ComplaintReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("decision"),
         choices=[(FeeComplaint.Status.UPHELD, _("Uphold")), (FeeComplaint.Status.NOT_UPHELD, _("Do not uphold"))],

@@ -43,6 +43,22 @@ def bootstrap_class(widget: forms.Widget, size: str = "") -> str:
     return f"{base} {base}-{size}" if size else base
 
 
+def styled(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap's classes on a plain form's widgets (check boxes, also a list of them, as check boxes);
+    a class a field sets itself is kept."""
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", bootstrap_class(field.widget))
+    return form
+
+
+class StyledForm(forms.Form):
+    """A plain form whose fields are drawn with Bootstrap's classes, like the model forms'."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices of related objects are limited to what the user may see."""
 

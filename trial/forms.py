@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import ScopedModelForm, explain_empty_choices
-from supervision.forms.deadlines import DATE, styled
+from portal.forms import ScopedModelForm, StyledForm, explain_empty_choices, styled
+from supervision.forms.deadlines import DATE
 from supervision.models import CAVendor, Platform
 from supervision.models.uploads import validate_upload
 from trial import feedback as feedback_rules
@@ -318,18 +318,18 @@ class FeedbackStatusForm(forms.Form):
         styled(self)
 
 
-class FeedbackAnswerForm(forms.Form):
+class FeedbackAnswerForm(StyledForm):
     answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
 
-class FeedbackFindingForm(forms.Form):
+class FeedbackFindingForm(StyledForm):
     PARTIES = [("platform", _("the platform")), ("vendor", _("the CA vendor"))]
 
     party = forms.ChoiceField(label=_("finding against"), choices=PARTIES, initial="platform")
     summary = forms.CharField(label=_("summary"), max_length=250, required=False)
 
 
-class FeedbackNationalForm(forms.Form):
+class FeedbackNationalForm(StyledForm):
     note = forms.CharField(
         label=_("note for the national office"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
@@ -342,8 +342,11 @@ class AnnouncementDisplayForm(forms.ModelForm):
         widgets = {"shown_from": DATE, "shown_until": DATE}
 
 
-class WrittenReportForm(forms.Form):
-    period = forms.ModelChoiceField(label=_("reporting period"), queryset=ReportingPeriod.objects.none())
+class WrittenReportForm(StyledForm):
+    # The period whose statistics the page shows (picked above the form), so what is sent is what was read.
+    period = forms.ModelChoiceField(
+        label=_("reporting period"), queryset=ReportingPeriod.objects.none(), widget=forms.HiddenInput
+    )
     letter = forms.CharField(
         label=_("cover letter"),
         required=False,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.scope import Scope
-from portal.forms import ScopedModelForm, bootstrap_class
+from portal.forms import ScopedModelForm, styled
 from supervision.models import (
     CAVendor,
     Criticism,
@@ -52,13 +52,6 @@ class MultipleFileField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
-
-
-def styled(form: forms.Form) -> forms.Form:
-    """Bootstrap's classes on a plain form's widgets (check boxes, also a list of them, as check boxes)."""
-    for field in form.fields.values():
-        field.widget.attrs.setdefault("class", bootstrap_class(field.widget))
-    return form
 
 
 class DirectiveForm(ScopedModelForm):

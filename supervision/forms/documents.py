@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import styled
 from supervision.engine.progress_report import reportable_regions
-from supervision.forms.deadlines import DATE, styled
+from supervision.forms.deadlines import DATE
 from supervision.models import ReminderPolicy
 
 

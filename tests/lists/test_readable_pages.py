@@ -1,6 +1,7 @@
 """Every page reads as a person expects, for each role: moments in the user's time zone to the minute,
 dates with their year, no Python repr, no English sentence on a Chinese page, no raw id in a change
-history.
+history, no form field drawn without Bootstrap's class (a bare browser control among styled ones). The
+national roles (法规司, a lead department) walk their pages too.
 
 The pages are found, not listed: every page of the URL resolver that takes no argument (lists, boards,
 forms, tables), and every detail page (a generic detail view, or a page of ``DETAIL_PAGES``) for one
@@ -15,19 +16,22 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from conftest import log_in
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from portal.accounts.models import User
 from portal.crud import ObjectDetailView
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["province", "puyang", "szca", "platform-puyang"]
+PERSONAS = ["province", "puyang", "szca", "platform-puyang", "fagui", "lead-henan"]
 PROJECT_APPS = {"portal", "accounts", "supervision", "certificates", "fees", "trial"}
 
 # Yesterday 19:11:53.010741 UTC is today 03:11 in Asia/Shanghai.
@@ -67,6 +71,10 @@ MICROSECONDS = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+")
 NO_YEAR = re.compile(r"(?<![\d\-:./])(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d\-:])")  # "11-28"
 INVISIBLE = re.compile(r"(?is)<(script|style|code|pre|head)\b.*?</\1>|<!--.*?-->")
 ADDRESSES = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w/])/[\w\-./?=&%]+")
+# A form's field drawn without Bootstrap's class: a bare browser control among styled ones.
+FORM_CONTROL = re.compile(r"(?is)<(input|select|textarea)\b([^>]*)>")
+STYLED = re.compile(r'class="[^"]*\b(form-control|form-select|form-check-input|btn-check|form-range)\b')
+UNSTYLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
 HISTORY_CHANGE = re.compile(
     r'<div data-field="(?P<field>\w+)">.*?</strong>: <del[^>]*>(?P<old>.*?)</del> → (?P<new>.*?)</div>'
 )
@@ -113,6 +121,19 @@ def raw_ids_in_history(page: str, model) -> list[str]:
     return found
 
 
+def unstyled_fields(page: str) -> list[str]:
+    """The form fields of the page (inputs, selects, text areas) drawn without Bootstrap's class."""
+    found = []
+    for tag, attributes in FORM_CONTROL.findall(INVISIBLE.sub(" ", page)):
+        kind = re.search(r'type="(\w+)"', attributes)
+        if tag.lower() == "input" and kind and kind.group(1).lower() in UNSTYLED_TYPES:
+            continue
+        if not STYLED.search(attributes):
+            name = re.search(r'name="([^"]*)"', attributes)
+            found.append(f"<{tag} name={name.group(1) if name else '?'}>")
+    return found
+
+
 def problems(page: str, model=None) -> list[str]:
     text = visible_text(page)
     found = [f"Python repr {m!r}" for m in REPR.findall(text)]
@@ -121,6 +142,7 @@ def problems(page: str, model=None) -> list[str]:
     found += [f"not in the user's time zone: {t!r}" for t in moment_texts() if t in text]
     if 'lang="zh-hans"' in page:
         found += [f"English on a Chinese page: {run!r}" for run in english_runs(text)]
+    found += [f"a form field without Bootstrap's class: {field}" for field in unstyled_fields(page)]
     if model is not None:
         found += [f"raw id in the history: {change}" for change in raw_ids_in_history(page, model)]
     return found
@@ -234,12 +256,14 @@ def lived_in(filled):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_page_reads_well_in_chinese(lived_in, client_for, persona):
+def test_every_page_reads_well_in_chinese(lived_in, persona):
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.LANGUAGE_CODE == "zh-hans"
     local = f"{timezone.localtime(MOMENT):%Y-%m-%d %H:%M}"
-    client = client_for(persona)
+    user = User.objects.get(username=persona)  # the national roles are no persona of the matrices
+    client = Client()
+    log_in(client, user)
     read, shown_locally, details, found = 0, 0, 0, []
-    for page in pages_for(lived_in[persona]):
+    for page in pages_for(user):
         response = client.get(page.url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue  # a page this persona may not open, a download or a redirect
@@ -262,6 +286,8 @@ def test_each_problem_is_recognised():
     <body><p>{{'rule': 'overcharge'}}</p><p>&lt;QuerySet []&gt;</p><p>发现人 None</p>
     <p>2026-11-27 19:11:53.010741+00:00</p><p>{utc}</p><p>逾期 11-28</p>
     <p>condition cleared on re-check</p><code>python manage.py seed --demo</code>
+    <form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="x"><select name="period">
+    <option>1</option></select><textarea name="letter" class="form-control"></textarea></form>
     <p>pdf, jpg, jpeg, png</p><p>签名算法 sha256WithRSAEncryption，USB Key，见 https://example.com/a/b/c/</p>
     <div id="history"><div data-field="submitted_by"><strong>提交人</strong>: <del class="x">—</del> → 4</div>
     <div data-field="notes"><strong>备注</strong>: <del class="x">—</del> → 4</div></div></body></html>"""
@@ -278,6 +304,7 @@ def test_each_problem_is_recognised():
         f"not in the user's time zone: '{MOMENT:%H:%M}'",
         "not in the user's time zone: '+00:00'",
         "English on a Chinese page: 'condition cleared on re-check'",
+        "a form field without Bootstrap's class: <select name=period>",
         "raw id in the history: submitted_by: — → 4",
     ]
 
@@ -286,7 +313,8 @@ def test_a_page_that_reads_well_has_no_problem():
     local = f"{timezone.localtime(MOMENT):%Y-%m-%d %H:%M}"
     page = f"""<html lang="zh-hans"><head><title>问题</title></head><body>
     <dl><dt>发现时间</dt><dd>{local}</dd><dt>发现人</dt><dd>系统规则：超标准收费</dd></dl>
-    <p>CA 证书 · SM2 · USB Key · 导出 Excel · PDF</p><p>ggglb-410000@example.com</p>
+    <p>CA 证书 · SM2 · USB Key · 导出 Excel · PDF</p><form><input type="radio" class="form-check-input" name="d">
+    <input type="submit" value="发送"><select class="form-select" name="p"></select></form><p>ggglb-410000@example.com</p>
     <div id="history"><div data-field="submitted_by"><strong>提交人</strong>: <del>—</del> → SZCA 用户（示例）</div></div>
     </body></html>"""
     from fees.models import FeeFiling

@@ -8,6 +8,7 @@ the API of what this adds, role by role.
 """
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -149,6 +150,9 @@ def test_the_national_story(travel, people, platforms, vendors, client, settings
     assert collected.totals == {"bids": 27, "cross_region_bids": 8}
     html = page.content.decode()
     assert 'data-testid="written-report-form"' in html and 'data-testid="layout-note"' in html
+    # The form sends the period whose statistics the page shows; its letter is a styled text area.
+    assert f'<input type="hidden" name="period" value="{period.pk}"' in html
+    assert re.search(r'<textarea name="letter"[^>]*class="form-control"', html)
     # The Beijing platform is not Henan's: the lead department cannot report for it.
     api.force_authenticate(people["lead-henan"])
     refused = api.post(

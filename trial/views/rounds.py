@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.actions import ObjectActionView
 from portal.crud import Column, ModelViews, ObjectDetailView, ObjectUpdateView
-from supervision.forms.deadlines import styled
+from portal.forms import styled
 from supervision.models import BusinessDomain, Obligation, Platform
 from trial import filters, forms, rounds, workflow
 from trial.models import (
