@@ -98,7 +98,8 @@ FACTS = {
     "item_id": Fact(_("fee item"), record("fees.FeeItem")),
     "excess": Fact(_("above the benchmark by"), yuan),
     "benchmark_source": Fact(
-        _("benchmark"), labelled({"frozen": _("confirmed value"), "computed": _("computed value, not yet confirmed")})
+        _("source of the benchmark"),
+        labelled({"frozen": _("confirmed value"), "computed": _("computed value, not yet confirmed")}),
     ),
     "benchmark_line_id": None,
     "forbidden_by": Fact(_("forbidden by")),

@@ -41,7 +41,6 @@ class CaseViews(ModelViews):
         Column("get_status_display", _("status")),
         Column("due_date", _("due date")),
         Column("facts_beyond_findings", _("facts and requirements")),
-        Column("findings.all", _("findings")),
         Column("opened_by", _("opened by")),
     ]
 
@@ -96,6 +95,8 @@ class CaseDetail(CaseViews, ObjectDetailView):
         context["response_form"] = forms.ResponseForm()
         context["decision_form"] = forms.DecisionForm()
         context["timeline"] = timeline(case)
+        # Each finding with the clause it rests on (the page's "findings and their basis" card).
+        context["findings"] = case.findings.select_related("obligation").order_by("pk")
         return context
 
 

@@ -108,3 +108,16 @@ def test_the_findings_are_not_repeated_as_the_facts(client_for, case):
     RectificationCase.objects.filter(pk=case.pk).update(facts="经核查，2026年10月起多收费用 3 笔，应予退还。")
     html = page(client_for, "province", case).content.decode()
     assert "多收费用 3 笔" in html and "见下列问题" not in html
+
+
+@pytest.mark.parametrize("persona", ["szca", "province"])
+def test_each_finding_is_shown_with_the_clause_it_rests_on(client_for, case, persona):
+    """The party reads, on its case, what each finding is and the sentence of the directive it rests on,
+    and can open the finding itself."""
+    finding = case.findings.get()
+    html = page(client_for, persona, case).content.decode()
+    card = html.split('data-testid="case-findings"')[1].split("</ol>")[0]
+    assert f'href="{finding.get_absolute_url()}"' in card and "单位证书新办收费高于全省最低标准" in card
+    assert finding.basis is not None and "依据：" in card
+    assert "豫公管办〔2019〕23号" in card and "全省最低收费标准以下" in card
+    assert client_for(persona).get(finding.get_absolute_url()).status_code == 200
