@@ -287,22 +287,6 @@ def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> 
 
 
 # --- unfiled vendor ------------------------------------------------------------------------------
-def filing_valid_q(today: datetime.date) -> Q:
-    return Q(crypto_filing_status=CAVendor.FilingStatus.FILED) & (
-        Q(crypto_filing_expiry__isnull=True) | Q(crypto_filing_expiry__gte=today)
-    )
-
-
-def unfiled_q(today: datetime.date) -> Q:
-    """Vendors known to be without a valid filing: determined not filed (the constraint
-    ``vendor_not_filed_is_determined`` guarantees the determination), expired or revoked, or filed
-    with an expiry in the past. ``unknown`` is not among them."""
-    Status = CAVendor.FilingStatus
-    return Q(crypto_filing_status__in=[Status.NOT_FILED, Status.EXPIRED, Status.REVOKED]) | (
-        Q(crypto_filing_status=Status.FILED) & Q(crypto_filing_expiry__lt=today)
-    )
-
-
 def serving_vendors_q() -> Q:
     """Vendors whose certificates are in use: a claimed recognition record or a trust-list entry."""
     return Q(Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status__in=CLAIMED))) | Q(
@@ -320,7 +304,7 @@ UNFILED_QUOTE = "省密码管理局认定未备案的违规行为"
 
 def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
     basis = rules.UNFILED_VENDOR
-    vendors = list(vendors.filter(serving_vendors_q()).filter(unfiled_q(today)))
+    vendors = list(vendors.filter(serving_vendors_q()).filter(CAVendor.unfiled_q(today)))
     if not vendors:
         return 0
     known = set(
@@ -396,7 +380,7 @@ def clear_discrepancies(records, findings, *, today: datetime.date, by=None) -> 
 
 def clear_unfiled(vendors, *, today: datetime.date, by=None) -> int:
     """Unfiled-vendor findings of ``vendors`` that now have a valid filing, or serve no platform, resolve."""
-    still = vendors.filter(serving_vendors_q()).filter(unfiled_q(today)).values("pk")
+    still = vendors.filter(serving_vendors_q()).filter(CAVendor.unfiled_q(today)).values("pk")
     with override(MESSAGE_LANGUAGE):
         evidence = _("Re-checked: a valid filing is recorded, or the vendor no longer serves the platforms.")
     return resolve_cleared(
@@ -453,7 +437,7 @@ def sweep(today: datetime.date | None = None) -> dict:
     cleared = clear_discrepancies(RecognitionRecord.objects.all(), Finding.objects.all(), today=today)
     cleared += clear_unfiled(CAVendor.objects.all(), today=today)
     fulfilled = 0
-    for vendor in CAVendor.objects.filter(filing_valid_q(today)).filter(
+    for vendor in CAVendor.objects.filter(CAVendor.filing_valid_q(today)).filter(
         Exists(
             Obligation.objects.filter(
                 vendor_id=OuterRef("pk"), kind=Obligation.Kind.CRYPTO_FILING, status__in=Obligation.PENDING

@@ -111,8 +111,9 @@ RULES = [
     Rule(
         code="crypto_filing",
         summary=_(
-            "Each vendor's filing with the provincial cryptography administration is on record; recording a "
-            "valid filing fulfils the duty. It has no date: the clause acts on a determination."
+            "No vendor is given a filing duty: the clause acts on a determination of the cryptography "
+            "administration (the certificates' rule “unfiled vendor” raises it as a finding to rectify). A filing "
+            "duty an administrator enters by hand is fulfilled when a valid filing is recorded."
         ),
         basis=UNFILED_VENDOR,
         produces=("obligation:crypto_filing",),

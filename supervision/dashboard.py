@@ -155,8 +155,12 @@ def work(user, limit: int) -> list[WorkItem]:
 
 
 def registry_cards(user) -> list[Card]:
+    # 23号 四 acts on what the cryptography administration determined: a vendor known to be without a
+    # valid filing is counted apart from one whose filing is not yet on record (unknown is not unfiled).
     vendors = CAVendor.objects.visible_to(user).aggregate(
-        total=Count("pk"), unfiled=Count("pk", filter=~Q(crypto_filing_status=CAVendor.FilingStatus.FILED))
+        total=Count("pk"),
+        unfiled=Count("pk", filter=CAVendor.unfiled_q(timezone.localdate())),
+        unknown=Count("pk", filter=Q(crypto_filing_status=CAVendor.FilingStatus.UNKNOWN)),
     )
     return [
         Card(_("CA vendors"), vendors["total"], reverse("supervision:vendor_list"), "bi-building-lock"),
@@ -179,11 +183,22 @@ def registry_cards(user) -> list[Card]:
             "bi-person-lines-fill",
         ),
         Card(
-            _("Vendors without a valid cryptography filing"),
+            _("Vendors known to be without a valid cryptography filing"),
             vendors["unfiled"],
-            reverse("supervision:vendor_list") + "?crypto_filing_status=not_filed",
+            reverse("supervision:vendor_list") + "?filing=unfiled",
             "bi-exclamation-triangle",
             "warning",
+            note=_(
+                "Determined not filed by the cryptography administration, or the recorded filing expired or was revoked."
+            ),
+        ),
+        Card(
+            _("Vendors whose cryptography filing is to be confirmed"),
+            vendors["unknown"],
+            reverse("supervision:vendor_list") + "?crypto_filing_status=unknown",
+            "bi-question-circle",
+            "info",
+            note=_("No filing and no determination on record yet: not a violation."),
         ),
     ]
 

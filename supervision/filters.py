@@ -1,6 +1,7 @@
 """FilterSets shared by the web lists and the API."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.autocomplete import AutocompleteFilter
@@ -53,10 +54,16 @@ class PlatformFilterSet(SearchFilterSet):
 
 class CAVendorFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "credit_code")
+    FILING = [("unfiled", _("known to be without a valid filing")), ("valid", _("valid filing on record"))]
+    filing = django_filters.ChoiceFilter(label=_("cryptography filing"), choices=FILING, method="filter_filing")
 
     class Meta:
         model = CAVendor
         fields = ["crypto_filing_status"]
+
+    def filter_filing(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(CAVendor.unfiled_q(today) if value == "unfiled" else CAVendor.filing_valid_q(today))
 
 
 class ContactFilterSet(SearchFilterSet):

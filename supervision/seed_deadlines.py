@@ -15,11 +15,18 @@ PROVINCIAL_NOTICE = rules.PROVINCIAL_NOTICE
 PUYANG_NOTICE = rules.PUYANG_NOTICE
 FEE_REDUCTION_FROM = rules.FEE_REDUCTION_FROM
 # Rows an earlier version created on a wrong reading: 23号 has no cross-vendor clause.
-WRONG_CROSS_VENDOR_KEY = "2019-23:cross_vendor_recognition:"
-WRONG_CROSS_VENDOR_REASON = (
-    "依据有误：豫公管办〔2019〕23号没有不同机构之间互认的条款；该项任务仅由濮公共交易〔2019〕3号第四项"
-    "向深圳市电子商务安全证书管理有限公司提出，已按该文件另行生成。"
-)
+# Duties an earlier version seeded on a wrong reading, by the start of their key: each is waived with
+# its reason, never deleted (a duty already settled keeps its history).
+WRONG_DUTIES = {
+    "2019-23:cross_vendor_recognition:": (
+        "依据有误：豫公管办〔2019〕23号没有不同机构之间互认的条款；该项任务仅由濮公共交易〔2019〕3号第四项"
+        "向深圳市电子商务安全证书管理有限公司提出，已按该文件另行生成。"
+    ),
+    "2019-23:crypto_filing:": (
+        "依据有误：豫公管办〔2019〕23号第四项针对“省密码管理局认定未备案的违规行为”，并未要求每家机构另行备案；"
+        "备案情况待核实不等于未备案。经认定未备案（或备案已过期、被撤销）且仍服务交易平台的，由规则登记为问题并督促整改。"
+    ),
+}
 
 DIRECTIVES = [
     {
@@ -67,8 +74,9 @@ def load_directives() -> int:
 
 
 def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list[dict]:
-    """The duties 豫公管办〔2019〕23号 gives one vendor (rules 1, 3 and 4 of the domain notes), each with
-    its basis (``supervision.clauses``)."""
+    """The duties 豫公管办〔2019〕23号 gives one vendor (rules 1 and 3 of the domain notes), each with its
+    basis (``supervision.clauses``). Rule 4 gives none: clause 四 acts on a determination of the
+    cryptography administration, which the certificates' rule raises as a finding (unknown is not unfiled)."""
     short = vendor.short_name
     return [
         {
@@ -85,14 +93,6 @@ def vendor_obligations(vendor: CAVendor, same_vendor_due: datetime.date) -> list
             "title": f"{vendor.name}：数字证书收费降至全省最低收费标准以下",
             "description": "数字证书收费降至全省最低收费标准以下，不得重复办理和收费、不得收取异地用户开通费、变更名称费等费用。",
             "due_date": FEE_REDUCTION_FROM,
-            "directive": PROVINCIAL_NOTICE,
-        },
-        {
-            "dedup_key": f"2019-23:crypto_filing:{short}",
-            "kind": Obligation.Kind.CRYPTO_FILING,
-            "title": f"{vendor.name}：向省密码管理局备案",
-            "description": "接入公共资源交易平台的数字证书服务合规；记录有效的备案即完成本项。",
-            "due_date": None,
             "directive": PROVINCIAL_NOTICE,
         },
     ]
@@ -136,23 +136,22 @@ def centre_obligations(centre: Authority, recognition_due: datetime.date) -> lis
     ]
 
 
-def waive_wrong_cross_vendor_duties() -> int:
-    """Converge a database seeded by an earlier version: its cross-vendor duties citing 23号 (for every
-    vendor) are waived with the reason, never deleted; a duty already fulfilled keeps its history."""
+def waive_wrong_duties() -> int:
+    """Converge a database seeded by an earlier version: its duties of ``WRONG_DUTIES`` still pending
+    are waived with the reason, never deleted; a duty already settled keeps its history."""
     waived = 0
-    for obligation in Obligation.objects.filter(
-        dedup_key__startswith=WRONG_CROSS_VENDOR_KEY, status__in=Obligation.PENDING
-    ):
-        obligation.status = Obligation.Status.WAIVED
-        obligation.waived_reason = WRONG_CROSS_VENDOR_REASON
-        obligation._change_reason = gettext_noop("wrong basis: 23号 has no cross-vendor clause")
-        obligation.save(update_fields=["status", "waived_reason", "updated"])
-        waived += 1
+    for prefix, reason in WRONG_DUTIES.items():
+        for obligation in Obligation.objects.filter(dedup_key__startswith=prefix, status__in=Obligation.PENDING):
+            obligation.status = Obligation.Status.WAIVED
+            obligation.waived_reason = reason
+            obligation._change_reason = gettext_noop("wrong basis: waived with its reason")
+            obligation.save(update_fields=["status", "waived_reason", "updated"])
+            waived += 1
     return waived
 
 
 def load_obligations() -> int:
-    written = waive_wrong_cross_vendor_duties()
+    written = waive_wrong_duties()
     directives = {d.number: d for d in Directive.objects.filter(number__in=[PROVINCIAL_NOTICE, PUYANG_NOTICE])}
     today = timezone.localdate()
     for row in read_csv("ca-vendors.csv"):

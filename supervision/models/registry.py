@@ -365,6 +365,24 @@ class CAVendor(BaseModel):
 
     objects = QuerySet.as_manager()
 
+    @classmethod
+    def filing_valid_q(cls, today) -> Q:
+        """Vendors with a valid filing on record: filed, not expired."""
+        return Q(crypto_filing_status=cls.FilingStatus.FILED) & (
+            Q(crypto_filing_expiry__isnull=True) | Q(crypto_filing_expiry__gte=today)
+        )
+
+    @classmethod
+    def unfiled_q(cls, today) -> Q:
+        """Vendors known to be without a valid filing (豫公管办〔2019〕23号 四, "省密码管理局认定未备案"):
+        determined not filed (the constraint ``vendor_not_filed_is_determined`` guarantees the
+        determination), expired or revoked, or filed with an expiry in the past. A filing that is
+        ``unknown`` (待核实) is not among them: unknown is not unfiled."""
+        Status = cls.FilingStatus
+        return Q(crypto_filing_status__in=[Status.NOT_FILED, Status.EXPIRED, Status.REVOKED]) | (
+            Q(crypto_filing_status=Status.FILED) & Q(crypto_filing_expiry__lt=today)
+        )
+
     class Meta:
         verbose_name = _("CA vendor")
         verbose_name_plural = _("CA vendors")

@@ -79,12 +79,21 @@ def test_unfiled_vendor_only_from_a_determination_with_its_basis(vendors):
     assert "省密码管理局认定未备案的违规行为" in finding.summary and "豫公管办〔2019〕23号" in finding.summary
 
 
+def hand_filing_duty(vendor):
+    """A filing duty an administrator entered by hand (no vendor is given one by the rules)."""
+    from supervision.services import ensure_obligation
+
+    return ensure_obligation(
+        party=vendor, kind="crypto_filing", title="补报密码管理局备案", due_date=None, dedup_key=f"hand:{vendor.pk}"
+    )[0]
+
+
 def test_recording_a_filing_fulfils_the_filing_duty(vendors, client_for):
     from supervision.models import CAVendor
 
     szca = vendors["SZCA"]
-    duty = Obligation.objects.get(vendor=szca, kind="crypto_filing")
-    assert duty.status in ("open", "overdue")
+    duty = hand_filing_duty(szca)
+    assert duty.status == "open"
     data = {
         "name": szca.name,
         "short_name": szca.short_name,
@@ -102,8 +111,35 @@ def test_recording_a_filing_fulfils_the_filing_duty(vendors, client_for):
 
 
 def test_the_sweep_fulfils_the_duty_of_a_vendor_filed_in_the_demo(vendors):
+    duty = hand_filing_duty(vendors["BJCA"])
     findings.sweep()
-    assert Obligation.objects.get(vendor=vendors["BJCA"], kind="crypto_filing").status == "fulfilled"
+    duty.refresh_from_db()
+    assert duty.status == "fulfilled"
+
+
+def test_no_vendor_is_given_a_filing_duty_and_unknown_accuses_nobody(vendors, client_for):
+    """23号 四: "对省密码管理局认定未备案的违规行为，应督促其及时整改". SZCA's filing is unknown in the demo:
+    it has no duty, no finding, no reminder; the dashboard counts it as to be confirmed, not as unfiled."""
+    szca = vendors["SZCA"]
+    findings.sweep()
+    assert szca.crypto_filing_status == "unknown"
+    assert not Obligation.objects.filter(kind="crypto_filing").exists()
+    assert not Finding.objects.filter(kind="unfiled_vendor", vendor=szca).exists()
+    assert not Notification.objects.filter(obligation__kind="crypto_filing").exists()
+    cards = {card.title: card for card in client_for("province").get("/dashboard/").context["cards"]}
+    assert cards["已知无有效密码管理局备案的机构"].value == 0
+    assert cards["已知无有效密码管理局备案的机构"].url == "/registry/vendors/?filing=unfiled"
+    assert cards["密码管理局备案情况待核实的机构"].value == 1
+    listed = client_for("province").get("/registry/vendors/?crypto_filing_status=unknown").context["object_list"]
+    assert [v.short_name for v in listed] == ["SZCA"]
+    # A determination makes it known: counted, listed and raised as a finding with its basis.
+    determine_not_filed(szca)
+    findings.sweep()
+    cards = {card.title: card for card in client_for("province").get("/dashboard/").context["cards"]}
+    assert cards["已知无有效密码管理局备案的机构"].value == 1
+    listed = client_for("province").get("/registry/vendors/?filing=unfiled").context["object_list"]
+    assert [v.short_name for v in listed] == ["SZCA"]
+    assert Finding.objects.filter(kind="unfiled_vendor", vendor=szca).exists()
 
 
 def test_unfiled_vendor_is_raised_once_per_filing_state(vendors):

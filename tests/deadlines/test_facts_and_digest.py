@@ -40,16 +40,49 @@ def test_obligations_of_the_2019_rules(registry):
     assert not seeded.filter(kind="cross_vendor_recognition").exists()  # 23号 has no cross-vendor clause
     (cross,) = Obligation.objects.filter(kind="cross_vendor_recognition")  # 濮公共交易〔2019〕3号 四, SZCA only
     assert (cross.vendor.short_name, cross.directive.number, cross.due_date) == ("SZCA", "濮公共交易〔2019〕3号", None)
-    assert seeded.filter(kind="crypto_filing").count() == 4
+    # 23号 四 acts on a determination of the cryptography administration: no vendor is given a filing duty
+    # (SZCA's filing is unknown in the demo, and unknown is not unfiled).
+    assert not Obligation.objects.filter(kind="crypto_filing").exists()
     assert all(o.directive.number == "豫公管办〔2019〕23号" for o in seeded)
     # The basis comes from the rule register, once, not copied into each description.
     assert {(o.kind, o.basis.directive, o.basis.clause) for o in seeded} == {
         ("same_vendor_recognition", "豫公管办〔2019〕23号", "二"),
         ("fee_reduction", "豫公管办〔2019〕23号", "三"),
-        ("crypto_filing", "豫公管办〔2019〕23号", "四"),
     }
     assert cross.basis.directive == "濮公共交易〔2019〕3号" and "尽快" in cross.basis.quote
     assert not any("依据" in o.description for o in seeded)
+
+
+def test_a_database_seeded_with_filing_duties_for_every_vendor_converges(registry):
+    """An earlier version gave every vendor an undated duty "向省密码管理局备案" from 23号 四 and reminded
+    SZCA, whose filing is only unknown, of its age since 2019. Seeding again waives the pending ones with
+    the reason (never deletes them); one already fulfilled keeps its history."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from supervision.models import CAVendor, Directive
+
+    directive = Directive.objects.get(number="豫公管办〔2019〕23号")
+    duties = {
+        short: Obligation.objects.create(
+            vendor=CAVendor.objects.get(short_name=short),
+            kind="crypto_filing",
+            title="向省密码管理局备案",
+            directive=directive,
+            dedup_key=f"2019-23:crypto_filing:{short}",
+            status=status,
+            fulfilled_at=timezone.now() if status == "fulfilled" else None,
+        )
+        for short, status in (("SZCA", "open"), ("BJCA", "fulfilled"))
+    }
+    with override_settings(DEBUG=True):
+        call_command("seed", "--demo", "--password", "demo-pass-2026", verbosity=0)
+    szca, bjca = (Obligation.objects.get(pk=duties[short].pk) for short in ("SZCA", "BJCA"))
+    assert szca.status == "waived" and "省密码管理局认定未备案的违规行为" in szca.waived_reason
+    assert "待核实不等于未备案" in szca.waived_reason
+    assert szca.history.first().history_change_reason == "wrong basis: waived with its reason"
+    assert bjca.status == "fulfilled"
 
 
 def test_seed_is_idempotent_and_keeps_the_engine_s_progress(registry):

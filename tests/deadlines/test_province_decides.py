@@ -32,8 +32,16 @@ def szca(registry):
 
 @pytest.fixture
 def province_duty(szca, province_directive):
-    """SZCA's open crypto-filing duty of 23号 (seeded)."""
-    return Obligation.objects.get(directive=province_directive, vendor=szca, kind=Obligation.Kind.CRYPTO_FILING)
+    """An open undated duty of SZCA under 23号, entered by the province."""
+    obligation, _ = ensure_obligation(
+        party=szca,
+        kind=Obligation.Kind.CUSTOM,
+        title="报送降费落实情况",
+        due_date=None,
+        dedup_key="decides:szca",
+        directive=province_directive,
+    )
+    return obligation
 
 
 @pytest.fixture
