@@ -434,3 +434,11 @@ def test_the_whole_countrys_recognition_is_counted_at_most_every_five_minutes_an
     verified, total = (int(n) for n in re.match(r"(\d+) of (\d+)", first).groups())
     assert figures(admin_client)[0] == f"{verified + 1} of {total} records"
     assert figures(client_for("province"))[1] == ""
+
+
+def test_the_recognition_charts_say_which_records_they_count(client_for):
+    """The card counts every recognition record of the scope, the charts the same-vendor ones: the panel
+    says so, so the two figures do not read as a contradiction."""
+    response = client_for("platform-puyang").get("/dashboard/")
+    html = response.content.decode()
+    assert 'data-testid="chart-scope"' in html and "图表统计同一机构互认记录；上方卡片统计全部互认记录。" in html
