@@ -8,7 +8,7 @@ from fees.models import FeeComplaint, FeeFiling, FeeFilingLine, FeeImport, FeeIt
 from fees.models.filings import EARLIEST_EFFECTIVE_DATE
 from fees.money import parse_amount
 from portal.accounts.scope import Scope
-from portal.forms import ScopedModelForm, StyledForm
+from portal.forms import ScopedModelForm, StyledForm, styled
 from portal.uploads import FileRule
 from supervision.models import Platform, Region
 
@@ -87,30 +87,20 @@ class FeeFilingLineForm(forms.ModelForm):
     def __init__(self, *args, filing: FeeFiling, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.filing = filing
-        for name, field in self.fields.items():
-            css = (
-                "form-check-input"
-                if name == "per_platform"
-                else "form-select"
-                if name in ("product", "item")
-                else "form-control"
-            )
-            field.widget.attrs.setdefault("class", css + " form-control-sm" if css == "form-control" else css)
+        styled(self, size="sm")
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for return"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
-    )
+class ReturnForm(StyledForm):
+    reason = forms.CharField(label=_("reason for return"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(StyledForm):
     override_reason = forms.CharField(
         label=_("override reason"),
         max_length=2000,
         required=False,
         help_text=_("Required only while the vendor has an open case about a fee breach."),
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -159,14 +149,7 @@ class ComplaintForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].queryset = Platform.objects.filter(active=True).select_related("region")
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif name != "website":
-                widget.attrs.setdefault("class", "form-control")
+        styled(self)
 
     def clean_charged_on(self):
         value = self.cleaned_data["charged_on"]
@@ -192,7 +175,7 @@ class ComplaintReviewForm(StyledForm):
     note = forms.CharField(
         label=_("explanation for the complainant"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

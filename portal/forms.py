@@ -43,11 +43,11 @@ def bootstrap_class(widget: forms.Widget, size: str = "") -> str:
     return f"{base} {base}-{size}" if size else base
 
 
-def styled(form: forms.BaseForm) -> forms.BaseForm:
-    """Bootstrap's classes on a plain form's widgets (check boxes, also a list of them, as check boxes);
-    a class a field sets itself is kept."""
+def styled(form: forms.BaseForm, size: str = "") -> forms.BaseForm:
+    """Bootstrap's classes on a form's widgets (check boxes, also a list of them, as check boxes; ``size``
+    "sm" for a compact form); a class a field sets itself is kept."""
     for field in form.fields.values():
-        field.widget.attrs.setdefault("class", bootstrap_class(field.widget))
+        field.widget.attrs.setdefault("class", bootstrap_class(field.widget, size))
     return form
 
 

@@ -341,6 +341,10 @@ class AnnouncementDisplayForm(forms.ModelForm):
         fields = ["place", "location", "shown_from", "shown_until", "evidence", "evidence_url"]
         widgets = {"shown_from": DATE, "shown_until": DATE}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        styled(self)
+
 
 class WrittenReportForm(StyledForm):
     # The period whose statistics the page shows (picked above the form), so what is sent is what was read.

@@ -1,8 +1,9 @@
 from django.contrib.auth.forms import AuthenticationForm
 
+from portal.forms import styled
+
 
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
+        styled(self)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 
 from portal.actions import ObjectActionView
 from portal.crud import Column, ModelViews, ObjectDetailView, ObjectUpdateView
-from portal.forms import styled
 from supervision.models import BusinessDomain, Obligation, Platform
 from trial import filters, forms, rounds, workflow
 from trial.models import (
@@ -252,7 +251,7 @@ class AnnouncementDetail(AnnouncementViews, ObjectDetailView):
         context["displays"] = AnnouncementDisplay.objects.visible_to(user).filter(announcement=obj)
         context["can_record_display"] = user.has_perm(Announcement.get_perm("change"), obj)
         if context["can_record_display"]:
-            context["display_form"] = styled(forms.AnnouncementDisplayForm())
+            context["display_form"] = forms.AnnouncementDisplayForm()
         return context
 
 
