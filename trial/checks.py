@@ -2,7 +2,8 @@
 
 - a pilot city still not covering every required field at city and county level on the date the
   administrator set (the round's ``coverage_due``);
-- a platform with decryption incidents and no remedy plan.
+- a platform whose remedy-plan duty is overdue recording a decryption failure with no remedy applied
+  (resolved once a plan is recorded).
 
 Overdue announcements, plans, agreements and usage reports are the deadline engine's own overdue
 findings (the daily sweep); nothing here duplicates them. Every check is idempotent (dedup keys).
@@ -15,13 +16,14 @@ import datetime
 from celery import shared_task
 from django.db.models import Count, Min
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.celery import optional_date
-from supervision.models import Finding, Obligation, Platform
-from supervision.services import raise_finding
+from supervision.models import Finding, Obligation, Platform, ReminderPolicy
+from supervision.services import raise_finding, resolve_cleared
 from trial import clauses
 from trial.models import DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
-from trial.rounds import coverage_gaps, record_evidence, round_key
+from trial.rounds import coverage_gaps, plan_evidence, record_evidence, round_key
 
 
 def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tuple[Finding | None, bool]:
@@ -53,22 +55,106 @@ def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tup
     )
 
 
-def incident_finding(platform: Platform) -> tuple[Finding | None, bool]:
-    """A platform with decryption incidents and no remedy plan: one finding per platform."""
+def late_plan_duty(platform: Platform, policy: ReminderPolicy) -> tuple[Obligation, datetime.date] | None:
+    """The platform's remedy-plan duty still unsettled (no plan recorded, not fulfilled or waived by an
+    administrator) that fell due first, with the first day it counted as overdue: the day after its date,
+    or for a duty with no date (尽快) the day the portal had watched it for the policy's overdue age.
+    ``None``: no such duty, or it never counts as overdue."""
+    late = []
+    for duty in Obligation.objects.filter(
+        platform=platform, kind=Obligation.Kind.REMEDY_PLAN, status__in=Obligation.UNSETTLED
+    ).order_by("pk"):
+        overdue_from = policy.overdue_from(duty.due_date, duty.created)
+        if overdue_from is not None:
+            late.append((overdue_from, duty.pk, duty))
+    if not late:
+        return None
+    overdue_from, _pk, duty = min(late)
+    return duty, overdue_from
+
+
+def unremedied_incidents(platform: Platform, since: datetime.date):
+    """The platform's own records of decryption failures on or after ``since`` in which no remedy was
+    applied (a record naming a remedy shows the platform had one)."""
+    return DecryptionIncident.objects.filter(platform=platform, occurred_on__gte=since, remedy_applied="")
+
+
+def incident_finding(platform: Platform, policy: ReminderPolicy | None = None) -> tuple[Finding | None, bool]:
+    """54号 二 asks each platform to deploy a plan against decryption failures "针对试运行期间……可能出现的
+    解密失败等紧急情况". The finding rests on the platform's own records: its remedy-plan duty was overdue
+    (no plan recorded by its date, or an undated one past the policy's age) and afterwards it recorded a
+    decryption failure in which no remedy was applied. One finding per platform; a plan recorded clears it."""
     if RemedyPlan.objects.filter(platform=platform).exists():
         return None, False
-    incidents = DecryptionIncident.objects.filter(platform=platform)
-    summary = incidents.aggregate(n=Count("pk"), first=Min("occurred_on"))
+    late = late_plan_duty(platform, policy or ReminderPolicy.current())
+    if late is None:
+        return None, False
+    duty, overdue_from = late
+    summary = unremedied_incidents(platform, overdue_from).aggregate(n=Count("pk"), first=Min("occurred_on"))
     if not summary["n"]:
         return None, False
+    due = f"{duty.due_date:%Y-%m-%d}前" if duty.due_date else "尽快"
     return raise_finding(
         kind=Finding.Kind.INCIDENT_WITHOUT_PLAN,
         party=platform,
         dedup_key=f"trial:incident-without-plan:{platform.pk}",
-        summary=f"{platform.name}：发生解密失败但未部署解密失败的防范和救济保障方案",
-        facts={"incidents": summary["n"], "first_incident": summary["first"].isoformat()}
+        summary=(
+            f"{platform.name}：解密失败防范和救济保障方案应{due}部署，逾期未登记；"
+            f"{summary['first']:%Y-%m-%d}起记录解密失败{summary['n']}次，均未采取救济措施"
+        ),
+        facts={
+            "obligation": duty.pk,
+            "due_date": duty.due_date.isoformat() if duty.due_date else None,
+            "overdue_from": overdue_from.isoformat(),
+            "incidents": summary["n"],
+            "first_incident": summary["first"].isoformat(),
+            "remedy_plan": "未登记",
+        }
         | clauses.REMEDY_PLAN.as_facts(),
+        obligation=duty,
     )
+
+
+def recheck_incident_findings(policy: ReminderPolicy, by=None) -> tuple[int, int]:
+    """The open incident findings checked again: one whose platform has since recorded its plan (or had
+    its duty settled) is resolved with that evidence; one the rule as read now would not raise (an earlier
+    version raised it on any incident with no plan on record, before the duty was overdue or when a remedy
+    was applied) is dismissed with that reason. Returns (resolved, dismissed)."""
+    resolved = dismissed = 0
+    open_findings = Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN, status=Finding.Status.OPEN)
+    for finding in open_findings.select_related("platform").order_by("pk"):
+        platform = finding.platform
+        plan = RemedyPlan.objects.filter(platform=platform).first()
+        settled = Obligation.objects.filter(
+            platform=platform,
+            kind=Obligation.Kind.REMEDY_PLAN,
+            status__in=[Obligation.Status.FULFILLED, Obligation.Status.WAIVED],
+        ).first()
+        late = late_plan_duty(platform, policy)
+        if plan is not None or (late is None and settled is not None):
+            evidence = (
+                plan_evidence(plan) if plan else f"解密失败防范和救济保障方案义务已{settled.get_status_display()}。"
+            )
+            resolved += resolve_cleared(Finding.objects.filter(pk=finding.pk), evidence=evidence, by=by)
+        elif late is None or not unremedied_incidents(platform, late[1]).exists():
+            finding.status = Finding.Status.DISMISSED
+            finding.evidence = f"{finding.evidence}\n{WRONG_BASIS}".strip()
+            finding._change_reason = gettext_noop("wrong basis: dismissed with its reason")
+            finding.save(update_fields=["status", "evidence", "updated"])
+            dismissed += 1
+    return resolved, dismissed
+
+
+WRONG_BASIS = (
+    "依据不成立：此前版本在平台记录解密失败且未登记方案时即认定问题；按54号 二，须方案义务逾期后"
+    "发生未采取救济措施的解密失败方可认定。"
+)
+
+
+def plan_clears_incidents(plan: RemedyPlan, by=None) -> int:
+    """A plan recorded: the platform's open incident finding is resolved with it as evidence."""
+    cleared = Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN, platform=plan.platform_id)
+    return resolve_cleared(cleared, evidence=plan_evidence(plan), by=by)
 
 
 def run_checks(today: datetime.date | None = None) -> dict:
@@ -79,10 +165,21 @@ def run_checks(today: datetime.date | None = None) -> dict:
         "platform", "round"
     ):
         coverage += coverage_finding(participant, today)[1]
+    policy = ReminderPolicy.current()
+    resolved, dismissed = recheck_incident_findings(policy)
     incidents = 0
-    for platform in Platform.objects.filter(decryption_incidents__isnull=False, remedy_plan__isnull=True).distinct():
-        incidents += incident_finding(platform)[1]
-    return {"today": today.isoformat(), "coverage_findings": coverage, "incident_findings": incidents}
+    platforms = Platform.objects.filter(
+        decryption_incidents__remedy_applied="", remedy_plan__isnull=True, obligations__kind=Obligation.Kind.REMEDY_PLAN
+    ).distinct()
+    for platform in platforms:
+        incidents += incident_finding(platform, policy)[1]
+    return {
+        "today": today.isoformat(),
+        "coverage_findings": coverage,
+        "incident_findings": incidents,
+        "incident_findings_resolved": resolved,
+        "incident_findings_dismissed": dismissed,
+    }
 
 
 @shared_task(name="trial.checks")

@@ -88,11 +88,14 @@ RULES = [
     ),
     Rule(
         code="trial_incident_without_plan",
-        summary=_("A platform with decryption failures and no remedy plan is a finding."),
+        summary=_(
+            "A decryption failure the platform records with no remedy applied, after its remedy-plan duty became "
+            "overdue with no plan recorded, is a finding (once per platform); a plan recorded resolves it."
+        ),
         basis=REMEDY_PLAN,
         produces=("finding:incident_without_plan",),
         implemented_in="trial.checks.incident_finding",
-        tested_in=("tests/trial/test_trial_api.py",),
+        tested_in=("tests/trial/test_rounds.py", "tests/trial/test_trial_api.py", "tests/trial/test_story.py"),
     ),
     Rule(
         code="trial_component_agreement",
@@ -196,6 +199,8 @@ FACTS = {
     "round": Fact(_("trial round")),
     "checked_on": Fact(_("checked on")),
     "missing": Fact(_("missing")),
-    "incidents": Fact(_("decryption incidents")),
+    "incidents": Fact(_("decryption failures with no remedy applied")),
     "first_incident": Fact(_("first incident on")),
+    "overdue_from": Fact(_("overdue from")),
+    "remedy_plan": Fact(_("remedy plan on record")),
 }

@@ -253,11 +253,15 @@ def announcement_evidence(announcement: Announcement) -> str:
     return f"公告已发布：{announcement.title}（{announcement.get_public_url()}）"
 
 
+def plan_evidence(plan: RemedyPlan) -> str:
+    return f"解密失败防范和救济保障方案：{plan.get_kind_display()}，{plan.effective_from:%Y-%m-%d}起施行。"
+
+
 def plan_recorded(plan: RemedyPlan, by=None) -> int:
     return fulfil_obligations(
         party=plan.platform,
         kind=Obligation.Kind.REMEDY_PLAN,
-        evidence=f"解密失败防范和救济保障方案：{plan.get_kind_display()}，{plan.effective_from:%Y-%m-%d}起施行。",
+        evidence=plan_evidence(plan),
         by=by,
     )
 

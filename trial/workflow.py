@@ -86,7 +86,9 @@ def return_to_draft(announcement: Announcement, by) -> Announcement:
 
 
 def plan_saved(plan: RemedyPlan, by=None) -> None:
+    """A plan recorded fulfils the platform's remedy-plan duties and clears its incident finding."""
     rounds.plan_recorded(plan, by)
+    checks.plan_clears_incidents(plan, by)
 
 
 def agreement_saved(agreement: Agreement, by=None) -> None:

@@ -275,12 +275,11 @@ class Sweep:
         counts from the directive; being overdue counts from the day the portal started watching the
         duty, so a duty loaded years after its directive accuses nobody on its first day."""
         late, stages = [], []
-        escalate = self.policy.asap_escalate_days
         for row in rows:
             row["age"] = (self.today - opened_on(row)).days
-            watched = (self.today - timezone.localtime(row["created"]).date()).days
-            if escalate and watched >= escalate:
-                row["watched"] = watched
+            overdue_from = self.policy.overdue_from(None, row["created"])
+            if overdue_from is not None and self.today >= overdue_from:
+                row["watched"] = (self.today - timezone.localtime(row["created"]).date()).days
                 late.append(row)
             stages.append(self.policy.asap_stage(row["age"]))
         return late, stages

@@ -12,6 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.models import RulesModelBase, RulesModelMixin
@@ -112,6 +113,16 @@ class ReminderPolicy(BaseModel):
         super().clean()
         validate_stages(self.stages)
         self.stages = sorted(self.stages, reverse=True)
+
+    def overdue_from(self, due_date: datetime.date | None, created: datetime.datetime) -> datetime.date | None:
+        """The first day a duty counts as overdue: the day after its date; for one with no date (尽快),
+        the day the portal has watched it (since ``created``) for ``asap_escalate_days``. ``None``: never
+        (no date and the policy's age is 0)."""
+        if due_date is not None:
+            return due_date + datetime.timedelta(days=1)
+        if not self.asap_escalate_days:
+            return None
+        return timezone.localtime(created).date() + datetime.timedelta(days=self.asap_escalate_days)
 
     def stage_for(self, due_date: datetime.date, today: datetime.date) -> str | None:
         """The reminder stage reached on ``today``: "d14", "d7", "d1", "d0" (due day), "o7", "o14" … (overdue).

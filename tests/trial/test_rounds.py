@@ -1,6 +1,6 @@
 """Rounds, duties and the trial's own rules: the seeded facts of 发改办法规〔2023〕54号, the obligations a
-round creates (once), dates that move, a new year's round, pilot-city coverage, incidents without a
-plan, agreements' renewal reminders."""
+round creates (once), dates that move, a new year's round, pilot-city coverage, failures not remedied
+after the plan was due, agreements' renewal reminders."""
 
 import datetime
 
@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from supervision.models import Authority, BusinessDomain, Directive, Finding, Obligation, Platform
+from supervision.services import raise_finding
 from trial import checks, rounds, workflow
 from trial.models import Agreement, Coverage, DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
 from trial.tasks import trial_checks
@@ -164,24 +165,96 @@ def test_no_coverage_finding_before_the_date_or_without_one(round2023):
     assert checks.run_checks(D(2023, 5, 31))["coverage_findings"] == 0
 
 
-def test_incidents_without_a_plan_are_found_once_per_platform(round2023, vendors):
+def incident(platform, vendors, day, remedy=""):
+    record = DecryptionIncident.objects.create(
+        platform=platform,
+        occurred_on=day,
+        project_code=f"P{day:%m%d}",
+        project_name="项目",
+        bidder="某公司",
+        vendor=vendors["HNCA"],
+        cause="platform",
+        remedy_applied=remedy,
+        outcome="recovered" if remedy else "withdrawn",
+        responsible="platform",
+    )
+    workflow.incident_saved(record)
+    return record
+
+
+def test_an_unremedied_failure_after_the_plans_date_is_found_once(round2023, vendors):
+    """54号 二: the plan is owed by its date; a failure on or before it, or one remedied (the record names
+    the remedy), accuses nobody; one not remedied afterwards is the finding, once, tied to the duty."""
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
-    for day in (1, 2):
-        incident = DecryptionIncident.objects.create(
-            platform=henan,
-            occurred_on=D(2023, 2, day),
-            project_code=f"P{day}",
-            project_name="项目",
-            bidder="某公司",
-            vendor=vendors["HNCA"],
-            cause="platform",
-            outcome="withdrawn",
-            responsible="platform",
-        )
-        workflow.incident_saved(incident)
+    round2023.remedy_plan_due = D(2023, 2, 1)
+    round2023.save()
+    rounds.sync_round(round2023)
+    duty = Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023")
+    incident(henan, vendors, D(2023, 2, 1))  # the due day itself
+    incident(henan, vendors, D(2023, 2, 2), remedy="按方案重新解密")
+    assert not Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN).exists()
+    incident(henan, vendors, D(2023, 2, 3))
+    incident(henan, vendors, D(2023, 2, 4))
     finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
-    assert (finding.platform, finding.facts["incidents"]) == (henan, 1)
+    assert (finding.platform, finding.obligation, finding.facts["incidents"]) == (henan, duty, 1)
+    assert finding.facts["overdue_from"] == "2023-02-02" and finding.facts["basis"]["clause"] == "二"
+    assert "应2023-02-01前部署" in finding.summary and "均未采取救济措施" in finding.summary
+    assert checks.run_checks(D(2023, 3, 1))["incident_findings"] == 0  # once per platform
+    assert Finding.objects.get(pk=finding.pk).status == "open"
+
+
+def test_an_undated_plan_is_overdue_only_after_the_policys_age(round2023, vendors):
+    """With no date (尽快) the duty counts as overdue once the portal has watched it for the reminder
+    policy's age (180 days), as the sweep does: a failure before that accuses nobody."""
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    duty = Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023")
+    assert duty.due_date is None
+    incident(henan, vendors, D(2023, 2, 1))
     assert checks.run_checks(D(2023, 3, 1))["incident_findings"] == 0
+    watched = datetime.datetime(2023, 1, 20, 9, tzinfo=datetime.UTC)
+    Obligation.objects.filter(pk=duty.pk).update(created=watched)
+    incident(henan, vendors, D(2023, 7, 18))  # day 179 of watching
+    assert not Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN).exists()
+    incident(henan, vendors, D(2023, 7, 19))  # day 180: overdue
+    finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
+    assert finding.facts["overdue_from"] == "2023-07-19" and "应尽快部署" in finding.summary
+
+
+def test_a_plan_recorded_clears_the_finding(round2023, vendors, personas):
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    round2023.remedy_plan_due = D(2023, 2, 1)
+    round2023.save()
+    rounds.sync_round(round2023)
+    incident(henan, vendors, D(2023, 2, 3))
+    finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
+    plan = RemedyPlan.objects.create(platform=henan, kind="own", description="方案", effective_from=D(2023, 3, 1))
+    workflow.plan_saved(plan, by=personas["province"])
+    finding.refresh_from_db()
+    assert finding.status == "resolved" and "2023-03-01起施行" in finding.evidence
+    assert finding.history.first().history_change_reason == "condition cleared on re-check"
+    incident(henan, vendors, D(2023, 3, 5))
+    assert Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN).count() == 1
+
+
+def test_a_finding_raised_by_the_earlier_reading_is_dismissed_with_its_reason(round2023, vendors):
+    """An earlier version raised the finding on any failure with no plan on record (the 2023 round's plan
+    has no date, so none was overdue): the daily check dismisses it with the reason, never deletes it."""
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    record = incident(henan, vendors, D(2023, 2, 1), remedy="按方案重新解密")
+    assert not Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN).exists()
+    wrong, _ = raise_finding(
+        kind=Finding.Kind.INCIDENT_WITHOUT_PLAN,
+        party=henan,
+        dedup_key=f"trial:incident-without-plan:{henan.pk}",
+        summary=f"{henan.name}：发生解密失败但未部署解密失败的防范和救济保障方案",
+        facts={"incidents": 1, "first_incident": record.occurred_on.isoformat()},
+    )
+    result = checks.run_checks(D(2023, 3, 1))
+    assert (result["incident_findings_dismissed"], result["incident_findings"]) == (1, 0)
+    wrong.refresh_from_db()
+    assert wrong.status == "dismissed" and checks.WRONG_BASIS in wrong.evidence
+    assert wrong.history.first().history_change_reason == "wrong basis: dismissed with its reason"
+    assert checks.run_checks(D(2023, 3, 2))["incident_findings_dismissed"] == 0
 
 
 def test_agreements_get_renewal_reminders_through_the_engine(round2023):

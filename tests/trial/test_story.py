@@ -2,8 +2,8 @@
 
 Henan's provincial platform (A) and Puyang's (B) publish their announcements, Zhengzhou's (C) never
 does and gets the engine's overdue finding; A reports by form, B by the API, C by Excel one day late;
-the national table adds the three up to the figures computed here by hand; C logs a decryption
-failure without a remedy plan (finding), A with one (no finding); a bidder's complaint that A refused
+the national table adds the three up to the figures computed here by hand; C, its remedy plan overdue,
+logs a decryption failure it did not remedy (finding), A remedies one with its plan (no finding); a bidder's complaint that A refused
 a network-shared certificate becomes a finding against A.
 """
 
@@ -90,6 +90,7 @@ def test_the_2023_trial(
             "directive": round2023.directive_id,
             "starts_on": "2023-01-19",
             "announcement_due": "2023-02-01",
+            "remedy_plan_due": "2023-02-10",
             "coverage_domains": [d.pk for d in round2023.coverage_domains.all()],
         },
     )
@@ -213,7 +214,11 @@ def test_the_2023_trial(
     )
     assert response.status_code == 302
     assert Obligation.objects.get(platform=a, kind="remedy_plan", campaign="trial:2023").status == "fulfilled"
+    # A's failure was remedied with its plan; C's, after its plan's date of 2023-02-10 had passed with no
+    # plan recorded, was not remedied (the bid withdrawn): that is the finding, on C's own records.
+    remedies = {"A": ("使用救济方案恢复解密", "recovered"), "C": ("", "withdrawn")}
     for key, platform in (("A", a), ("C", c)):
+        remedy, outcome = remedies[key]
         response = op[key].post(
             reverse("trial:incident_add"),
             {
@@ -224,15 +229,18 @@ def test_the_2023_trial(
                 "bidder": "某建设有限公司",
                 "vendor": vendors["BJCA"].pk,
                 "cause": "ca",
-                "remedy_applied": "使用救济方案恢复解密",
-                "outcome": "recovered",
+                "remedy_applied": remedy,
+                "outcome": outcome,
                 "responsible": "ca",
             },
         )
         assert response.status_code == 302
     assert DecryptionIncident.objects.filter(platform__in=[a, c]).count() == 2
-    no_plan = Finding.objects.filter(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
-    assert list(no_plan.values_list("platform", flat=True)) == [c.pk]
+    no_plan = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
+    duty = Obligation.objects.get(platform=c, kind="remedy_plan", campaign="trial:2023")
+    assert (no_plan.platform, no_plan.obligation, no_plan.facts["overdue_from"]) == (c, duty, "2023-02-11")
+    page = op["C"].get(no_plan.get_absolute_url()).content.decode()
+    assert "应2023-02-10前部署" in page and "解密失败的防范和救济保障方案" in page  # the clause quoted
 
     # --- a bidder complains that A refused a network-shared certificate -------------------------
     response = client.post(

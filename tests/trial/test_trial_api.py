@@ -1,5 +1,7 @@
 """The trial's API runs the same workflow and hooks as the pages."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -52,6 +54,11 @@ def test_announcement_draft_approve_publish(operator_api, api_for, henan, round2
 
 
 def test_records_through_the_api_call_the_hooks(operator_api, henan, vendors, round2023):
+    from trial import rounds
+
+    round2023.remedy_plan_due = datetime.date(2023, 1, 31)
+    round2023.save()
+    rounds.sync_round(round2023)
     incident = operator_api.post(
         "/api/v1/trial-incidents/",
         {
@@ -68,7 +75,7 @@ def test_records_through_the_api_call_the_hooks(operator_api, henan, vendors, ro
         format="json",
     )
     assert incident.status_code == 201, incident.data
-    assert Finding.objects.filter(kind="incident_without_plan", platform=henan).exists()
+    no_plan = Finding.objects.get(kind="incident_without_plan", platform=henan)  # not remedied, plan overdue
     agreement = operator_api.post(
         "/api/v1/trial-agreements/",
         {
@@ -104,6 +111,8 @@ def test_records_through_the_api_call_the_hooks(operator_api, henan, vendors, ro
     )
     assert plan.status_code == 201, plan.data
     assert Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023").status == "fulfilled"
+    no_plan.refresh_from_db()
+    assert no_plan.status == "resolved" and "2023-02-01起施行" in no_plan.evidence
     other = Platform.objects.get(name="北京市公共资源交易中心交易平台")
     refused = operator_api.post(
         "/api/v1/trial-coverage/",
