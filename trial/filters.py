@@ -22,6 +22,15 @@ from trial.models import (
 )
 
 
+class RoundFilter(django_filters.ModelChoiceFilter):
+    """The trial round, chosen from the rounds (a select showing their names) and given by its code in the
+    query string (``?round=2023``), as before; an unknown code is refused as an invalid choice."""
+
+    def __init__(self, field_name: str = "round", **kwargs):
+        kwargs.setdefault("label", _("round"))
+        super().__init__(field_name=field_name, to_field_name="code", queryset=TrialRound.objects.all(), **kwargs)
+
+
 class PlatformFilterMixin(django_filters.FilterSet):
     platform = AutocompleteFilter("supervision.Platform", field_name="platform_id", label=_("platform"))
 
@@ -36,7 +45,7 @@ class TrialRoundFilterSet(SearchFilterSet):
 
 class ReportingPeriodFilterSet(SearchFilterSet):
     search_fields = ("label",)
-    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+    round = RoundFilter()
 
     class Meta:
         model = ReportingPeriod
@@ -45,7 +54,7 @@ class ReportingPeriodFilterSet(SearchFilterSet):
 
 class TrialParticipantFilterSet(PlatformFilterMixin, SearchFilterSet):
     search_fields = ("platform__name",)
-    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+    round = RoundFilter()
 
     class Meta:
         model = TrialParticipant
@@ -54,7 +63,7 @@ class TrialParticipantFilterSet(PlatformFilterMixin, SearchFilterSet):
 
 class AnnouncementFilterSet(PlatformFilterMixin, SearchFilterSet):
     search_fields = ("title", "platform__name")
-    round = django_filters.CharFilter(field_name="round__code", label=_("round"))
+    round = RoundFilter()
 
     class Meta:
         model = Announcement
@@ -98,7 +107,7 @@ class IncidentFilterSet(PlatformFilterMixin, SearchFilterSet):
 
 class UsageReportFilterSet(PlatformFilterMixin, SearchFilterSet):
     search_fields = ("platform__name",)
-    round = django_filters.CharFilter(field_name="period__round__code", label=_("round"))
+    round = RoundFilter("period__round")
 
     class Meta:
         model = UsageReport
@@ -108,7 +117,7 @@ class UsageReportFilterSet(PlatformFilterMixin, SearchFilterSet):
 class UsageLineFilterSet(django_filters.FilterSet):
     platform = IdFilter(field_name="report__platform_id", label=_("platform"))
     period = IdFilter(field_name="report__period_id", label=_("reporting period"))
-    round = django_filters.CharFilter(field_name="report__period__round__code", label=_("round"))
+    round = RoundFilter("report__period__round")
     vendor = IdFilter(field_name="vendor_id", label=_("CA vendor"))
 
     class Meta:
@@ -135,7 +144,7 @@ class AnnouncementDisplayFilterSet(django_filters.FilterSet):
 
 class WrittenReportFilterSet(SearchFilterSet):
     search_fields = ("number", "reporter__name")
-    round = django_filters.CharFilter(field_name="period__round__code", label=_("round"))
+    round = RoundFilter("period__round")
 
     class Meta:
         model = WrittenReport

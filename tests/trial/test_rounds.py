@@ -297,3 +297,25 @@ def test_dashboard_cards_and_menu(client_for, round2023):
         assert any("Trial" in t or "试运行" in t for t in titles) == sees, persona
         labels = [str(item.label) for item in response.context["nav_items"]]
         assert any(label in ("Trial", "试运行") for label in labels)
+
+
+@pytest.mark.parametrize(
+    "name, api",
+    [
+        ("trial:writtenreport_list", "/api/v1/trial-written-reports/"),
+        ("trial:usagereport_list", "/api/v1/trial-usage-reports/"),
+        ("trial:participant_list", "/api/v1/trial-participants/"),
+    ],
+)
+def test_the_round_is_chosen_from_the_rounds_by_name(client_for, api_for, round2023, name, api):
+    """The lists' round filter is a select of the rounds (their names shown, their codes sent), not a code
+    typed by hand; an unknown code shows no rows on the page and a translated 400 in the API."""
+    page = client_for("province").get(reverse(name), {"round": "2023"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<select name="round"' in html and f'<option value="2023" selected>{round2023}</option>' in html
+    unknown = client_for("province").get(reverse(name), {"round": "1999"})
+    assert unknown.status_code == 200 and not unknown.context["object_list"]
+    assert api_for("province").get(api, {"round": "2023"}).status_code == 200
+    refused = api_for("province").get(api, {"round": "1999"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400 and "选择一个有效的选项" in str(refused.data["round"])
