@@ -1,5 +1,5 @@
-"""A bidder's complaint about a charge, compared with the tariff in force and the rules. A confirmed
-breach becomes a finding with the complaint as evidence."""
+"""A bidder's complaint about a charge, compared with the tariff in force and the rules. A breach an
+administrator confirms (upholds) becomes a finding with the complaint as evidence."""
 
 from dataclasses import dataclass, field
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fees.benchmarks import BenchmarkCache
 from fees.models import FeeComplaint
@@ -14,6 +15,7 @@ from fees.money import yuan
 from fees.regions import RegionTree
 from fees.tariffs import tariff_in_force
 from supervision import services
+from supervision.models import Finding
 
 COMPLAINT_FINDING = "complaint_upheld"
 
@@ -144,19 +146,22 @@ def raise_complaint_finding(complaint: FeeComplaint, user=None):
 
 @transaction.atomic
 def receive(complaint: FeeComplaint) -> FeeComplaint:
-    """Save a new complaint and decide it automatically when the comparison is conclusive."""
+    """Save a new complaint with the portal's comparison of the charge with the vendor's tariff in force
+    and the rules. A comparison that finds a breach rests on the bidder's own figures, which accuse
+    nobody: the complaint waits for an administrator, who checks them (a receipt) and upholds it, and
+    only then is the vendor's finding raised. A conclusive comparison within the rules closes it as not
+    upheld; an inconclusive one waits as well."""
     complaint.save()
     assessment = assess(complaint)
     with translation.override(settings.LANGUAGE_CODE):
-        complaint.outcome = " ".join(str(r) for r in assessment.reasons)
+        reasons = [str(r) for r in assessment.reasons]
+        if assessment.upheld:
+            reasons.append(_("An administrator checks the charge before the complaint is upheld."))
+        complaint.outcome = " ".join(reasons)
     complaint.breaches = assessment.breaches
-    if assessment.upheld:
-        complaint.status = FeeComplaint.Status.UPHELD
-    elif assessment.conclusive:
+    if assessment.conclusive and not assessment.upheld:
         complaint.status = FeeComplaint.Status.NOT_UPHELD
     complaint.save()
-    if assessment.upheld:
-        raise_complaint_finding(complaint)
     return complaint
 
 
@@ -172,4 +177,16 @@ def review(complaint: FeeComplaint, user, decision: str, note: str) -> FeeCompla
     complaint.save()
     if decision == FeeComplaint.Status.UPHELD:
         raise_complaint_finding(complaint, user)
+    else:  # a decision reversed: the finding the complaint raised no longer stands
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Complaint %(number)s not upheld on review: %(note)s") % {
+                "number": complaint.tracking_number,
+                "note": complaint.outcome or "—",
+            }
+        services.dismiss_wrong_basis(
+            Finding.objects.filter(kind=COMPLAINT_FINDING, dedup_key=f"complaint:{complaint.tracking_number}"),
+            reason=reason,
+            by=user,
+            history_reason=gettext_noop("complaint not upheld on review"),
+        )
     return complaint

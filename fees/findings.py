@@ -25,7 +25,8 @@ FEE_FINDING_KINDS = (*RULE_KINDS, "complaint_upheld")
 
 
 def describe(breach: Breach, names: dict) -> str:
-    """One sentence for the finding, in the portal's language (Chinese first)."""
+    """One sentence for the finding, in the portal's language (Chinese first). It says what the vendor
+    filed: a finding raised on submission rests on the filing, not on fees seen charged."""
     params = {
         "vendor": names["vendor"].get(breach.vendor_id, breach.vendor_id),
         "region": names["region"](breach.region),
@@ -36,18 +37,18 @@ def describe(breach: Breach, names: dict) -> str:
     }
     if breach.kind == OVERCHARGE:
         return _(
-            "Over-charge: %(vendor)s charges %(amount)s yuan for %(product)s / %(item)s in %(region)s, above the "
-            "provincial benchmark of %(benchmark)s yuan by %(excess)s yuan (filing #%(filing)s)."
+            "Over-charge: the fee %(vendor)s filed for %(product)s / %(item)s in %(region)s is %(amount)s yuan, "
+            "above the provincial benchmark of %(benchmark)s yuan by %(excess)s yuan (filing #%(filing)s)."
         ) % (params | {"benchmark": yuan(breach.benchmark), "excess": yuan(breach.excess)})
     if breach.kind == PROHIBITED:
         return _(
-            "Prohibited fee: %(vendor)s charges %(amount)s yuan for %(item)s (%(product)s) in %(region)s, "
+            "Prohibited fee: %(vendor)s filed a fee of %(amount)s yuan for %(item)s (%(product)s) in %(region)s, "
             "forbidden by %(directive)s (filing #%(filing)s)."
         ) % (params | {"directive": breach.forbidden_by})
     return (
         _(
-            "Repeated charge: %(vendor)s charges %(amount)s yuan for %(product)s / %(item)s again for each further "
-            "platform in %(region)s (filing #%(filing)s)."
+            "Repeated charge: %(vendor)s filed a fee of %(amount)s yuan for %(product)s / %(item)s charged again for "
+            "each further platform in %(region)s (filing #%(filing)s)."
         )
         % params
     )

@@ -9,7 +9,7 @@ from portal.seeding import DATA_DIR, DEMO_MARK, Log, ensure_schedules, read_csv,
 from supervision import clauses as rules
 from supervision import conf
 from supervision.models import Authority, CAVendor, Contact, Directive, Finding, Obligation, ReminderPolicy
-from supervision.services import raise_finding
+from supervision.services import dismiss_wrong_basis, raise_finding
 
 PROVINCIAL_NOTICE = rules.PROVINCIAL_NOTICE
 PUYANG_NOTICE = rules.PUYANG_NOTICE
@@ -137,16 +137,22 @@ def centre_obligations(centre: Authority, recognition_due: datetime.date) -> lis
 
 
 def waive_wrong_duties() -> int:
-    """Converge a database seeded by an earlier version: its duties of ``WRONG_DUTIES`` still pending
-    are waived with the reason, never deleted; a duty already settled keeps its history."""
+    """Converge a database seeded by an earlier version: its duties of ``WRONG_DUTIES`` not yet fulfilled
+    (pending, to be confirmed or reported) are waived with the reason, never deleted, and the open
+    findings that their lateness raised are dismissed with it; a duty fulfilled keeps its history."""
     waived = 0
+    unsettled = [*Obligation.UNSETTLED, Obligation.Status.REPORTED]
     for prefix, reason in WRONG_DUTIES.items():
-        for obligation in Obligation.objects.filter(dedup_key__startswith=prefix, status__in=Obligation.PENDING):
+        duties = Obligation.objects.filter(dedup_key__startswith=prefix)
+        for obligation in duties.filter(status__in=unsettled):
             obligation.status = Obligation.Status.WAIVED
             obligation.waived_reason = reason
             obligation._change_reason = gettext_noop("wrong basis: waived with its reason")
             obligation.save(update_fields=["status", "waived_reason", "updated"])
             waived += 1
+        waived += dismiss_wrong_basis(
+            Finding.objects.filter(obligation__in=duties.filter(status=Obligation.Status.WAIVED)), reason=reason
+        )
     return waived
 
 

@@ -190,6 +190,23 @@ def resolve_cleared(cleared, *, evidence: str, today=None, by=None) -> int:
     return resolved
 
 
+def dismiss_wrong_basis(findings, *, reason: str, by=None, history_reason: str = "") -> int:
+    """Findings whose basis no longer stands (raised on a reading of a clause since corrected, or on a
+    decision since reversed): the open ones are dismissed with ``reason`` added to their evidence and a
+    history entry (``history_reason``, a msgid), never deleted; one in rectification stays with its case,
+    whose authority decides."""
+    dismissed = 0
+    for finding in findings.filter(status=Finding.Status.OPEN).order_by("pk"):
+        finding.status = Finding.Status.DISMISSED
+        finding.evidence = f"{finding.evidence}\n{reason}".strip()
+        finding._change_reason = history_reason or gettext_noop("wrong basis: dismissed with its reason")
+        if by is not None:
+            finding._history_user = by
+        finding.save(update_fields=["status", "evidence", "updated"])
+        dismissed += 1
+    return dismissed
+
+
 def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "") -> int:
     """Mark the party's open or overdue obligations of this kind (and this `key` when given) fulfilled with
     the evidence text; returns how many changed. Idempotent."""

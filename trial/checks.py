@@ -16,11 +16,10 @@ import datetime
 from celery import shared_task
 from django.db.models import Count, Min
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from portal.celery import optional_date
 from supervision.models import Finding, Obligation, Platform, ReminderPolicy
-from supervision.services import raise_finding, resolve_cleared
+from supervision.services import dismiss_wrong_basis, raise_finding, resolve_cleared
 from trial import clauses
 from trial.models import DecryptionIncident, RemedyPlan, TrialParticipant, TrialRound
 from trial.rounds import coverage_gaps, plan_evidence, record_evidence, round_key
@@ -62,7 +61,7 @@ def late_plan_duty(platform: Platform, policy: ReminderPolicy) -> tuple[Obligati
     ``None``: no such duty, or it never counts as overdue."""
     late = []
     for duty in Obligation.objects.filter(
-        platform=platform, kind=Obligation.Kind.REMEDY_PLAN, status__in=Obligation.UNSETTLED
+        platform=platform, kind=Obligation.Kind.REMEDY_PLAN, status__in=Obligation.PENDING
     ).order_by("pk"):
         overdue_from = policy.overdue_from(duty.due_date, duty.created)
         if overdue_from is not None:
@@ -137,11 +136,7 @@ def recheck_incident_findings(policy: ReminderPolicy, by=None) -> tuple[int, int
             )
             resolved += resolve_cleared(Finding.objects.filter(pk=finding.pk), evidence=evidence, by=by)
         elif late is None or not unremedied_incidents(platform, late[1]).exists():
-            finding.status = Finding.Status.DISMISSED
-            finding.evidence = f"{finding.evidence}\n{WRONG_BASIS}".strip()
-            finding._change_reason = gettext_noop("wrong basis: dismissed with its reason")
-            finding.save(update_fields=["status", "evidence", "updated"])
-            dismissed += 1
+            dismissed += dismiss_wrong_basis(Finding.objects.filter(pk=finding.pk), reason=WRONG_BASIS, by=by)
     return resolved, dismissed
 
 

@@ -162,12 +162,16 @@ def reporter_duties(trial_round: TrialRound, reporter: Authority, periods=None) 
 
 
 def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
-    """A pending obligation follows its round's date; an overdue one whose date moved ahead is open again."""
-    if not obligation.is_pending or obligation.due_date == due_date:
+    """An unsettled obligation follows its round's date. A date moved ahead (or taken away) opens it
+    again; a date set in the past makes an open one "to be confirmed" (rule 6): the party never had that
+    date before it passed, so the sweep does not count it overdue on it; an administrator confirms it."""
+    if obligation.status not in Obligation.UNSETTLED or obligation.due_date == due_date:
         return False
     obligation.due_date = due_date
-    if obligation.status == Obligation.Status.OVERDUE and (due_date is None or due_date >= timezone.localdate()):
+    if due_date is None or due_date >= timezone.localdate():
         obligation.status = Obligation.Status.OPEN
+    elif obligation.status == Obligation.Status.OPEN:
+        obligation.status = Obligation.Status.TO_CONFIRM
     obligation._change_reason = gettext_noop("trial round dates changed")
     if by is not None:
         obligation._history_user = by
@@ -175,11 +179,12 @@ def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
     return True
 
 
-def sync_participant(participant: TrialParticipant, by=None, periods=None, loaded_from_facts: bool = False) -> int:
-    """Create the participant's missing obligations, move pending due dates, fulfil what is done.
+def sync_participant(participant: TrialParticipant, by=None, periods=None) -> int:
+    """Create the participant's missing obligations, move unsettled due dates, fulfil what is done.
 
-    ``loaded_from_facts``: the round is a fact of the past loaded now (the seed); a duty whose date
-    has already passed starts "to be confirmed", never overdue on evidence the portal never had."""
+    A duty whose date has already passed when it is created (the seed loading the 2023 round, a
+    participant or a period added late) starts "to be confirmed" (rule 6), never overdue on a date the
+    party did not have before it passed."""
     trial_round = participant.round
     created = 0
     with transaction.atomic():
@@ -200,7 +205,7 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None, loade
                 description=duty.description,
                 created_by=by,
                 campaign=f"trial:{trial_round.code}",
-                loaded_from_facts=loaded_from_facts,
+                loaded_from_facts=True,
                 recipient=duty.recipient,
             )
             created += new
@@ -213,10 +218,10 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None, loade
     return created
 
 
-def sync_round(trial_round: TrialRound, by=None, loaded_from_facts: bool = False) -> int:
+def sync_round(trial_round: TrialRound, by=None) -> int:
     periods = list(trial_round.periods.all())
     participants = trial_round.participants.select_related("platform", "round", "round__directive", "reporter")
-    return sum(sync_participant(participant, by, periods, loaded_from_facts) for participant in participants)
+    return sum(sync_participant(participant, by, periods) for participant in participants)
 
 
 def record_evidence(participant: TrialParticipant) -> int:

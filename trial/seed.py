@@ -11,6 +11,7 @@ from supervision.models import Authority, BusinessDomain, Contact, Directive, Pl
 from trial.checks import run_checks
 from trial.models import ReportingPeriod, TrialParticipant, TrialRound
 from trial.rounds import NATIONAL_OFFICE, sync_round
+from trial.workflow import waive_standard_renewals
 
 NOTICE = "发改办法规〔2023〕54号"
 ISSUER = "国家发展改革委办公厅"
@@ -120,7 +121,8 @@ def load_facts(log: Log) -> int:
     written += changed + load_participants(trial_round)
     # Obligations: created once, then left to the engine; the 2023 dates had passed when they were
     # loaded, so they start "to be confirmed" (rule 6), not overdue.
-    written += sync_round(trial_round, loaded_from_facts=True)
+    written += sync_round(trial_round)
+    written += waive_standard_renewals()
     written += load_schedule()
     log(f"trial facts: {written} rows written")
     return written

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.engine.obligations import waive
-from supervision.models import Obligation
-from supervision.services import ensure_obligation, fulfil_obligations
+from supervision.models import Finding, Obligation
+from supervision.services import dismiss_wrong_basis, ensure_obligation, fulfil_obligations
 from trial import checks, rounds
 from trial.models import Agreement, Announcement, Coverage, DecryptionIncident, RemedyPlan, TrialParticipant
 
@@ -91,9 +91,15 @@ def plan_saved(plan: RemedyPlan, by=None) -> None:
     checks.plan_clears_incidents(plan, by)
 
 
+# 54号 二 makes the component agreement a duty ("中国招标投标公共服务平台与各参与互认平台签订") and only
+# encourages the standard service agreement ("鼓励……签订和履行《网络共享数字证书标准服务协议》").
+NO_STANDARD_RENEWAL = "《网络共享数字证书标准服务协议》为54号 二“鼓励”签订，不设到期续签义务。"
+
+
 def agreement_saved(agreement: Agreement, by=None) -> None:
-    """A signed component agreement fulfils the duty; a term end gets a renewal obligation (the
-    engine reminds before it); a renewal fulfils the renewed agreement's obligation."""
+    """A signed component agreement fulfils the duty; its term end gets a renewal obligation (the
+    engine reminds before it); a renewal fulfils the renewed agreement's obligation. A standard service
+    agreement, only encouraged, gets none (one an earlier version gave it is waived with the reason)."""
     rounds.agreement_signed(agreement, by)
     platform = agreement.platform
     if agreement.renews_id:
@@ -105,12 +111,13 @@ def agreement_saved(agreement: Agreement, by=None) -> None:
             by=by,
         )
     key = f"agreement:{agreement.pk}"
+    component = agreement.kind == Agreement.Kind.COMPONENT
     stale = Obligation.objects.filter(
         platform=platform, kind=Obligation.Kind.AGREEMENT_RENEWAL, key=key, status__in=Obligation.PENDING
-    ).exclude(due_date=agreement.term_end)
-    for obligation in stale:
-        waive(obligation, reason="协议期限已变更。", by=by)
-    if agreement.term_end and agreement.signed_on:
+    )
+    for obligation in stale.exclude(due_date=agreement.term_end) if component else stale:
+        waive(obligation, reason="协议期限已变更。" if component else NO_STANDARD_RENEWAL, by=by)
+    if component and agreement.term_end and agreement.signed_on:
         ensure_obligation(
             party=platform,
             kind=Obligation.Kind.AGREEMENT_RENEWAL,
@@ -140,3 +147,20 @@ def coverage_saved(coverage: Coverage, by=None) -> None:
 
 def incident_saved(incident: DecryptionIncident, by=None) -> None:
     checks.incident_finding(incident.platform)
+
+
+def waive_standard_renewals() -> int:
+    """Converge a database where an earlier version gave standard service agreements a renewal duty:
+    the unsettled ones are waived with the reason and the findings their lateness raised dismissed."""
+    standard = Agreement.objects.exclude(kind=Agreement.Kind.COMPONENT)
+    keys = [f"agreement:{pk}" for pk in standard.values_list("pk", flat=True)]
+    duties = Obligation.objects.filter(kind=Obligation.Kind.AGREEMENT_RENEWAL, key__in=keys)
+    written = 0
+    for obligation in duties.filter(status__in=Obligation.PENDING).order_by("pk"):
+        waive(obligation, reason=NO_STANDARD_RENEWAL, by=None)
+        written += 1
+    written += dismiss_wrong_basis(
+        Finding.objects.filter(obligation__in=duties.filter(status=Obligation.Status.WAIVED)),
+        reason=NO_STANDARD_RENEWAL,
+    )
+    return written

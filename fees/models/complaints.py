@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import predicates as p
+from portal.facts import FactList
 from portal.models import BaseModel, ScopedQuerySet
 from supervision.models import supervised_party_ids
 
@@ -91,6 +92,10 @@ class FeeComplaint(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("fees:feecomplaint_detail", args=[self.pk])
+
+    def readable_breaches(self) -> list[FactList]:
+        """What the comparison found, each as labelled facts (the rule, the amounts, the filing)."""
+        return [FactList(breach) for breach in self.breaches if isinstance(breach, dict)]
 
     def save(self, *args, **kwargs):
         if not self.tracking_number:

@@ -53,6 +53,19 @@ def test_obligations_of_the_2019_rules(registry):
     assert not any("依据" in o.description for o in seeded)
 
 
+def confirm_overdue(obligation):
+    """The overdue finding the sweep raises for ``obligation`` (the same key and party)."""
+    from supervision.services import raise_finding
+
+    return raise_finding(
+        kind="overdue",
+        party=obligation.party,
+        dedup_key=f"overdue:obligation:{obligation.pk}",
+        summary=f"{obligation.title}（尽快，已 2888 天）",
+        obligation=obligation,
+    )
+
+
 def test_a_database_seeded_with_filing_duties_for_every_vendor_converges(registry):
     """An earlier version gave every vendor an undated duty "向省密码管理局备案" from 23号 四 and reminded
     SZCA, whose filing is only unknown, of its age since 2019. Seeding again waives the pending ones with
@@ -74,15 +87,20 @@ def test_a_database_seeded_with_filing_duties_for_every_vendor_converges(registr
             status=status,
             fulfilled_at=timezone.now() if status == "fulfilled" else None,
         )
-        for short, status in (("SZCA", "open"), ("BJCA", "fulfilled"))
+        for short, status in (("SZCA", "overdue"), ("BJCA", "fulfilled"), ("HNCA", "reported"))
     }
+    # SZCA's duty had become overdue by its watched age: the sweep's finding accused it.
+    overdue, _new = confirm_overdue(duties["SZCA"])
     with override_settings(DEBUG=True):
         call_command("seed", "--demo", "--password", "demo-pass-2026", verbosity=0)
-    szca, bjca = (Obligation.objects.get(pk=duties[short].pk) for short in ("SZCA", "BJCA"))
+    szca, bjca, hnca = (Obligation.objects.get(pk=duties[short].pk) for short in ("SZCA", "BJCA", "HNCA"))
     assert szca.status == "waived" and "省密码管理局认定未备案的违规行为" in szca.waived_reason
     assert "待核实不等于未备案" in szca.waived_reason
     assert szca.history.first().history_change_reason == "wrong basis: waived with its reason"
-    assert bjca.status == "fulfilled"
+    assert (bjca.status, hnca.status) == ("fulfilled", "waived")
+    overdue.refresh_from_db()
+    assert overdue.status == "dismissed" and "省密码管理局认定未备案的违规行为" in overdue.evidence
+    assert overdue.history.first().history_change_reason == "wrong basis: dismissed with its reason"
 
 
 def test_seed_is_idempotent_and_keeps_the_engine_s_progress(registry):

@@ -128,9 +128,20 @@ def test_the_henan_2019_story(story, personas):
             description="办理单位证书收费300元",
         )
     )
-    assert upheld.status == FeeComplaint.Status.UPHELD and len(upheld.tracking_number) == 12
+    # The comparison finds a breach on the bidder's own figures: that accuses nobody until an
+    # administrator has checked them (a receipt) and upholds the complaint.
+    assert upheld.status == FeeComplaint.Status.RECEIVED and len(upheld.tracking_number) == 12
+    assert [b["rule"] for b in upheld.breaches] == ["overcharge", "above_filed_tariff"] and "管理员核实" in upheld.outcome
+    assert not Finding.objects.filter(dedup_key=f"complaint:{upheld.tracking_number}").exists()
+    complaints.review(upheld, province, FeeComplaint.Status.UPHELD, "已核对收费票据，收费300元属实。")
     complaint_finding = Finding.objects.get(dedup_key=f"complaint:{upheld.tracking_number}")
     assert complaint_finding.kind == "complaint_upheld" and upheld.tracking_number in complaint_finding.evidence
+    assert complaint_finding.raised_by == province
+    # Reversed on a second look: the finding no longer stands.
+    complaints.review(upheld, province, FeeComplaint.Status.NOT_UPHELD, "票据为其他机构开具。")
+    complaint_finding.refresh_from_db()
+    assert complaint_finding.status == "dismissed" and "票据为其他机构开具" in complaint_finding.evidence
+    assert complaint_finding.history.first().history_change_reason == "complaint not upheld on review"
     fine = complaints.receive(
         FeeComplaint(
             vendor=cat.vendors["HNCA"],
@@ -165,7 +176,7 @@ def test_a_repeated_charge_complaint_and_an_early_one(story, personas):
             held_elsewhere=True,
         )
     )
-    assert repeated.status == FeeComplaint.Status.UPHELD
+    assert repeated.status == FeeComplaint.Status.RECEIVED  # the administrator checks it first
     assert [b["rule"] for b in repeated.breaches] == ["repeated_charge"]
     early = complaints.receive(
         FeeComplaint(

@@ -8,6 +8,7 @@ import pytest
 from feetest import HENAN, KAIFENG, PUYANG
 
 from fees.models import FeeComplaint, FeeFiling
+from supervision.models import Finding
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -196,9 +197,20 @@ def test_public_complaint_and_tracking(blank, client_for, cat):
     assert response.status_code == 302
     sent = anonymous.get(response["Location"]).content.decode()
     complaint = FeeComplaint.objects.get()
-    assert complaint.tracking_number in sent and complaint.status == "upheld"
-    found = anonymous.get(f"/fees/complaints/track/?number={complaint.tracking_number.lower()}").content.decode()
-    assert 'data-status="upheld"' in found
+    # The comparison suggests a breach; the bidder's figures accuse nobody until an administrator upholds it.
+    assert complaint.tracking_number in sent and complaint.status == "received" and complaint.breaches
+    track = f"/fees/complaints/track/?number={complaint.tracking_number.lower()}"
+    assert 'data-status="received"' in anonymous.get(track).content.decode()
+    assert not Finding.objects.filter(kind="complaint_upheld").exists()
+    province = client_for("province")
+    page = province.get(f"/fees/complaints/{complaint.pk}/").content.decode()
+    assert f'action="/fees/complaints/{complaint.pk}/review/"' in page and "管理员核实" in page
+    decided = province.post(
+        f"/fees/complaints/{complaint.pk}/review/", {"decision": "upheld", "note": "已核对收费票据。"}
+    )
+    assert decided.status_code == 302
+    assert Finding.objects.filter(kind="complaint_upheld", vendor=complaint.vendor).count() == 1
+    assert 'data-status="upheld"' in anonymous.get(track).content.decode()
     assert 'data-testid="not-found"' in anonymous.get("/fees/complaints/track/?number=AAAAAAAAAAAA").content.decode()
 
 

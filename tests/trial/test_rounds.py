@@ -57,20 +57,41 @@ def test_the_notice_and_its_participants_are_facts(round2023):
 
 
 def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
-    travel(D(2023, 3, 1))
+    from supervision.engine.sweep import run_sweep
+
+    travel(D(2023, 1, 20))
     round2023.announcement_due = D(2023, 2, 1)
     round2023.save()
     rounds.sync_round(round2023)
     duties = Obligation.objects.filter(campaign="trial:2023", kind="announcement")
-    assert set(duties.values_list("due_date", flat=True)) == {D(2023, 2, 1)}
-    from supervision.engine.sweep import run_sweep
-
+    assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 2, 1))}
+    travel(D(2023, 3, 1))
     run_sweep(deliver=False)
     assert set(duties.values_list("status", flat=True)) == {"overdue"}
     round2023.announcement_due = D(2023, 4, 1)  # the office gives more time
     round2023.save()
     rounds.sync_round(round2023)
     assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 4, 1))}
+
+
+def test_a_date_set_after_it_passed_is_to_be_confirmed_not_overdue(round2023, travel):
+    """Rule 6: a date the parties never had before it passed (set on 1 March for 15 February) makes the
+    duties "to be confirmed"; the sweep does not count them overdue; a later date opens them again."""
+    from supervision.engine.sweep import run_sweep
+
+    travel(D(2023, 3, 1))
+    round2023.remedy_plan_due = D(2023, 2, 15)
+    round2023.save()
+    rounds.sync_round(round2023)
+    duties = Obligation.objects.filter(campaign="trial:2023", kind="remedy_plan")
+    assert set(duties.values_list("status", "due_date")) == {("to_confirm", D(2023, 2, 15))}
+    run_sweep(deliver=False)
+    assert set(duties.values_list("status", flat=True)) == {"to_confirm"}
+    assert not Finding.objects.filter(obligation__in=duties).exists()
+    round2023.remedy_plan_due = D(2023, 3, 31)
+    round2023.save()
+    rounds.sync_round(round2023)
+    assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 3, 31))}
 
 
 def test_a_new_years_round_is_a_campaign_of_the_administrator(client_for, round2023):
@@ -182,13 +203,15 @@ def incident(platform, vendors, day, remedy=""):
     return record
 
 
-def test_an_unremedied_failure_after_the_plans_date_is_found_once(round2023, vendors):
+def test_an_unremedied_failure_after_the_plans_date_is_found_once(round2023, vendors, travel):
     """54号 二: the plan is owed by its date; a failure on or before it, or one remedied (the record names
     the remedy), accuses nobody; one not remedied afterwards is the finding, once, tied to the duty."""
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    travel(D(2023, 1, 20))
     round2023.remedy_plan_due = D(2023, 2, 1)
     round2023.save()
     rounds.sync_round(round2023)
+    travel(D(2023, 2, 5))
     duty = Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023")
     incident(henan, vendors, D(2023, 2, 1))  # the due day itself
     incident(henan, vendors, D(2023, 2, 2), remedy="按方案重新解密")
@@ -220,11 +243,13 @@ def test_an_undated_plan_is_overdue_only_after_the_policys_age(round2023, vendor
     assert finding.facts["overdue_from"] == "2023-07-19" and "应尽快部署" in finding.summary
 
 
-def test_a_plan_recorded_clears_the_finding(round2023, vendors, personas):
+def test_a_plan_recorded_clears_the_finding(round2023, vendors, personas, travel):
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    travel(D(2023, 1, 20))
     round2023.remedy_plan_due = D(2023, 2, 1)
     round2023.save()
     rounds.sync_round(round2023)
+    travel(D(2023, 3, 10))
     incident(henan, vendors, D(2023, 2, 3))
     finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
     plan = RemedyPlan.objects.create(platform=henan, kind="own", description="方案", effective_from=D(2023, 3, 1))
@@ -288,6 +313,35 @@ def test_agreements_get_renewal_reminders_through_the_engine(round2023):
     workflow.agreement_saved(follow_up)
     assert renewals.get(due_date=D(2024, 6, 30)).status == "fulfilled"
     assert Obligation.objects.get(kind="agreement_renewal", key=f"agreement:{follow_up.pk}").status == "open"
+
+
+def test_a_standard_agreement_is_encouraged_and_owes_no_renewal(round2023):
+    """54号 二 only encourages the standard service agreement ("鼓励……签订"): its term end is no duty. One
+    an earlier version created is waived with the reason, and the finding its lateness raised dismissed."""
+    henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    agreement = Agreement.objects.create(
+        kind="standard", platform=henan, title="标准服务协议", signed_on=D(2023, 1, 20), term_end=D(2024, 1, 19)
+    )
+    workflow.agreement_saved(agreement)
+    assert not Obligation.objects.filter(kind="agreement_renewal").exists()
+    earlier = Obligation.objects.create(
+        platform=henan,
+        kind="agreement_renewal",
+        title="标准服务协议到期续签",
+        due_date=D(2024, 1, 19),
+        status="overdue",
+        dedup_key=f"trial:agreement:{agreement.pk}:renewal:2024-01-19",
+        key=f"agreement:{agreement.pk}",
+    )
+    late, _new = raise_finding(
+        kind="overdue", party=henan, dedup_key=f"overdue:obligation:{earlier.pk}", summary="逾期", obligation=earlier
+    )
+    assert workflow.waive_standard_renewals() == 2
+    earlier.refresh_from_db()
+    late.refresh_from_db()
+    assert earlier.status == "waived" and earlier.waived_reason == workflow.NO_STANDARD_RENEWAL
+    assert late.status == "dismissed" and workflow.NO_STANDARD_RENEWAL in late.evidence
+    assert workflow.waive_standard_renewals() == 0
 
 
 def test_dashboard_cards_and_menu(client_for, round2023):
