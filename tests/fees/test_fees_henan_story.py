@@ -131,7 +131,10 @@ def test_the_henan_2019_story(story, personas):
     # The comparison finds a breach on the bidder's own figures: that accuses nobody until an
     # administrator has checked them (a receipt) and upholds the complaint.
     assert upheld.status == FeeComplaint.Status.RECEIVED and len(upheld.tracking_number) == 12
-    assert [b["rule"] for b in upheld.breaches] == ["overcharge", "above_filed_tariff"] and "管理员核实" in upheld.outcome
+    assert [b["rule"] for b in upheld.breaches] == [
+        "overcharge",
+        "above_filed_tariff",
+    ] and "管理员核实" in upheld.outcome
     assert not Finding.objects.filter(dedup_key=f"complaint:{upheld.tracking_number}").exists()
     complaints.review(upheld, province, FeeComplaint.Status.UPHELD, "已核对收费票据，收费300元属实。")
     complaint_finding = Finding.objects.get(dedup_key=f"complaint:{upheld.tracking_number}")
