@@ -57,6 +57,9 @@ class Rule:
     implemented_in: str  # dotted path of the function or class
     tested_in: tuple[str, ...] = field(default_factory=tuple)  # test files, from the project root
     note: str = ""  # the portal's reading, where the clause leaves a choice
+    # Where several rules produce one kind of duty: a part of the deduplication key of each duty this
+    # rule creates (the pilot cities' coverage ":coverage:", the other localities' ":coverage-all:").
+    keys: tuple[str, ...] = ()
 
     @property
     def app(self) -> str:
@@ -88,17 +91,21 @@ def rules_producing(what: str, kind: str) -> list[Rule]:
     return [rule for rule in register() if wanted in rule.produces]
 
 
-def rule_of(what: str, kind: str, directive: str = "") -> Rule | None:
-    """The rule of a duty or finding of ``kind``: the rule of its directive when several rules produce
-    the kind, else the kind's first rule; None for what no rule produces (a duty entered by hand)."""
+def rule_of(what: str, kind: str, directive: str = "", key: str = "") -> Rule | None:
+    """The rule of a duty or finding of ``kind``: when several rules produce the kind, the one whose
+    ``keys`` are part of its deduplication ``key``, else the rule of its directive; else the kind's first
+    rule; None for what no rule produces (a duty entered by hand)."""
     rules = rules_producing(what, kind)
+    for rule in rules:
+        if key and any(part in key for part in rule.keys):
+            return rule
     for rule in rules:
         if directive and rule.basis.directive == directive:
             return rule
     return rules[0] if rules else None
 
 
-def basis_of(what: str, kind: str, directive: str = "") -> Basis | None:
+def basis_of(what: str, kind: str, directive: str = "", key: str = "") -> Basis | None:
     """The basis of a duty or finding of ``kind`` (the basis of its rule, see ``rule_of``)."""
-    rule = rule_of(what, kind, directive)
+    rule = rule_of(what, kind, directive, key)
     return rule.basis if rule else None

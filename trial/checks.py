@@ -26,9 +26,10 @@ from trial.rounds import coverage_gaps, plan_evidence, record_evidence, round_ke
 
 
 def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tuple[Finding | None, bool]:
-    """On or after the round's check date, a pilot city with gaps gets its finding (once)."""
+    """After the round's check date, a pilot city with gaps on that date gets its finding (once): the day
+    itself is still the city's, as a duty's due day is (the engine counts it overdue from the next)."""
     trial_round = participant.round
-    if not participant.is_pilot_city or not trial_round.coverage_due or today < trial_round.coverage_due:
+    if not participant.is_pilot_city or not trial_round.coverage_due or today <= trial_round.coverage_due:
         return None, False
     gaps = coverage_gaps(participant, on=trial_round.coverage_due)
     if not gaps:
@@ -52,6 +53,15 @@ def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tup
         | clauses.COVERAGE.as_facts(),
         obligation=obligation,
     )
+
+
+def coverage_complete(participant: TrialParticipant, by=None) -> int:
+    """A pilot city now covering every required field: its coverage finding of the round is resolved."""
+    cleared = Finding.objects.filter(
+        kind=Finding.Kind.COVERAGE_INCOMPLETE,
+        dedup_key=f"trial:{participant.round.code}:coverage-incomplete:{participant.platform_id}",
+    )
+    return resolve_cleared(cleared, evidence="市、区（县）两级全部要求领域均已应用。", by=by)
 
 
 def late_plan_duty(platform: Platform, policy: ReminderPolicy) -> tuple[Obligation, datetime.date] | None:

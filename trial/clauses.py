@@ -116,11 +116,12 @@ RULES = [
     Rule(
         code="trial_coverage",
         summary=_(
-            "The pilot cities cover every tendering domain at city and county level; gaps on the round's check "
-            "date are a finding."
+            "The pilot cities cover every tendering domain at city and county level; gaps left at the end of the "
+            "round's check date are a finding, which complete coverage resolves."
         ),
         basis=COVERAGE,
         produces=("obligation:coverage", "finding:coverage_incomplete"),
+        keys=(":coverage:",),
         implemented_in="trial.checks.coverage_finding",
         tested_in=("tests/trial/test_rounds.py",),
     ),
@@ -140,6 +141,7 @@ RULES = [
         ),
         basis=COVERAGE_OTHERS,
         produces=("obligation:coverage",),
+        keys=(":coverage-all:",),
         implemented_in="trial.rounds.duties",
         tested_in=("tests/trial/test_national.py",),
         note=_(

@@ -131,8 +131,9 @@ def agreement_saved(agreement: Agreement, by=None) -> None:
 
 
 def coverage_saved(coverage: Coverage, by=None) -> None:
-    """Complete coverage fulfils the platform's coverage duty in every round it takes part in: a pilot
-    city's every field at both levels, another locality's every field (全覆盖)."""
+    """Complete coverage fulfils the platform's coverage duty in every round it takes part in (a pilot
+    city's every field at both levels, another locality's every field: 全覆盖) and resolves a pilot
+    city's coverage finding."""
     for participant in TrialParticipant.objects.filter(platform=coverage.platform).select_related("round", "platform"):
         levels = rounds.LEVELS if participant.is_pilot_city else (Coverage.Level.CITY,)
         if not rounds.coverage_gaps(participant, levels=levels):
@@ -143,6 +144,8 @@ def coverage_saved(coverage: Coverage, by=None) -> None:
                 evidence="市、区（县）两级全部要求领域均已应用。",
                 by=by,
             )
+            if participant.is_pilot_city:
+                checks.coverage_complete(participant, by)
 
 
 def incident_saved(incident: DecryptionIncident, by=None) -> None:

@@ -317,12 +317,15 @@ def return_for_more(case: RectificationCase, *, by, note: str, due_date=None, to
 
 
 def sweep_cases(sweep) -> int:
-    """Reminders for cases awaiting the party, and escalation of those past their date."""
+    """Reminders for cases awaiting the party, and escalation of those past their date; a case whose
+    notice has not been issued (opened only) is neither: the party has not been told."""
     today, policy = sweep.today, sweep.policy
     horizon = today + datetime.timedelta(days=policy.horizon_days)
     escalated = 0
     reminders: list[Notification] = []
-    waiting = RectificationCase.objects.filter(status__in=RectificationCase.AWAITING_PARTY, due_date__lte=horizon)
+    # An opened case's notice is not out yet: the party was told nothing, so nothing is late or reminded.
+    told = [status for status in RectificationCase.AWAITING_PARTY if status != S.OPENED]
+    waiting = RectificationCase.objects.filter(status__in=told, due_date__lte=horizon)
     for case in waiting.select_related("vendor", "platform", "authority").order_by("pk").iterator(chunk_size=500):
         if case.due_date < today:
             with transaction.atomic():
@@ -334,8 +337,6 @@ def sweep_cases(sweep) -> int:
                     CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.ESCALATED)
                     _tell(case, "escalated", "supervision/messages/case_escalated.txt", directory=sweep.directory)
             continue
-        if case.status == S.OPENED:
-            continue  # the notice is not out yet
         stage = policy.stage_for(case.due_date, today)
         if stage:
             reminders += _case_reminder(sweep, case, stage)

@@ -37,6 +37,7 @@ BATCH = 2000
 OBLIGATION_FIELDS = (
     "pk",
     "kind",
+    "dedup_key",
     "title",
     "due_date",
     "status",
@@ -194,7 +195,8 @@ class Sweep:
             party = self.directory.party_name(field_name, party_pk)
             link = self.texts.obligation_url % row["pk"]
             directive = self.texts.with_basis(
-                directive_label(row["directive__number"], row["directive__title"]), basis_of("obligation", row["kind"])
+                directive_label(row["directive__number"], row["directive__title"]),
+                basis_of("obligation", row["kind"], key=row["dedup_key"]),
             )
             if row["due_date"] is None:
                 directive = self.texts.with_age_basis(
@@ -295,7 +297,7 @@ class Sweep:
         }
         if row["due_date"] is None:  # 尽快: overdue by the policy's watched age
             facts |= {"as_soon_as_possible": True, "age_days": row["age"], "watched_days": row["watched"]}
-        if basis := basis_of("obligation", row["kind"]):
+        if basis := basis_of("obligation", row["kind"], key=row["dedup_key"]):
             facts |= basis.as_facts()
         return (
             Finding.Kind.OVERDUE,

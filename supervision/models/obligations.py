@@ -209,7 +209,7 @@ class Obligation(PartyModel, BaseModel):
     def basis(self) -> Basis | None:
         """The clause the duty rests on, from the rule that creates its kind (``portal.clauses``); None
         for a duty entered by hand, whose directive is its basis."""
-        return basis_of("obligation", self.kind)
+        return basis_of("obligation", self.kind, key=self.dedup_key)
 
     @property
     def is_pending(self) -> bool:

@@ -63,6 +63,19 @@ def test_escalation_and_criticism_steps_are_recorded(szca, personas, django_capt
     assert [r for r in reasons(notice) if r[0]] == [("approved", "province"), ("published", "province")]
 
 
+def test_a_case_whose_notice_was_never_issued_is_not_escalated(szca, personas):
+    """Opened but not notified (the notice task never ran): the party was told nothing, so the sweep
+    neither reminds it nor escalates the case past its date."""
+    finding, _ = raise_finding(kind=Finding.Kind.OVERCHARGE, party=szca, dedup_key="h:quiet", summary="超标收费")
+    case = case_flow.open_case(
+        findings=[finding], by=personas["province"], due_date=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    assert case.status == "opened"
+    result = run_sweep(timezone.localdate() + datetime.timedelta(days=3), deliver=False)
+    case.refresh_from_db()
+    assert case.status == "opened" and result.escalated == 0 and not case.escalated_at
+
+
 def test_the_sweep_records_the_overdue_flip_and_the_finding_in_history(szca, personas):
     from supervision.models import Obligation
     from supervision.services import ensure_obligation

@@ -167,13 +167,21 @@ def test_a_pilot_city_incomplete_on_the_check_date_gets_a_finding(round2023, tra
     workflow.coverage_saved(coverage)
     assert Obligation.objects.get(platform=shanghai, kind="coverage", campaign="trial:2023").status == "fulfilled"
 
-    result = trial_checks.delay("2023-03-01").get()
+    assert trial_checks.delay("2023-03-01").get()["coverage_findings"] == 0  # the day itself is the cities'
+    result = trial_checks.delay("2023-03-02").get()
     assert result["coverage_findings"] == 5  # Beijing (county missing) and the four pilot cities with nothing
     finding = Finding.objects.get(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=beijing)
     assert finding.facts["missing"] == [f"{domain.name}·区县级" for domain in domains]
     assert finding.obligation == Obligation.objects.get(platform=beijing, kind="coverage", campaign="trial:2023")
     assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=shanghai).exists()
-    assert checks.run_checks(D(2023, 3, 2))["coverage_findings"] == 0  # once per platform
+    assert checks.run_checks(D(2023, 3, 3))["coverage_findings"] == 0  # once per platform
+    travel(D(2023, 3, 10))
+    for domain in domains:  # Beijing's counties follow: the finding resolves itself
+        workflow.coverage_saved(
+            Coverage.objects.create(platform=beijing, domain=domain, level="county", accepted=True, since=D(2023, 3, 9))
+        )
+    finding.refresh_from_db()
+    assert finding.status == "resolved" and "均已应用" in finding.evidence
     # Non-pilot participants have no dated coverage duty and no finding (theirs is "尽快", by age).
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
     assert not Finding.objects.filter(kind=Finding.Kind.COVERAGE_INCOMPLETE, platform=henan).exists()
@@ -373,3 +381,19 @@ def test_the_round_is_chosen_from_the_rounds_by_name(client_for, api_for, round2
     assert api_for("province").get(api, {"round": "2023"}).status_code == 200
     refused = api_for("province").get(api, {"round": "1999"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 400 and "选择一个有效的选项" in str(refused.data["round"])
+
+
+def test_each_coverage_duty_cites_its_own_sentence(round2023):
+    """Two rules create coverage duties from 54号 三: the pilot cities' ("首批6个……两级全部") and the other
+    localities' ("其他地方……尽快……全覆盖"); each duty, its reminders and its overdue finding cite its own."""
+    from supervision.engine.sweep import run_sweep
+
+    duties = Obligation.objects.filter(campaign="trial:2023", kind="coverage")
+    pilot = duties.get(platform__name="北京市公共资源交易中心交易平台")
+    other = duties.get(platform__name="河南省公共资源交易中心交易平台")
+    assert "首批6个营商环境创新试点城市" in pilot.basis.quote
+    assert other.basis.quote.startswith("其他地方也要加快工作节奏") and other.due_date is None
+    Obligation.objects.filter(pk=other.pk).update(created=datetime.datetime(2023, 1, 20, tzinfo=datetime.UTC))
+    run_sweep(D(2023, 9, 1), deliver=False)
+    finding = Finding.objects.get(obligation=other, kind="overdue")
+    assert finding.facts["basis"]["quote"] == other.basis.quote
