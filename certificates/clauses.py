@@ -34,8 +34,9 @@ RULES = [
     Rule(
         code="trust_list_discrepancy",
         summary=_(
-            "A recognition recorded as verified while the platform's trust list cannot build a valid chain to any "
-            "root of the vendor is a finding against the platform; it resolves itself when the trust list is fixed."
+            "A recognition recorded as done or verified while the platform's trust list, on record, cannot build a "
+            "valid chain to any root of the vendor on record is a finding against the platform (a trust list or "
+            "roots never uploaded accuse nobody); it resolves itself when the trust list is fixed."
         ),
         basis=RECOGNITION_ON_TIME,
         produces=("finding:trust_list_discrepancy",),

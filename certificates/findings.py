@@ -213,12 +213,27 @@ def trusted_vendor_chain():
     )
 
 
-def discrepant_pairs(records=None) -> list[dict]:
-    """(vendor_id, platform_id, status) of claimed records whose platform cannot chain to the vendor's roots."""
+def discrepant_pairs(records=None, *, on_record: bool = True) -> list[dict]:
+    """(vendor_id, platform_id) of claimed records whose platform cannot chain to the vendor's roots.
+
+    With ``on_record`` (raising a finding) only where the portal has the evidence: the platform's trust
+    list is on record (an entry at least) and so is a root of the vendor with a valid chain. A platform
+    that never uploaded its trust list, or a vendor whose roots are not stored, shows nothing missing:
+    an absence of data accuses nobody. Without it (re-checking an open finding) a pair stays discrepant
+    until the trust list chains to the vendor's roots or the claim is withdrawn."""
     records = RecognitionRecord.objects.all() if records is None else records
+    records = records.filter(status__in=CLAIMED)
+    if on_record:
+        records = records.filter(
+            Exists(TrustListEntry.objects.filter(platform_id=OuterRef("platform_id"))),
+            Exists(
+                CACertificate.objects.filter(
+                    vendor_id=OuterRef("vendor_id"), role=CACertificate.Role.ROOT, chain_status=ChainStatus.VALID
+                )
+            ),
+        )
     return list(
-        records.filter(status__in=CLAIMED)
-        .filter(~trusted_vendor_chain())
+        records.filter(~trusted_vendor_chain())
         .values("vendor_id", "platform_id")
         .order_by("vendor_id", "platform_id")
         .distinct()
@@ -367,7 +382,7 @@ def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
 def clear_discrepancies(records, findings, *, today: datetime.date, by=None) -> int:
     """Of ``findings`` (discrepancies within the records' scope), those whose pair is no longer
     discrepant — the trust list now chains to the vendor's roots, or the claim was withdrawn — resolve."""
-    still = [discrepancy_key(p["vendor_id"], p["platform_id"]) for p in discrepant_pairs(records)]
+    still = [discrepancy_key(p["vendor_id"], p["platform_id"]) for p in discrepant_pairs(records, on_record=False)]
     with override(MESSAGE_LANGUAGE):
         evidence = _("Re-checked: the platform's trust list now chains to the vendor's roots, or no claim remains.")
     return resolve_cleared(

@@ -41,6 +41,26 @@ def test_claiming_done_without_trust_raises_at_once(personas, vendors):
     assert Finding.objects.filter(kind="trust_list_discrepancy", platform=record.platform).count() == 1
 
 
+def test_a_trust_list_or_roots_never_uploaded_accuse_nobody(personas, vendors):
+    """A claim on a platform whose trust list is not on record, or of a vendor whose roots are not stored,
+    shows nothing missing: no discrepancy. Once both are on record and do not chain, it is one."""
+    record = RecognitionRecord.objects.get(vendor=vendors["SZCA"], platform__name=PUYANG, scope="same_vendor")
+    entries = TrustListEntry.objects.filter(platform=record.platform)
+    kept = list(entries.exclude(certificate__vendor=vendors["SZCA"]).values_list("certificate", flat=True))
+    entries.delete()  # no trust list on record at all
+    workflow.transition(record, "done", user=personas["szca"], note="测试通过")
+    assert not Finding.objects.filter(kind="trust_list_discrepancy", platform=record.platform).exists()
+    roots = CACertificate.objects.filter(vendor=vendors["SZCA"], role="root")
+    assert roots.exists()
+    for certificate in kept:  # the trust list uploaded, without SZCA's roots: the discrepancy is on record
+        TrustListEntry.objects.create(platform=record.platform, certificate_id=certificate)
+    findings.after_trust_list_change(record.platform)
+    assert Finding.objects.filter(kind="trust_list_discrepancy", platform=record.platform).count() == 1
+    pairs = findings.discrepant_pairs(RecognitionRecord.objects.filter(pk=record.pk))
+    roots.update(chain_status="expired")  # no valid root of the vendor on record: nothing to compare with
+    assert findings.discrepant_pairs(RecognitionRecord.objects.filter(pk=record.pk)) == [] != pairs
+
+
 def determine_not_filed(vendor) -> None:
     vendor.crypto_filing_status = "not_filed"
     vendor.crypto_determination_number = "豫密认〔2019〕5号"
