@@ -109,3 +109,18 @@ def basis_of(what: str, kind: str, directive: str = "", key: str = "") -> Basis 
     """The basis of a duty or finding of ``kind`` (the basis of its rule, see ``rule_of``)."""
     rule = rule_of(what, kind, directive, key)
     return rule.basis if rule else None
+
+
+@cache
+def supervising() -> dict[str, Basis]:
+    """For a directive (by its number), the sentence under which an office urges the parties of its
+    duties (a supervision letter's basis): every app's ``clauses.SUPERVISES``."""
+    found: dict[str, Basis] = {}
+    for module in app_modules("clauses"):
+        found.update(getattr(module, "SUPERVISES", {}))
+    return found
+
+
+def supervising_basis(directive: str, default: Basis) -> Basis:
+    """The basis to urge a duty of ``directive`` on: its own supervising sentence, else ``default``."""
+    return supervising().get(directive, default)

@@ -77,6 +77,9 @@ REPORT_TO_GOVERNMENT = Basis(
 )
 # ... and their inspection of the work in their region: what a supervision letter (督办函) rests on.
 INSPECTION = Basis(PROVINCIAL_NOTICE, "五", "加强对辖区内工作开展情况的督导检查")
+# The sentence under which each directive's duties are urged (a supervision letter's basis); 濮阳's
+# notice forwards 23号 and is urged under it.
+SUPERVISES = {PROVINCIAL_NOTICE: INSPECTION, PUYANG_NOTICE: INSPECTION}
 CRITICISM = Basis(
     PROVINCIAL_NOTICE,
     "五",

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from portal.clauses import basis_of, register
+from portal.clauses import basis_of, register, supervising
 from supervision.models import Directive, Finding, Obligation
 from supervision.register import markdown
 
@@ -39,6 +39,16 @@ def test_each_rule_quotes_its_directive_and_names_real_code_and_tests(registry, 
     assert squeeze(rule.basis.quote) in document, f"{rule.code}: the quote is not in {rule.basis.directive}"
     assert callable(rule.target())
     assert rule.tested_in and all((ROOT / path).is_file() for path in rule.tested_in), rule.tested_in
+
+
+def test_each_directive_is_urged_under_its_own_quoted_sentence(registry):
+    """A supervision letter rests on the sentence of the duty's directive that lets its office urge the
+    parties (``clauses.SUPERVISES``): quoted word for word, and of that directive."""
+    bases = supervising()
+    assert {"豫公管办〔2019〕23号", "发改办法规〔2023〕54号"} <= set(bases)
+    for number, basis in bases.items():
+        assert squeeze(basis.quote) in squeeze(Directive.objects.get(number=basis.directive).text), number
+        assert basis.directive in (number, "豫公管办〔2019〕23号"), number  # its own, or the one it forwards
 
 
 def test_rule_codes_are_unique():

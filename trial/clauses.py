@@ -49,6 +49,14 @@ COVERAGE_OTHERS = Basis(
     "三",
     "其他地方也要加快工作节奏,尽快实现应用网络共享数字证书的招标投标领域全覆盖",
 )
+DISPATCH = Basis(
+    TRIAL_NOTICE,
+    "四",
+    "国家发展改革委法规司将定期调度各参与互认平台试运行招标投标领域数字证书跨区域兼容互认功能的进展和成效,"
+    "总结推广好经验好做法,督促解决存在的问题",
+)
+# A supervision letter about a duty of the notice is urged under 法规司's dispatching, not 23号 五.
+SUPERVISES = {TRIAL_NOTICE: DISPATCH}
 FEEDBACK_CHANNEL = Basis(
     TRIAL_NOTICE,
     "四",

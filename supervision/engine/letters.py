@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.clauses import supervising_basis
 from portal.downloads import download_url
 from portal.seeding import DEMO_MARK
 from supervision import conf
@@ -139,7 +140,7 @@ def letter_context(letter: SupervisionLetter, preview: bool = False) -> dict:
         "issued": texts.format_date(issued),
         "link": absolute(obligation.get_absolute_url()),
         "issuer": authority.name if authority is not None else str(settings.PORTAL_NAME),
-        "supervision": INSPECTION,
+        "supervision": supervising_basis(obligation.directive.number if obligation.directive_id else "", INSPECTION),
         "preview": preview,
     }
 

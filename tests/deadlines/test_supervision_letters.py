@@ -322,3 +322,15 @@ def test_the_letters_filter_does_not_tell_which_duties_exist(api_for, registry):
     answers = [api_for("szca").get("/api/v1/letters/", {"obligation": pk}) for pk in (hidden.pk, 10**9)]
     assert [(a.status_code, a.json()["count"]) for a in answers] == [(200, 0), (200, 0)]
     assert api_for("szca").get("/api/v1/letters/", {"obligation": "abc"}).status_code == 400
+
+
+def test_a_letter_about_a_trial_duty_rests_on_the_national_notice(registry):
+    """A duty of 54号 is urged under 法规司's "定期调度……督促解决存在的问题", not Henan's 23号 五."""
+    platform = Platform.objects.get(name="河南省公共资源交易中心交易平台")
+    duty = overdue(platform, "trial", directive="发改办法规〔2023〕54号")
+    letter = SupervisionLetter(obligation=duty, respond_by=timezone.localdate() + datetime.timedelta(days=15))
+    basis = letter_flow.letter_context(letter)["supervision"]
+    assert (basis.directive, basis.clause) == ("发改办法规〔2023〕54号", "四") and "督促解决存在的问题" in basis.quote
+    provincial = overdue(platform, "provincial")
+    letter = SupervisionLetter(obligation=provincial, respond_by=timezone.localdate() + datetime.timedelta(days=15))
+    assert letter_flow.letter_context(letter)["supervision"].directive == PROVINCE_DIRECTIVE
