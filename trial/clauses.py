@@ -185,7 +185,10 @@ RULES = [
     ),
     Rule(
         code="trial_refusal",
-        summary=_("A bidder's report that a platform refused a network-shared certificate, once upheld, is a finding."),
+        summary=_(
+            "A bidder's report that a platform refused a network-shared certificate, once upheld, is a finding "
+            "against the platform."
+        ),
         basis=NO_REFUSAL,
         produces=("finding:refusal",),
         implemented_in="trial.feedback.to_finding",
@@ -193,7 +196,11 @@ RULES = [
     ),
     Rule(
         code="trial_feedback",
-        summary=_("Other feedback the administrator upholds becomes a finding against the platform or the vendor."),
+        summary=_(
+            "Other feedback the administrator upholds becomes a finding against the platform or the vendor; a "
+            "prohibited fee goes to the vendor, and outside the province whose rules forbid it (23号 三) it is "
+            "feedback upheld under this clause."
+        ),
         basis=FEEDBACK_CHANNEL,
         produces=("finding:complaint_upheld",),
         implemented_in="trial.feedback.to_finding",

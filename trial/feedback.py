@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import ratelimit
 from portal.uploads import FileRule
+from supervision import conf
 from supervision.models import Finding
 from supervision.services import raise_finding
 from trial import clauses, national
@@ -114,13 +115,41 @@ def answer(feedback: Feedback, *, text: str, by) -> Feedback:
     return feedback
 
 
+# The party each category's clause binds: 54号 二 forbids the platforms to refuse a network-shared
+# certificate or to set technical barriers; 23号 三 forbids the vendors the prohibited fees.
+CATEGORY_PARTY = {
+    Feedback.Category.REFUSAL: "platform",
+    Feedback.Category.TECHNICAL_BARRIER: "platform",
+    Feedback.Category.PROHIBITED_FEE: "vendor",
+}
+
+
+def under_provincial_rules(platform) -> bool:
+    """Whether the supervising province's fee rules (23号 三) apply where the platform is."""
+    province = conf.supervising_province()
+    return bool(platform.region_id) and str(platform.region_id)[:2] == province[:2]
+
+
 def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str = "") -> Finding:
-    """Turn the feedback into a finding (once): a refusal or a technical barrier breaks the notice; a
-    fee goes to the vendor when the administrator says so."""
+    """Turn the feedback into a finding (once) against the party its category's clause binds: a refusal
+    or a technical barrier against the platform, a prohibited fee against the vendor; other feedback
+    against the party the administrator names. A prohibited fee outside the province whose rules forbid
+    it is a complaint upheld under the notice's feedback channel, not a breach of 23号 三."""
+    bound = CATEGORY_PARTY.get(feedback.category)
+    if bound and party != bound:
+        raise ValidationError(
+            {
+                "party": _("This kind of feedback concerns the %(party)s: its clause binds only them.")
+                % {"party": _("platform") if bound == "platform" else _("CA vendor")}
+            }
+        )
     if party == "vendor" and not feedback.vendor_id:
         raise ValidationError({"party": _("This feedback names no CA vendor.")})
     target = feedback.vendor if party == "vendor" else feedback.platform
     kind = FINDING_KINDS.get(feedback.category, Finding.Kind.COMPLAINT_UPHELD)
+    basis = clauses.FEEDBACK_BASIS.get(feedback.category, clauses.FEEDBACK_CHANNEL)
+    if feedback.category == Feedback.Category.PROHIBITED_FEE and not under_provincial_rules(feedback.platform):
+        kind, basis = Finding.Kind.COMPLAINT_UPHELD, clauses.FEEDBACK_CHANNEL
     text = (
         summary.strip() or f"{feedback.get_category_display()}：{feedback.platform.name}（{feedback.tracking_number}）"
     )
@@ -138,7 +167,7 @@ def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str 
                 "vendor": feedback.vendor.name if feedback.vendor_id else "",
                 "received": timezone.localtime(feedback.created).date().isoformat(),
             }
-            | clauses.FEEDBACK_BASIS.get(feedback.category, clauses.FEEDBACK_CHANNEL).as_facts(),
+            | basis.as_facts(),
             evidence=feedback.description,
             raised_by=by,
         )

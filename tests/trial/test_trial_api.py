@@ -147,6 +147,25 @@ def test_feedback_triage_through_the_api(api_for, henan, vendors):
     assert api.post(f"/api/v1/trial-feedback/{feedback.pk}/national/", {"note": ""}, format="json").status_code == 400
 
 
+def test_a_feedback_finding_goes_to_the_party_its_clause_binds(api_for, client_for, henan, vendors):
+    """54号 二 binds the platforms (no refusal, no technical barrier); 23号 三 the vendors (no prohibited
+    fee), and only in Henan: elsewhere such a fee is a complaint upheld under the feedback channel."""
+    from trial.feedback import to_finding
+
+    api = api_for("province")
+    refusal = Feedback.objects.create(category="refusal", platform=henan, vendor=vendors["SZCA"], description="拒用")
+    refused = api.post(f"/api/v1/trial-feedback/{refusal.pk}/finding/", {"party": "vendor"}, format="json")
+    assert refused.status_code == 400 and not Finding.objects.filter(dedup_key=f"trial:feedback:{refusal.pk}")
+    page = client_for("province").get(f"/trial/feedback/{refusal.pk}/").content.decode()
+    assert 'value="platform"' in page and 'value="vendor"' not in page  # the only choice offered
+    found = api.post(f"/api/v1/trial-feedback/{refusal.pk}/finding/", {"party": "platform"}, format="json")
+    assert found.status_code == 200 and Finding.objects.get(pk=found.data["finding"]).platform == henan
+    beijing = Platform.objects.get(name="北京市公共资源交易中心交易平台")
+    fee = Feedback.objects.create(category="prohibited_fee", platform=beijing, vendor=vendors["BJCA"], description="费")
+    finding = to_finding(fee, by=None, party="vendor")
+    assert (finding.kind, finding.facts["basis"]["directive"]) == ("complaint_upheld", "发改办法规〔2023〕54号")
+
+
 def test_a_withdrawn_report_is_owed_again(operator_api, api_for, client_for, henan, vendors, round2023):
     from django.urls import reverse
 

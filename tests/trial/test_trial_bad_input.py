@@ -326,6 +326,9 @@ def test_triage_with_bad_input(client_for, henan, vendors):
     province.cookies["django_language"] = "en"
     response = province.post(reverse("trial:feedback_finding", args=[feedback.pk]), {"party": "vendor"}, follow=True)
     assert "names no CA vendor" in page_text(response)
+    # A prohibited fee is the vendor's: the clause (23号 三) binds no platform.
+    response = province.post(reverse("trial:feedback_finding", args=[feedback.pk]), {"party": "platform"}, follow=True)
+    assert "its clause binds only them" in page_text(response)
     response = province.post(reverse("trial:feedback_answer", args=[feedback.pk]), {"answer": ""}, follow=True)
     assert response.status_code == 200
     response = province.post(reverse("trial:feedback_mark_national", args=[feedback.pk]), {"note": " "}, follow=True)

@@ -128,7 +128,7 @@ class FeedbackDetail(FeedbackViews, ObjectDetailView):
         context["can_change"] = False
         context["can_triage"] = self.request.user.has_perm(Feedback.get_perm("change"), self.object)
         context["answer_form"] = forms.FeedbackAnswerForm(initial={"answer": self.object.answer})
-        context["finding_form"] = forms.FeedbackFindingForm()
+        context["finding_form"] = forms.FeedbackFindingForm(feedback=self.object)
         context["national_form"] = forms.FeedbackNationalForm(initial={"note": self.object.national_note})
         return context
 
