@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.facts import FactList
+from portal.facts import text as facts_text
 from portal.templatetags.portal_tags import when
 
 HISTORY_SHOWN = 20
@@ -71,6 +72,8 @@ def shown(field_obj, value, names: dict) -> object:
     if isinstance(value, dict):
         return FactList(value)
     if isinstance(value, list | tuple):
+        if any(isinstance(item, dict) for item in value):
+            return facts_text(value)  # e.g. a complaint's breaches: each as its labelled facts
         return "、".join(str(item) for item in value)
     return str(value)
 

@@ -330,9 +330,7 @@ class FeedbackFindingForm(StyledForm):
 
     def __init__(self, *args, feedback=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from trial.feedback import CATEGORY_PARTY
-
-        bound = CATEGORY_PARTY.get(feedback.category) if feedback is not None else None
+        bound = feedback_rules.CATEGORY_PARTY.get(feedback.category) if feedback is not None else None
         if bound:  # the category's clause binds one party: the only choice
             self.fields["party"].choices = [choice for choice in self.PARTIES if choice[0] == bound]
             self.fields["party"].initial = bound

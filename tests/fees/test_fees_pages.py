@@ -205,6 +205,8 @@ def test_public_complaint_and_tracking(blank, client_for, cat):
     province = client_for("province")
     page = province.get(f"/fees/complaints/{complaint.pk}/").content.decode()
     assert f'action="/fees/complaints/{complaint.pk}/review/"' in page and "管理员核实" in page
+    assert 'data-testid="comparison"' in page and "全省最低收费标准" in page
+    assert "&#x27;rule&#x27;" not in page and "'rule'" not in page  # the history shows labelled facts too
     decided = province.post(
         f"/fees/complaints/{complaint.pk}/review/", {"decision": "upheld", "note": "已核对收费票据。"}
     )

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from supervision.models import BusinessDomain, Finding, Obligation, Platform
+from trial.feedback import to_finding
 from trial.models import Feedback
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +151,6 @@ def test_feedback_triage_through_the_api(api_for, henan, vendors):
 def test_a_feedback_finding_goes_to_the_party_its_clause_binds(api_for, client_for, henan, vendors):
     """54号 二 binds the platforms (no refusal, no technical barrier); 23号 三 the vendors (no prohibited
     fee), and only in Henan: elsewhere such a fee is a complaint upheld under the feedback channel."""
-    from trial.feedback import to_finding
-
     api = api_for("province")
     refusal = Feedback.objects.create(category="refusal", platform=henan, vendor=vendors["SZCA"], description="拒用")
     refused = api.post(f"/api/v1/trial-feedback/{refusal.pk}/finding/", {"party": "vendor"}, format="json")
