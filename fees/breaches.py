@@ -227,9 +227,3 @@ class RuleBook:
                 )
             ]
         return self.evaluate_all(facts)
-
-
-def evaluate_filing(filing, book: RuleBook | None = None) -> list[Breach]:
-    """The breaches of a filing's lines, as of the filing's effective date (the check on submission)."""
-    book = book or RuleBook()
-    return book.evaluate_all(line_facts(FeeFilingLine.objects.filter(filing=filing)))

@@ -57,7 +57,7 @@ RULES = [
         summary=_("A filed fee above the frozen benchmark, in force on or after 2019-08-15, is an over-charge."),
         basis=OVERCHARGE,
         produces=("finding:overcharge",),
-        implemented_in="fees.breaches.evaluate_filing",
+        implemented_in="fees.breaches.RuleBook.evaluate",
         tested_in=("tests/fees/test_fees_benchmark_and_rules.py", "tests/fees/test_fees_henan_story.py"),
     ),
     Rule(
@@ -65,7 +65,7 @@ RULES = [
         summary=_("A filed fee for an item the province prohibits (e.g. 异地用户开通费, 变更名称费) is a finding."),
         basis=PROHIBITED_FEE,
         produces=("finding:prohibited_fee",),
-        implemented_in="fees.breaches.evaluate_filing",
+        implemented_in="fees.breaches.RuleBook.evaluate",
         tested_in=("tests/fees/test_fees_benchmark_and_rules.py",),
     ),
     Rule(
@@ -73,7 +73,7 @@ RULES = [
         summary=_("An item paid once in the province and charged again for another platform is a repeated charge."),
         basis=REPEATED_CHARGE,
         produces=("finding:repeated_charge",),
-        implemented_in="fees.breaches.evaluate_filing",
+        implemented_in="fees.breaches.RuleBook.evaluate",
         tested_in=("tests/fees/test_fees_benchmark_and_rules.py",),
     ),
     Rule(

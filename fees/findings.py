@@ -10,6 +10,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fees.breaches import OVERCHARGE, PROHIBITED, REPEATED, Breach
 from fees.models import FeeFiling, FeeFilingLine, FeeItem, ProductKind
@@ -98,6 +99,34 @@ def report(breaches: Iterable[Breach], raised_by=None, is_demo: bool = False) ->
     return services.raise_findings(found)
 
 
+def clear_returned(filing, reason: str, *, by=None) -> int:
+    """A filing returned to its vendor never takes effect: the open over-charge, prohibited-fee and
+    repeated-charge findings raised on its submission resolve, with the return as evidence (they would
+    otherwise stay open, keep the vendor's fee reduction unfulfilled and count as breaches). Submitted
+    again and still breaching, the filing reopens them (``reopen_resubmitted``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        evidence = _("The filing was returned to the vendor (%(reason)s): its fees never took effect.") % {
+            "reason": reason
+        }
+    cleared = Finding.objects.filter(kind__in=RULE_KINDS, facts__filing_id=filing.pk)
+    return services.resolve_cleared(cleared, evidence=evidence, by=by)
+
+
+def reopen_resubmitted(raised: list[tuple[object, bool]], *, by=None) -> int:
+    """Of the findings a submission raised again (``report``'s results), those resolved when their filing
+    was returned open again: the filing, submitted anew, still breaches the rule."""
+    again = [finding.pk for finding, created in raised if not created and finding.status == Finding.Status.RESOLVED]
+    reopened = 0
+    for finding in Finding.objects.filter(pk__in=again).order_by("pk"):
+        finding.status = Finding.Status.OPEN
+        finding._change_reason = gettext_noop("raised again: the filing was submitted again")
+        if by is not None:
+            finding._history_user = by
+        finding.save(update_fields=["status", "updated"])
+        reopened += 1
+    return reopened
+
+
 def breach_findings(user):
     """The fee rules' current breaches that ``user`` may see, newest first: the over-charge, prohibited-fee
     and repeated-charge findings the rules raised (on submission, and in the daily sweep for the
@@ -139,8 +168,8 @@ def clear_resolved(breaches, in_force: dict[str, set[int]], *, today, vendors=No
     """The fee rules' re-check: an open over-charge, prohibited-fee or repeated-charge finding whose
     line, in a province just swept, is in force and no longer breaches (a frozen benchmark changed by
     decision), or has been in force and no longer is (a compliant filing replaced it, or it ended),
-    resolves itself. A line not yet in force keeps its finding, and so does a line of a filing not accepted
-    (submitted, returned): it never was in force, and its finding is what the review must weigh."""
+    resolves itself. A line not yet in force keeps its finding, and so does a line of a submitted filing:
+    its finding is what the review must weigh (a returned filing's resolve on return, ``clear_returned``)."""
     still = {b.dedup_key for b in breaches}
     open_findings = Finding.objects.filter(kind__in=RULE_KINDS, status=Finding.Status.OPEN)
     if vendors is not None:

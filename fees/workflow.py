@@ -68,7 +68,7 @@ def submit_many(filing_ids: Iterable[int], user, progress: Callable[[int, int], 
         report(3, 4)
         # The fee rules raise these findings, not the vendor whose submission they checked (the filing's
         # history says who submitted it).
-        findings.report(breaches)
+        findings.reopen_resubmitted(findings.report(breaches))
         report(4, 4)
     return breaches
 
@@ -156,5 +156,6 @@ def return_(filing: FeeFiling, user, reason: str) -> FeeFiling:
         locked.reviewed_at = timezone.now()
         locked.reviewed_by = user
         _save(locked, user, reason)
+        findings.clear_returned(locked, reason, by=user)
     filing.refresh_from_db()
     return filing

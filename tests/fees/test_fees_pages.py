@@ -153,6 +153,17 @@ def test_api_workflow(blank, api_for, cat, file_filing):
     assert [b["kind"] for b in breaches] == ["overcharge"] and breaches[0]["excess"] == "50.00"
     puyang = api_for("puyang")
     assert puyang.post(f"/api/v1/fee-filings/{filing['id']}/return/", {}).status_code == 400
+    over = Finding.objects.get(kind="overcharge", facts__filing_id=filing["id"])
+    assert over.status == "open"
+    assert puyang.post(f"/api/v1/fee-filings/{filing['id']}/return/", {"reason": "超标"}).json()["status"] == "returned"
+    # Returned, the filing never took effect: its finding resolves (it would block the fee reduction).
+    over.refresh_from_db()
+    assert over.status == "resolved" and "超标" in over.evidence
+    # Submitted again unchanged, it still breaches: the same finding opens again.
+    assert [b["kind"] for b in szca.post(f"/api/v1/fee-filings/{filing['id']}/submit/").json()] == ["overcharge"]
+    over.refresh_from_db()
+    assert over.status == "open"
+    assert over.history.first().history_change_reason == "raised again: the filing was submitted again"
     assert puyang.post(f"/api/v1/fee-filings/{filing['id']}/return/", {"reason": "超标"}).json()["status"] == "returned"
     tariff = szca.get(
         "/api/v1/fee-tariffs/",
