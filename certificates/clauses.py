@@ -46,9 +46,9 @@ RULES = [
     Rule(
         code="unfiled_vendor",
         summary=_(
-            "A vendor serving the platforms is flagged as unfiled only on a recorded determination of the "
-            "cryptography administration, or when its recorded filing expired or was revoked; “unknown” accuses "
-            "nobody."
+            "A vendor serving the province's platforms is flagged as unfiled only on a recorded determination of "
+            "the cryptography administration or a revocation of its filing; a filing that only expired is to be "
+            "confirmed with the administration, and “unknown” accuses nobody."
         ),
         basis=UNFILED_VENDOR,
         produces=("finding:unfiled_vendor",),

@@ -37,8 +37,10 @@ from certificates.models import (
     TrustListEntry,
 )
 from supervision import clauses as rules
+from supervision import conf
 from supervision.models import CAVendor, Finding, Obligation, Platform
 from supervision.services import (
+    dismiss_wrong_basis,
     ensure_obligation,
     fulfil_obligations,
     raise_finding,
@@ -303,9 +305,21 @@ def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> 
 
 # --- unfiled vendor ------------------------------------------------------------------------------
 def serving_vendors_q() -> Q:
-    """Vendors whose certificates are in use: a claimed recognition record or a trust-list entry."""
-    return Q(Exists(RecognitionRecord.objects.filter(vendor_id=OuterRef("pk"), status__in=CLAIMED))) | Q(
-        Exists(TrustListEntry.objects.filter(certificate__vendor_id=OuterRef("pk")))
+    """Vendors whose certificates are in use on the supervising province's platforms (whose rules, 23号
+    四, the unfiled-vendor finding applies): a claimed recognition record or a trust-list entry there."""
+    province = conf.supervising_province()[:2]
+    return Q(
+        Exists(
+            RecognitionRecord.objects.filter(
+                vendor_id=OuterRef("pk"), status__in=CLAIMED, platform__region__code__startswith=province
+            )
+        )
+    ) | Q(
+        Exists(
+            TrustListEntry.objects.filter(
+                certificate__vendor_id=OuterRef("pk"), platform__region__code__startswith=province
+            )
+        )
     )
 
 
@@ -319,7 +333,7 @@ UNFILED_QUOTE = "省密码管理局认定未备案的违规行为"
 
 def raise_unfiled(vendors, *, today: datetime.date, by=None) -> int:
     basis = rules.UNFILED_VENDOR
-    vendors = list(vendors.filter(serving_vendors_q()).filter(CAVendor.unfiled_q(today)))
+    vendors = list(vendors.filter(serving_vendors_q()).filter(CAVendor.determined_unfiled_q()))
     if not vendors:
         return 0
     known = set(
@@ -394,17 +408,22 @@ def clear_discrepancies(records, findings, *, today: datetime.date, by=None) -> 
 
 
 def clear_unfiled(vendors, *, today: datetime.date, by=None) -> int:
-    """Unfiled-vendor findings of ``vendors`` that now have a valid filing, or serve no platform, resolve."""
-    still = vendors.filter(serving_vendors_q()).filter(CAVendor.unfiled_q(today)).values("pk")
+    """Unfiled-vendor findings of ``vendors`` that now have a valid filing, or serve no platform, resolve.
+    One an earlier reading raised on a filing that only expired (no determination, no revocation) is
+    dismissed with that reason."""
+    serving = vendors.filter(serving_vendors_q())
+    still = serving.filter(CAVendor.determined_unfiled_q()).values("pk")
+    lapsed = serving.filter(CAVendor.unfiled_q(today)).exclude(CAVendor.determined_unfiled_q()).values("pk")
+    found = Finding.objects.filter(kind=Finding.Kind.UNFILED_VENDOR, vendor__in=vendors.values("pk"))
     with override(MESSAGE_LANGUAGE):
         evidence = _("Re-checked: a valid filing is recorded, or the vendor no longer serves the platforms.")
-    return resolve_cleared(
-        Finding.objects.filter(kind=Finding.Kind.UNFILED_VENDOR, vendor__in=vendors.values("pk")).exclude(
-            vendor__in=still
-        ),
-        evidence=evidence,
-        today=today,
-        by=by,
+        reason = _(
+            "Wrong basis: the filing only expired; 23号 四 acts on a determination of the cryptography "
+            "administration (%(quote)s), to be confirmed with it."
+        ) % {"quote": UNFILED_QUOTE}
+    dismissed = dismiss_wrong_basis(found.filter(vendor__in=lapsed), reason=reason, by=by)
+    return dismissed + resolve_cleared(
+        found.exclude(vendor__in=still).exclude(vendor__in=lapsed), evidence=evidence, today=today, by=by
     )
 
 

@@ -383,6 +383,15 @@ class CAVendor(BaseModel):
             Q(crypto_filing_status=Status.FILED) & Q(crypto_filing_expiry__lt=today)
         )
 
+    @classmethod
+    def determined_unfiled_q(cls) -> Q:
+        """Vendors the cryptography administration has acted on: determined not filed (the constraint
+        ``vendor_not_filed_is_determined`` guarantees the determination is recorded) or its filing
+        revoked. What 23号 四 acts on ("对省密码管理局认定未备案的违规行为"): a filing that merely expired, or
+        whose recorded expiry date passed, is to be confirmed with the administration, not a finding."""
+        Status = cls.FilingStatus
+        return Q(crypto_filing_status__in=[Status.NOT_FILED, Status.REVOKED])
+
     class Meta:
         verbose_name = _("CA vendor")
         verbose_name_plural = _("CA vendors")

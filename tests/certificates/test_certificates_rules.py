@@ -8,6 +8,7 @@ from certificates import expiry, findings, workflow
 from certificates.models import CACertificate, RecognitionRecord, TrustListEntry
 from certificates.tasks import sweep_recognition
 from supervision.models import Finding, Notification, Obligation
+from supervision.services import raise_finding
 
 pytestmark = pytest.mark.django_db
 PUYANG = "濮阳市公共资源交易中心交易平台"
@@ -168,10 +169,39 @@ def test_unfiled_vendor_is_raised_once_per_filing_state(vendors):
     findings.sweep()
     assert Finding.objects.filter(kind="unfiled_vendor", vendor=vendors["SZCA"]).count() == 1
     bjca = vendors["BJCA"]
-    bjca.crypto_filing_expiry = datetime.date(2020, 1, 1)
+    bjca.crypto_filing_status = "revoked"  # the administration revoked it: a second state, a second finding
     bjca.save()
     findings.sweep(datetime.date(2026, 1, 1))
     assert Finding.objects.filter(kind="unfiled_vendor", vendor=bjca).count() == 1
+
+
+def test_a_filing_that_only_expired_is_to_be_confirmed_not_a_finding(vendors, client_for):
+    """23号 四 acts on the administration's determination: a recorded expiry date that passed, with no
+    determination or revocation, is listed as known without a valid filing but accuses nobody; a finding
+    an earlier reading raised on it is dismissed with the reason."""
+    bjca = vendors["BJCA"]
+    bjca.crypto_filing_expiry = datetime.date(2020, 1, 1)
+    bjca.save()
+    wrong, _new = raise_finding(
+        kind="unfiled_vendor", party=bjca, dedup_key=findings.unfiled_key(bjca), summary="未备案（已过期）"
+    )
+    findings.sweep(datetime.date(2026, 1, 1))
+    wrong.refresh_from_db()
+    assert wrong.status == "dismissed" and findings.UNFILED_QUOTE in wrong.evidence
+    assert Finding.objects.filter(kind="unfiled_vendor", vendor=bjca).count() == 1
+    listed = client_for("province").get("/registry/vendors/?filing=unfiled").context["object_list"]
+    assert "BJCA" in [v.short_name for v in listed]  # the registry still says so
+
+
+def test_a_vendor_serving_only_outside_the_province_is_not_flagged(vendors):
+    """The unfiled-vendor finding applies Henan's rule: a vendor determined unfiled but in use only on
+    platforms of other provinces is not flagged by it."""
+    szca = vendors["SZCA"]
+    determine_not_filed(szca)
+    RecognitionRecord.objects.filter(vendor=szca, platform__region__code__startswith="41").delete()
+    TrustListEntry.objects.filter(certificate__vendor=szca, platform__region__code__startswith="41").delete()
+    findings.sweep()
+    assert not Finding.objects.filter(kind="unfiled_vendor", vendor=szca).exists()
 
 
 def test_expiry_obligation_and_notices_once_per_threshold(vendors, upload, api_for, settings):
