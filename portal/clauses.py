@@ -113,14 +113,27 @@ def basis_of(what: str, kind: str, directive: str = "", key: str = "") -> Basis 
 
 @cache
 def supervising() -> dict[str, Basis]:
-    """For a directive (by its number), the sentence under which an office urges the parties of its
-    duties (a supervision letter's basis): every app's ``clauses.SUPERVISES``."""
+    """For a directive (by its number), the sentence under which its issuing level urges the parties of
+    its duties (a supervision letter's basis): every app's ``clauses.SUPERVISES``."""
     found: dict[str, Basis] = {}
     for module in app_modules("clauses"):
         found.update(getattr(module, "SUPERVISES", {}))
     return found
 
 
-def supervising_basis(directive: str, default: Basis) -> Basis:
-    """The basis to urge a duty of ``directive`` on: its own supervising sentence, else ``default``."""
+@cache
+def supervising_locally() -> dict[str, Basis]:
+    """For a directive, the sentence under which an office of a lower level urges its own region's
+    parties of the directive's duties (``clauses.SUPERVISES_LOCALLY``); the issuing level's if none."""
+    found: dict[str, Basis] = {}
+    for module in app_modules("clauses"):
+        found.update(getattr(module, "SUPERVISES_LOCALLY", {}))
+    return found
+
+
+def supervising_basis(directive: str, default: Basis, *, by_issuer: bool = True) -> Basis:
+    """The basis to urge a duty of ``directive`` on: the sentence for the directive's own issuing level
+    (``by_issuer``) or for a lower level's office, else ``default``."""
+    if not by_issuer and directive in supervising_locally():
+        return supervising_locally()[directive]
     return supervising().get(directive, default)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from portal.clauses import basis_of, register, supervising
+from portal.clauses import basis_of, register, supervising, supervising_locally
 from supervision.models import Directive, Finding, Obligation
 from supervision.register import markdown
 
@@ -46,7 +46,7 @@ def test_each_directive_is_urged_under_its_own_quoted_sentence(registry):
     parties (``clauses.SUPERVISES``): quoted word for word, and of that directive."""
     bases = supervising()
     assert {"豫公管办〔2019〕23号", "发改办法规〔2023〕54号"} <= set(bases)
-    for number, basis in bases.items():
+    for number, basis in [*bases.items(), *supervising_locally().items()]:
         assert squeeze(basis.quote) in squeeze(Directive.objects.get(number=basis.directive).text), number
         assert basis.directive in (number, "豫公管办〔2019〕23号"), number  # its own, or the one it forwards
 

@@ -55,8 +55,15 @@ DISPATCH = Basis(
     "国家发展改革委法规司将定期调度各参与互认平台试运行招标投标领域数字证书跨区域兼容互认功能的进展和成效,"
     "总结推广好经验好做法,督促解决存在的问题",
 )
-# A supervision letter about a duty of the notice is urged under 法规司's dispatching, not 23号 五.
+LOCAL_GUIDANCE = Basis(
+    TRIAL_NOTICE,
+    "一",
+    "有关地方公共资源交易平台整合工作牵头部门、招标投标指导协调工作牵头部门应当加强对本地区参与互认平台的督促指导",
+)
+# A supervision letter about a duty of the notice: 法规司 urges under its dispatching (四); a local office
+# under the local lead departments' 督促指导 (一); never under Henan's 23号 五.
 SUPERVISES = {TRIAL_NOTICE: DISPATCH}
+SUPERVISES_LOCALLY = {TRIAL_NOTICE: LOCAL_GUIDANCE}
 FEEDBACK_CHANNEL = Basis(
     TRIAL_NOTICE,
     "四",

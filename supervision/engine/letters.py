@@ -140,9 +140,19 @@ def letter_context(letter: SupervisionLetter, preview: bool = False) -> dict:
         "issued": texts.format_date(issued),
         "link": absolute(obligation.get_absolute_url()),
         "issuer": authority.name if authority is not None else str(settings.PORTAL_NAME),
-        "supervision": supervising_basis(obligation.directive.number if obligation.directive_id else "", INSPECTION),
+        "supervision": supervision_basis(obligation, authority),
         "preview": preview,
     }
+
+
+def supervision_basis(obligation: Obligation, authority: Authority | None):
+    """What the letter itself rests on: the supervising sentence of the duty's directive, for the level
+    that issued it or, when a lower level's office writes, for that level (23号 五 by default)."""
+    directive = obligation.directive
+    if directive is None:
+        return INSPECTION
+    by_issuer = authority is not None and authority.region_id == directive.issuer.region_id
+    return supervising_basis(directive.number, INSPECTION, by_issuer=by_issuer)
 
 
 def preview_letter(obligation: Obligation, *, by, respond_by=None, requirement: str = "") -> bytes:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from supervision.engine import cases as case_flow
 from supervision.engine import letters as letter_flow
 from supervision.models import (
+    Authority,
     Directive,
     Finding,
     Notification,
@@ -328,9 +329,17 @@ def test_a_letter_about_a_trial_duty_rests_on_the_national_notice(registry):
     """A duty of 54号 is urged under 法规司's "定期调度……督促解决存在的问题", not Henan's 23号 五."""
     platform = Platform.objects.get(name="河南省公共资源交易中心交易平台")
     duty = overdue(platform, "trial", directive="发改办法规〔2023〕54号")
-    letter = SupervisionLetter(obligation=duty, respond_by=timezone.localdate() + datetime.timedelta(days=15))
+    national = Authority.objects.get(name="国家发展改革委法规司")
+    letter = SupervisionLetter(
+        obligation=duty, respond_by=timezone.localdate() + datetime.timedelta(days=15), issuing_authority=national
+    )
     basis = letter_flow.letter_context(letter)["supervision"]
     assert (basis.directive, basis.clause) == ("发改办法规〔2023〕54号", "四") and "督促解决存在的问题" in basis.quote
+    # Written by Henan's office (a superuser's letter goes out in the province's name): the local lead
+    # departments' 督促指导 (一), never 法规司's own dispatching.
+    letter.issuing_authority = Authority.objects.get(name=PROVINCE_OFFICE)
+    basis = letter_flow.letter_context(letter)["supervision"]
+    assert (basis.directive, basis.clause) == ("发改办法规〔2023〕54号", "一") and "督促指导" in basis.quote
     provincial = overdue(platform, "provincial")
     letter = SupervisionLetter(obligation=provincial, respond_by=timezone.localdate() + datetime.timedelta(days=15))
     assert letter_flow.letter_context(letter)["supervision"].directive == PROVINCE_DIRECTIVE
