@@ -176,7 +176,12 @@ def review(complaint: FeeComplaint, user, decision: str, note: str) -> FeeCompla
     complaint._history_user = user
     complaint.save()
     if decision == FeeComplaint.Status.UPHELD:
-        raise_complaint_finding(complaint, user)
+        finding = raise_complaint_finding(complaint, user)
+        if finding.status == Finding.Status.DISMISSED:  # upheld again after a reversal: it stands again
+            finding.status = Finding.Status.OPEN
+            finding._change_reason = gettext_noop("complaint upheld again on review")
+            finding._history_user = user
+            finding.save(update_fields=["status", "updated"])
     else:  # a decision reversed: the finding the complaint raised no longer stands
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Complaint %(number)s not upheld on review: %(note)s") % {

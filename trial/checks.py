@@ -106,7 +106,7 @@ def incident_finding(platform: Platform, policy: ReminderPolicy | None = None) -
     return raise_finding(
         kind=Finding.Kind.INCIDENT_WITHOUT_PLAN,
         party=platform,
-        dedup_key=f"trial:incident-without-plan:{platform.pk}",
+        dedup_key=f"trial:incident-without-plan:{platform.pk}:{duty.pk}",  # once per platform and duty
         summary=(
             f"{platform.name}：解密失败防范和救济保障方案应{due}部署，逾期未登记；"
             f"{summary['first']:%Y-%m-%d}起记录解密失败{summary['n']}次，均未采取救济措施"

@@ -206,7 +206,7 @@ RULES = [
         summary=_(
             "Other feedback the administrator upholds becomes a finding against the platform or the vendor; a "
             "prohibited fee goes to the vendor, and outside the province whose rules forbid it (23号 三) it is "
-            "feedback upheld under this clause."
+            "feedback upheld against the platform under this clause."
         ),
         basis=FEEDBACK_CHANNEL,
         produces=("finding:complaint_upheld",),

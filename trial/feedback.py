@@ -130,12 +130,22 @@ def under_provincial_rules(platform) -> bool:
     return bool(platform.region_id) and str(platform.region_id)[:2] == province[:2]
 
 
+def bound_party(feedback: Feedback) -> str | None:
+    """The party the feedback's clause binds ("platform", "vendor"), None where the administrator names
+    it. A prohibited fee is the vendor's where 23号 三 applies; elsewhere it is feedback the platform must
+    collect and solve (54号 四), so the platform's."""
+    if feedback.category == Feedback.Category.PROHIBITED_FEE and not under_provincial_rules(feedback.platform):
+        return "platform"
+    return CATEGORY_PARTY.get(feedback.category)
+
+
 def to_finding(feedback: Feedback, *, by, party: str = "platform", summary: str = "") -> Finding:
     """Turn the feedback into a finding (once) against the party its category's clause binds: a refusal
     or a technical barrier against the platform, a prohibited fee against the vendor; other feedback
     against the party the administrator names. A prohibited fee outside the province whose rules forbid
-    it is a complaint upheld under the notice's feedback channel, not a breach of 23号 三."""
-    bound = CATEGORY_PARTY.get(feedback.category)
+    it is feedback upheld against the platform under the notice's feedback channel (54号 四), not a
+    breach of 23号 三."""
+    bound = bound_party(feedback)
     if bound and party != bound:
         raise ValidationError(
             {

@@ -309,6 +309,12 @@ class FeedbackForm(forms.ModelForm):
             raise ValidationError(_("Leave this field empty."))
         return ""
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == Feedback.Category.PROHIBITED_FEE and not cleaned.get("vendor"):
+            self.add_error("vendor", _("Name the CA vendor that charged the fee."))
+        return cleaned
+
 
 class FeedbackStatusForm(forms.Form):
     number = forms.CharField(label=_("tracking number"), max_length=30)
@@ -330,7 +336,7 @@ class FeedbackFindingForm(StyledForm):
 
     def __init__(self, *args, feedback=None, **kwargs):
         super().__init__(*args, **kwargs)
-        bound = feedback_rules.CATEGORY_PARTY.get(feedback.category) if feedback is not None else None
+        bound = feedback_rules.bound_party(feedback) if feedback is not None else None
         if bound:  # the category's clause binds one party: the only choice
             self.fields["party"].choices = [choice for choice in self.PARTIES if choice[0] == bound]
             self.fields["party"].initial = bound

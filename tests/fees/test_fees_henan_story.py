@@ -145,6 +145,10 @@ def test_the_henan_2019_story(story, personas):
     complaint_finding.refresh_from_db()
     assert complaint_finding.status == "dismissed" and "票据为其他机构开具" in complaint_finding.evidence
     assert complaint_finding.history.first().history_change_reason == "complaint not upheld on review"
+    complaints.review(upheld, province, FeeComplaint.Status.UPHELD, "复核确认票据属实。")  # and back again
+    complaint_finding.refresh_from_db()
+    assert complaint_finding.status == "open"
+    assert Finding.objects.filter(dedup_key=f"complaint:{upheld.tracking_number}").count() == 1
     fine = complaints.receive(
         FeeComplaint(
             vendor=cat.vendors["HNCA"],

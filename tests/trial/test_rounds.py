@@ -288,6 +288,12 @@ def test_a_finding_raised_by_the_earlier_reading_is_dismissed_with_its_reason(ro
     assert wrong.status == "dismissed" and checks.WRONG_BASIS in wrong.evidence
     assert wrong.history.first().history_change_reason == "wrong basis: dismissed with its reason"
     assert checks.run_checks(D(2023, 3, 2))["incident_findings_dismissed"] == 0
+    # Later the plan's duty does fall overdue and a failure goes unremedied: a finding of its own.
+    duty = Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023")
+    Obligation.objects.filter(pk=duty.pk).update(created=datetime.datetime(2023, 1, 20, tzinfo=datetime.UTC))
+    incident(henan, vendors, D(2023, 8, 1))
+    found = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN, status="open")
+    assert found.pk != wrong.pk and found.obligation == duty
 
 
 def test_agreements_get_renewal_reminders_through_the_engine(round2023):

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from supervision.models import BusinessDomain, Finding, Obligation, Platform
@@ -161,8 +162,10 @@ def test_a_feedback_finding_goes_to_the_party_its_clause_binds(api_for, client_f
     assert found.status_code == 200 and Finding.objects.get(pk=found.data["finding"]).platform == henan
     beijing = Platform.objects.get(name="北京市公共资源交易中心交易平台")
     fee = Feedback.objects.create(category="prohibited_fee", platform=beijing, vendor=vendors["BJCA"], description="费")
-    finding = to_finding(fee, by=None, party="vendor")
-    assert (finding.kind, finding.facts["basis"]["directive"]) == ("complaint_upheld", "发改办法规〔2023〕54号")
+    with pytest.raises(ValidationError):
+        to_finding(fee, by=None, party="vendor")  # 54号 四 binds the platforms, Henan's 23号 三 is not Beijing's
+    finding = to_finding(fee, by=None, party="platform")
+    assert (finding.kind, finding.platform, finding.facts["basis"]["clause"]) == ("complaint_upheld", beijing, "四")
 
 
 def test_a_withdrawn_report_is_owed_again(operator_api, api_for, client_for, henan, vendors, round2023):

@@ -296,6 +296,14 @@ def test_feedback_flood_from_one_address_is_refused(client, henan, settings):
     assert other.status_code == 302 and Feedback.objects.count() == 4
 
 
+def test_a_prohibited_fee_names_its_vendor(client, henan):
+    """The fee is the vendor's (23号 三): without the vendor nobody could be held to it, so the form asks."""
+    client.cookies["django_language"] = "en"
+    response = feedback_post(client, henan, category="prohibited_fee")
+    assert response.status_code == 200 and "Name the CA vendor" in page_text(response)
+    assert not Feedback.objects.exists()
+
+
 def test_feedback_text_too_long_empty_or_a_robot(client, henan):
     client.cookies["django_language"] = "en"
     long = feedback_post(client, henan, description="字" * 4001)
