@@ -397,9 +397,21 @@ def clear_discrepancies(records, findings, *, today: datetime.date, by=None) -> 
     """Of ``findings`` (discrepancies within the records' scope), those whose pair is no longer
     discrepant — the trust list now chains to the vendor's roots, or the claim was withdrawn — resolve."""
     still = [discrepancy_key(p["vendor_id"], p["platform_id"]) for p in discrepant_pairs(records, on_record=False)]
+    discrepancies = findings.filter(kind=Finding.Kind.TRUST_LIST_DISCREPANCY, status=Finding.Status.OPEN)
+    # An earlier reading raised the finding with nothing to compare: no trust list or no root on record.
+    unfounded = [
+        pk
+        for pk, facts in discrepancies.values_list("pk", "facts")
+        if isinstance(facts, dict) and (not facts.get("trusted_certificates") or not facts.get("vendor_roots"))
+    ]
     with override(MESSAGE_LANGUAGE):
         evidence = _("Re-checked: the platform's trust list now chains to the vendor's roots, or no claim remains.")
-    return resolve_cleared(
+        reason = _(
+            "Wrong basis: when it was raised the platform had no trust list on record or the vendor no root "
+            "certificate on record, so nothing showed a missing chain."
+        )
+    dismissed = dismiss_wrong_basis(Finding.objects.filter(pk__in=unfounded), reason=reason, by=by)
+    return dismissed + resolve_cleared(
         findings.filter(kind=Finding.Kind.TRUST_LIST_DISCREPANCY).exclude(dedup_key__in=still),
         evidence=evidence,
         today=today,

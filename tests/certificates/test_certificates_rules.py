@@ -62,6 +62,23 @@ def test_a_trust_list_or_roots_never_uploaded_accuse_nobody(personas, vendors):
     assert findings.discrepant_pairs(RecognitionRecord.objects.filter(pk=record.pk)) == [] != pairs
 
 
+def test_a_discrepancy_raised_with_nothing_to_compare_is_dismissed(personas, vendors):
+    """An earlier reading raised it when the platform had no trust list on record: the next check of that
+    platform dismisses it with the reason, never deletes it."""
+    platform = personas["platform-puyang"].platform
+    wrong, _new = raise_finding(
+        kind="trust_list_discrepancy",
+        party=platform,
+        dedup_key=findings.discrepancy_key(vendors["SZCA"].pk, platform.pk),
+        summary="无信任列表",
+        facts={"vendor": vendors["SZCA"].pk, "trusted_certificates": [], "vendor_roots": ["ab" * 32]},
+    )
+    findings.after_trust_list_change(platform)
+    wrong.refresh_from_db()
+    assert wrong.status == "dismissed" and "未登记信任列表" in wrong.evidence
+    assert wrong.history.first().history_change_reason == "wrong basis: dismissed with its reason"
+
+
 def determine_not_filed(vendor) -> None:
     vendor.crypto_filing_status = "not_filed"
     vendor.crypto_determination_number = "豫密认〔2019〕5号"
