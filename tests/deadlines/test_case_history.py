@@ -4,6 +4,7 @@ steps move statuses with conditional UPDATEs that django-simple-history does not
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from supervision.engine import cases as case_flow
@@ -74,6 +75,24 @@ def test_a_case_whose_notice_was_never_issued_is_not_escalated(szca, personas):
     result = run_sweep(timezone.localdate() + datetime.timedelta(days=3), deliver=False)
     case.refresh_from_db()
     assert case.status == "opened" and result.escalated == 0 and not case.escalated_at
+
+
+def test_a_notice_that_goes_out_late_gives_the_party_its_full_time(szca, personas):
+    """The notice task ran only after the case's date (a failure, then a retry): the date moves to the
+    policy's time from the notice, recorded, so the sweep does not escalate a case the party just read."""
+    finding, _ = raise_finding(kind=Finding.Kind.OVERCHARGE, party=szca, dedup_key="h:late", summary="超标收费")
+    case = case_flow.open_case(
+        findings=[finding], by=personas["province"], due_date=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    later = timezone.localdate() + datetime.timedelta(days=3)
+    with time_machine.travel(datetime.datetime.combine(later, datetime.time(9)), tick=False):
+        case = case_flow.issue_notice(case.pk)
+        assert case.status == "notified" and case.due_date == later + datetime.timedelta(days=15)
+        assert run_sweep(later, deliver=False).escalated == 0
+    assert (
+        "the notice went out on or after the due date: the party's time counts from it",
+        "",
+    ) in reasons(case)
 
 
 def test_the_sweep_records_the_overdue_flip_and_the_finding_in_history(szca, personas):
