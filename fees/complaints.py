@@ -195,3 +195,25 @@ def review(complaint: FeeComplaint, user, decision: str, note: str) -> FeeCompla
             history_reason=gettext_noop("complaint not upheld on review"),
         )
     return complaint
+
+
+def reopen_auto_upheld() -> int:
+    """Converge a database where an earlier version upheld complaints by itself, on the complainant's own
+    figures: each such complaint (upheld, never reviewed) waits for an administrator again, and the
+    finding it raised is dismissed with the reason; one reviewed by a person keeps its decision."""
+    automatic = FeeComplaint.objects.filter(status=FeeComplaint.Status.UPHELD, reviewed_by__isnull=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _(
+            "Wrong basis: an earlier version upheld the complaint on the complainant's own figures; an "
+            "administrator checks the charge first."
+        )
+    written = 0
+    for complaint in automatic.order_by("pk"):
+        complaint.status = FeeComplaint.Status.RECEIVED
+        complaint._change_reason = gettext_noop("wrong basis: back to review")
+        complaint.save(update_fields=["status", "updated"])
+        written += 1 + services.dismiss_wrong_basis(
+            Finding.objects.filter(kind=COMPLAINT_FINDING, dedup_key=f"complaint:{complaint.tracking_number}"),
+            reason=reason,
+        )
+    return written

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fees import clauses as rules
-from fees import findings
+from fees import complaints, findings
 from fees.benchmarks import compute_benchmarks
 from fees.breaches import RuleBook, line_facts
 from fees.models import Benchmark, FeeFiling, FeeFilingLine, FeeItem, FeePolicy, ProductKind
@@ -68,6 +68,7 @@ def load_facts(log: Log) -> int:
         {"province_id": HENAN},
         {"reference_date": HENAN_REFERENCE_DATE, "directive_number": HENAN_DIRECTIVE},
     )[1]
+    written += complaints.reopen_auto_upheld()
     log(f"fee facts: {written} rows written")
     written += ensure_schedules(SCHEDULES)
     return written

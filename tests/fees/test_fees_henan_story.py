@@ -163,6 +163,35 @@ def test_the_henan_2019_story(story, personas):
     assert not Finding.objects.filter(dedup_key=f"complaint:{fine.tracking_number}").exists()
 
 
+def test_a_complaint_an_earlier_version_upheld_by_itself_waits_for_review(story, personas):
+    """Upheld on the complainant's figures with nobody reviewing it: seeding again returns it to review and
+    dismisses its finding with the reason; one a person decided keeps its decision."""
+    from django.core.management import call_command
+
+    cat = story
+    made = [
+        FeeComplaint.objects.create(
+            vendor=cat.vendors["HNCA"],
+            platform=_platform(PUYANG),
+            product=cat.product(ORG),
+            item=cat.item("new-issuance"),
+            charged_on=D(2020, 6, 10),
+            amount=Decimal("300.00"),
+            status=FeeComplaint.Status.UPHELD,
+            reviewed_by=reviewer,
+        )
+        for reviewer in (None, personas["province"])
+    ]
+    found = [complaints.raise_complaint_finding(complaint) for complaint in made]
+    call_command("seed", verbosity=0)
+    for complaint in made:
+        complaint.refresh_from_db()
+    for finding in found:
+        finding.refresh_from_db()
+    assert [c.status for c in made] == [FeeComplaint.Status.RECEIVED, FeeComplaint.Status.UPHELD]
+    assert [f.status for f in found] == ["dismissed", "open"] and "投诉人" in found[0].evidence
+
+
 def _platform(region):
     from supervision.models import Platform
 
