@@ -8,7 +8,7 @@ from django.db.models import BigIntegerField, Exists, OuterRef
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -112,18 +112,32 @@ def clear_returned(filing, reason: str, *, by=None) -> int:
     return services.resolve_cleared(cleared, evidence=evidence, by=by)
 
 
-def reopen_resubmitted(raised: list[tuple[object, bool]], *, by=None) -> int:
-    """Of the findings a submission raised again (``report``'s results), those resolved when their filing
-    was returned open again: the filing, submitted anew, still breaches the rule."""
-    again = [finding.pk for finding, created in raised if not created and finding.status == Finding.Status.RESOLVED]
-    reopened = 0
-    for finding in Finding.objects.filter(pk__in=again).order_by("pk"):
-        finding.status = Finding.Status.OPEN
-        finding._change_reason = gettext_noop("raised again: the filing was submitted again")
-        if by is not None:
-            finding._history_user = by
-        finding.save(update_fields=["status", "updated"])
-        reopened += 1
+def reopen_resubmitted(breaches: list[Breach], raised: list[tuple[object, bool]], *, by=None) -> int:
+    """Of the findings a submission raised again (``report``'s results, in the order of ``breaches``),
+    those resolved when their filing was returned open again, with what the filing says now (its lines
+    may have been edited): the filing, submitted anew, still breaches the rule."""
+    again = {
+        finding.pk: breach
+        for breach, (finding, created) in zip(breaches, raised, strict=True)
+        if not created and finding.status == Finding.Status.RESOLVED
+    }
+    if not again:
+        return 0
+    names = name_maps(list(again.values()))
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Submitted again on %(date)s, still breaching the rule.") % {"date": timezone.localdate().isoformat()}
+        reopened = 0
+        for finding in Finding.objects.filter(pk__in=list(again)).order_by("pk"):
+            breach = again[finding.pk]
+            finding.status = Finding.Status.OPEN
+            finding.summary = describe(breach, names)[:300]
+            finding.facts = breach.facts()
+            finding.evidence = f"{finding.evidence}\n{note}".strip()
+            finding._change_reason = gettext_noop("raised again: the filing was submitted again")
+            if by is not None:
+                finding._history_user = by
+            finding.save(update_fields=["status", "summary", "facts", "evidence", "updated"])
+            reopened += 1
     return reopened
 
 

@@ -68,7 +68,7 @@ def submit_many(filing_ids: Iterable[int], user, progress: Callable[[int, int], 
         report(3, 4)
         # The fee rules raise these findings, not the vendor whose submission they checked (the filing's
         # history says who submitted it).
-        findings.reopen_resubmitted(findings.report(breaches))
+        findings.reopen_resubmitted(breaches, findings.report(breaches))
         report(4, 4)
     return breaches
 

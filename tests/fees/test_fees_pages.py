@@ -159,10 +159,14 @@ def test_api_workflow(blank, api_for, cat, file_filing):
     # Returned, the filing never took effect: its finding resolves (it would block the fee reduction).
     over.refresh_from_db()
     assert over.status == "resolved" and "超标" in over.evidence
-    # Submitted again unchanged, it still breaches: the same finding opens again.
+    # Corrected only in part and submitted again, it still breaches: the same finding opens again, saying
+    # what the filing says now.
+    line_id = over.facts["filing_line_id"]
+    assert szca.patch(f"/api/v1/fee-filing-lines/{line_id}/", {"amount": "230.00"}).status_code == 200
     assert [b["kind"] for b in szca.post(f"/api/v1/fee-filings/{filing['id']}/submit/").json()] == ["overcharge"]
     over.refresh_from_db()
-    assert over.status == "open"
+    assert over.status == "open" and over.facts["amount"] == "230.00" and "230.00" in over.summary
+    assert "再次提交，仍违反规定" in over.evidence
     assert over.history.first().history_change_reason == "raised again: the filing was submitted again"
     assert puyang.post(f"/api/v1/fee-filings/{filing['id']}/return/", {"reason": "超标"}).json()["status"] == "returned"
     tariff = szca.get(
