@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from supervision.models import Authority, BusinessDomain, Obligation, Platform
+from supervision.models import Authority, BusinessDomain, Finding, Obligation, Platform
 from supervision.services import ensure_obligation, fulfil_obligations
 from trial.models import (
     Agreement,
@@ -161,14 +161,37 @@ def reporter_duties(trial_round: TrialRound, reporter: Authority, periods=None) 
     ]
 
 
+def withdraw_overdue_finding(obligation: Obligation, before, by=None) -> int:
+    """The office gave more time: the party is no longer late, so the overdue finding raised on the old
+    date is dismissed with that reason (never deleted). Late again on the new date, the sweep opens it
+    again (``superseded_due_date`` marks it)."""
+    withdrawn = 0
+    for finding in Finding.objects.filter(
+        dedup_key=f"overdue:obligation:{obligation.pk}", status=Finding.Status.OPEN
+    ).order_by("pk"):
+        finding.status = Finding.Status.DISMISSED
+        finding.facts = {**finding.facts, "superseded_due_date": before.isoformat() if before else None}
+        when = f"{obligation.due_date:%Y-%m-%d}" if obligation.due_date else "尽快（无日期）"
+        finding.evidence = f"{finding.evidence}\n试运行批次日期已调整为{when}，原期限不再适用。".strip()
+        finding._change_reason = gettext_noop("trial round dates changed")
+        if by is not None:
+            finding._history_user = by
+        finding.save(update_fields=["status", "facts", "evidence", "updated"])
+        withdrawn += 1
+    return withdrawn
+
+
 def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
     """An unsettled obligation follows its round's date. A date moved ahead (or taken away) opens it
     again; a date set in the past makes an open one "to be confirmed" (rule 6): the party never had that
     date before it passed, so the sweep does not count it overdue on it; an administrator confirms it."""
     if obligation.status not in Obligation.UNSETTLED or obligation.due_date == due_date:
         return False
+    before = obligation.due_date
     obligation.due_date = due_date
     if due_date is None or due_date >= timezone.localdate():
+        if obligation.status == Obligation.Status.OVERDUE:
+            withdraw_overdue_finding(obligation, before, by)
         obligation.status = Obligation.Status.OPEN
     elif obligation.status == Obligation.Status.OPEN:
         obligation.status = Obligation.Status.TO_CONFIRM

@@ -243,7 +243,7 @@ class Sweep:
                 inserted = writer.insert_ignoring_conflicts(
                     Finding, FINDING_COLUMNS, [self.overdue_finding(r, stamp) for r in late]
                 )
-                self.result.findings += inserted
+                self.result.findings += inserted + self.reopen_superseded(flipping)
                 self.record_history(
                     flipping, [f"overdue:obligation:{r['pk']}" for r in late] if inserted else [], stamp
                 )
@@ -257,6 +257,25 @@ class Sweep:
             sent, failed = send_claimed(token, now=now, max_attempts=self.policy.max_attempts, outbox=self.outbox)
             self.result.sent += sent
             self.result.failed += failed
+
+    @staticmethod
+    def reopen_superseded(flipped: list[int]) -> int:
+        """Overdue findings withdrawn when an office gave more time (``superseded_due_date``) whose duty is
+        late again on its new date: open again, with a history row each (one query when there is none)."""
+        if not flipped:
+            return 0
+        keys = [f"overdue:obligation:{pk}" for pk in flipped]
+        again = list(
+            Finding.objects.filter(
+                dedup_key__in=keys, status=Finding.Status.DISMISSED, facts__has_key="superseded_due_date"
+            )
+        )
+        for finding in again:
+            finding.status = Finding.Status.OPEN
+            finding.facts = {k: v for k, v in finding.facts.items() if k != "superseded_due_date"}
+            finding._change_reason = gettext_noop("late again on the new date")
+            finding.save(update_fields=["status", "facts", "updated"])
+        return len(again)
 
     @staticmethod
     def record_history(flipped: list[int], finding_keys: list[str], stamp) -> None:

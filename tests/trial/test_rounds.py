@@ -68,10 +68,19 @@ def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
     travel(D(2023, 3, 1))
     run_sweep(deliver=False)
     assert set(duties.values_list("status", flat=True)) == {"overdue"}
+    late = Finding.objects.filter(obligation__in=duties, kind="overdue")
+    assert set(late.values_list("status", flat=True)) == {"open"}
     round2023.announcement_due = D(2023, 4, 1)  # the office gives more time
     round2023.save()
     rounds.sync_round(round2023)
     assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 4, 1))}
+    # No longer late: the findings raised on the old date are withdrawn, with the reason.
+    assert set(late.values_list("status", flat=True)) == {"dismissed"}
+    assert all("2023-04-01" in finding.evidence for finding in late)
+    travel(D(2023, 4, 5))  # late again on the new date: the same findings stand again
+    run_sweep(deliver=False)
+    assert set(duties.values_list("status", flat=True)) == {"overdue"}
+    assert set(late.values_list("status", flat=True)) == {"open"} and late.count() == duties.count()
 
 
 def test_a_date_set_after_it_passed_is_to_be_confirmed_not_overdue(round2023, travel):
