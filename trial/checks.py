@@ -32,8 +32,9 @@ def coverage_finding(participant: TrialParticipant, today: datetime.date) -> tup
     if not participant.is_pilot_city or not trial_round.coverage_due or today <= trial_round.coverage_due:
         return None, False
     gaps = coverage_gaps(participant, on=trial_round.coverage_due)
-    if not gaps:
+    if not gaps or not coverage_gaps(participant):  # complete on the date, or completed since
         record_evidence(participant)
+        coverage_complete(participant)
         return None, False
     platform = participant.platform
     missing = [f"{domain.name}·{'市级' if level == 'city' else '区县级'}" for domain, level in gaps]
@@ -146,13 +147,13 @@ def recheck_incident_findings(policy: ReminderPolicy, by=None) -> tuple[int, int
             )
             resolved += resolve_cleared(Finding.objects.filter(pk=finding.pk), evidence=evidence, by=by)
         elif late is None or not unremedied_incidents(platform, late[1]).exists():
-            dismissed += dismiss_wrong_basis(Finding.objects.filter(pk=finding.pk), reason=WRONG_BASIS, by=by)
+            dismissed += dismiss_wrong_basis(Finding.objects.filter(pk=finding.pk), reason=NO_BASIS, by=by)
     return resolved, dismissed
 
 
-WRONG_BASIS = (
-    "依据不成立：此前版本在平台记录解密失败且未登记方案时即认定问题；按54号 二，须方案义务逾期后"
-    "发生未采取救济措施的解密失败方可认定。"
+NO_BASIS = (
+    "依据不成立：按54号 二，须方案义务逾期后发生未采取救济措施的解密失败方可认定（此前版本在平台记录解密失败"
+    "且未登记方案时即认定；或认定后方案期限调整、事件记录补充了救济措施）。"
 )
 
 

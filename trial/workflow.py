@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from supervision.engine.obligations import waive
 from supervision.models import Finding, Obligation
@@ -117,6 +118,12 @@ def agreement_saved(agreement: Agreement, by=None) -> None:
     )
     for obligation in stale.exclude(due_date=agreement.term_end) if component else stale:
         waive(obligation, reason="协议期限已变更。" if component else NO_STANDARD_RENEWAL, by=by)
+        dismiss_wrong_basis(
+            Finding.objects.filter(obligation=obligation, kind=Finding.Kind.OVERDUE),
+            reason="协议期限已变更。" if component else NO_STANDARD_RENEWAL,
+            by=by,
+            history_reason="" if not component else gettext_noop("agreement term changed"),
+        )
     if component and agreement.term_end and agreement.signed_on:
         ensure_obligation(
             party=platform,

@@ -374,10 +374,10 @@ class CAVendor(BaseModel):
 
     @classmethod
     def unfiled_q(cls, today) -> Q:
-        """Vendors known to be without a valid filing (豫公管办〔2019〕23号 四, "省密码管理局认定未备案"):
-        determined not filed (the constraint ``vendor_not_filed_is_determined`` guarantees the
-        determination), expired or revoked, or filed with an expiry in the past. A filing that is
-        ``unknown`` (待核实) is not among them: unknown is not unfiled."""
+        """Vendors known to be without a valid filing, as the registry records it: determined not filed,
+        expired or revoked, or filed with an expiry in the past (the registry's lists and cards). Only
+        ``determined_unfiled_q`` is what 23号 四 acts on (a finding); an expiry is to be confirmed. A filing
+        that is ``unknown`` (待核实) is not among them: unknown is not unfiled."""
         Status = cls.FilingStatus
         return Q(crypto_filing_status__in=[Status.NOT_FILED, Status.EXPIRED, Status.REVOKED]) | (
             Q(crypto_filing_status=Status.FILED) & Q(crypto_filing_expiry__lt=today)

@@ -294,7 +294,7 @@ def test_a_finding_raised_by_the_earlier_reading_is_dismissed_with_its_reason(ro
     result = checks.run_checks(D(2023, 3, 1))
     assert (result["incident_findings_dismissed"], result["incident_findings"]) == (1, 0)
     wrong.refresh_from_db()
-    assert wrong.status == "dismissed" and checks.WRONG_BASIS in wrong.evidence
+    assert wrong.status == "dismissed" and checks.NO_BASIS in wrong.evidence
     assert wrong.history.first().history_change_reason == "wrong basis: dismissed with its reason"
     assert checks.run_checks(D(2023, 3, 2))["incident_findings_dismissed"] == 0
     # Later the plan's duty does fall overdue and a failure goes unremedied: a finding of its own.

@@ -149,7 +149,8 @@ class TrialRound(BaseModel):
         null=True,
         blank=True,
         help_text=_(
-            "On this date a pilot city not yet covering every required field at city and county level gets a finding."
+            "A pilot city not yet covering every required field at city and county level by the end of this date "
+            "gets a finding the next day."
         ),
     )
     coverage_domains = models.ManyToManyField(
