@@ -47,7 +47,7 @@ IN_RECTIFICATION = gettext_noop("in rectification")
 NOTICE_ISSUED = gettext_noop("notice issued")
 RESOLVED_CLOSED = gettext_noop("resolved, case closed")
 ESCALATED = gettext_noop("escalated, past its due date")
-LATE_NOTICE = gettext_noop("the notice went out on or after the due date: the party's time counts from it")
+LATE_NOTICE = gettext_noop("the notice went out after the due date: the party's time counts from it")
 DECISIONS = {
     CaseEvent.Kind.CLOSED: gettext_noop("verified and closed"),
     CaseEvent.Kind.RETURNED: gettext_noop("returned for more"),
@@ -238,7 +238,7 @@ def issue_notice(case_id: int) -> RectificationCase:
     """Number and generate the rectification notice (PDF) once and send it; the case becomes *notified*."""
     case = number_notice(case_id)
     today = timezone.localdate()
-    if case.status == S.OPENED and not case.notice_pdf and case.due_date and case.due_date <= today:
+    if case.status == S.OPENED and not case.notice_pdf and case.due_date and case.due_date < today:
         # The notice is late (its task failed and was retried): the party gets its full time from now,
         # never a date already past on the notice it first reads.
         due = today + datetime.timedelta(days=ReminderPolicy.current().case_due_days)
