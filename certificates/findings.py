@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,13 +51,9 @@ CLAIMED = (RecognitionStatus.DONE, RecognitionStatus.VERIFIED)
 MESSAGE_LANGUAGE = "zh-hans"
 
 
-def supervising_province() -> str:
-    return getattr(settings, "SUPERVISING_PROVINCE", "410000")
-
-
 def province_platforms(code: str | None = None):
     """The active public-resource trading platforms of the province (cities and counties included)."""
-    code = code or supervising_province()
+    code = code or conf.supervising_province()
     return Platform.objects.filter(active=True, kind=Platform.Kind.PUBLIC).filter(
         Q(region_id=code) | Q(region__parent_id=code) | Q(region__parent__parent_id=code)
     )
@@ -176,7 +171,7 @@ def ensure_platform_duties(records=None, *, by=None) -> int:
             directive=duty.directive,
             key=vendor_key(duty.vendor.short_name),
             created_by=by,
-            loaded_from_facts=True,
+            past_is_to_confirm=True,
         )
         created += new
     return created
@@ -307,17 +302,16 @@ def raise_discrepancies(pairs: list[dict], *, today: datetime.date, by=None) -> 
 def serving_vendors_q() -> Q:
     """Vendors whose certificates are in use on the supervising province's platforms (whose rules, 23号
     四, the unfiled-vendor finding applies): a claimed recognition record or a trust-list entry there."""
-    province = conf.supervising_province()[:2]
     return Q(
         Exists(
             RecognitionRecord.objects.filter(
-                vendor_id=OuterRef("pk"), status__in=CLAIMED, platform__region__code__startswith=province
+                conf.supervising_province_q("platform__region__code"), vendor_id=OuterRef("pk"), status__in=CLAIMED
             )
         )
     ) | Q(
         Exists(
             TrustListEntry.objects.filter(
-                certificate__vendor_id=OuterRef("pk"), platform__region__code__startswith=province
+                conf.supervising_province_q("platform__region__code"), certificate__vendor_id=OuterRef("pk")
             )
         )
     )

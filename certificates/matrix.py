@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.filters import region_tree_q
-from certificates.findings import supervising_province
 from certificates.models import RecognitionRecord, RecognitionScope, RecognitionStatus
 from certificates.models.recognition import STATUS_ORDER
+from supervision import conf
 from supervision.models import CAVendor, Obligation, Platform, Region
 
 VENDORS_PER_PAGE = 25
@@ -168,7 +168,7 @@ def province_matrix(
 ) -> ProvinceMatrix:
     """Vendors × platforms of ``filters.region`` (default: the supervising province). 5 queries."""
     today = today or timezone.localdate()
-    code = filters.region or supervising_province()
+    code = filters.region or conf.supervising_province()
     region = Region.objects.filter(code=code).first()
     platforms = list(
         Platform.objects.visible_to(user)

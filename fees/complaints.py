@@ -177,11 +177,12 @@ def review(complaint: FeeComplaint, user, decision: str, note: str) -> FeeCompla
     complaint.save()
     if decision == FeeComplaint.Status.UPHELD:
         finding = raise_complaint_finding(complaint, user)
-        if finding.status == Finding.Status.DISMISSED:  # upheld again after a reversal: it stands again
-            finding.status = Finding.Status.OPEN
-            finding._change_reason = gettext_noop("complaint upheld again on review")
-            finding._history_user = user
-            finding.save(update_fields=["status", "updated"])
+        services.change_findings(  # upheld again after a reversal: the finding stands again
+            Finding.objects.filter(pk=finding.pk, status=Finding.Status.DISMISSED),
+            status=Finding.Status.OPEN,
+            reason=gettext_noop("complaint upheld again on review"),
+            by=user,
+        )
     else:  # a decision reversed: the finding the complaint raised no longer stands
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("Complaint %(number)s not upheld on review: %(note)s") % {

@@ -124,21 +124,22 @@ def reopen_resubmitted(breaches: list[Breach], raised: list[tuple[object, bool]]
     if not again:
         return 0
     names = name_maps(list(again.values()))
+
+    def refreshed(finding) -> list[str]:
+        breach = again[finding.pk]
+        finding.summary, finding.facts = describe(breach, names)[:300], breach.facts()
+        return ["summary", "facts"]
+
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Submitted again on %(date)s, still breaching the rule.") % {"date": timezone.localdate().isoformat()}
-        reopened = 0
-        for finding in Finding.objects.filter(pk__in=list(again)).order_by("pk"):
-            breach = again[finding.pk]
-            finding.status = Finding.Status.OPEN
-            finding.summary = describe(breach, names)[:300]
-            finding.facts = breach.facts()
-            finding.evidence = f"{finding.evidence}\n{note}".strip()
-            finding._change_reason = gettext_noop("raised again: the filing was submitted again")
-            if by is not None:
-                finding._history_user = by
-            finding.save(update_fields=["status", "summary", "facts", "evidence", "updated"])
-            reopened += 1
-    return reopened
+        return services.change_findings(
+            Finding.objects.filter(pk__in=list(again)),
+            status=Finding.Status.OPEN,
+            reason=gettext_noop("raised again: the filing was submitted again"),
+            note=note,
+            by=by,
+            update=refreshed,
+        )
 
 
 def breach_findings(user):

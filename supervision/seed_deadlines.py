@@ -168,9 +168,8 @@ def load_obligations() -> int:
     last_recognition_due = max(
         datetime.date.fromisoformat(row["same_vendor_recognition_due"]) for row in read_csv("ca-vendors.csv")
     )
-    province = conf.supervising_province()  # GB/T 2260: a province's areas share its first two digits
     centres = Authority.objects.filter(
-        kind=Authority.Kind.TRADING_CENTER, region__code__startswith=province[:2], is_demo=False
+        conf.supervising_province_q("region__code"), kind=Authority.Kind.TRADING_CENTER, is_demo=False
     )
     for centre in centres.order_by("pk"):
         for duty in centre_obligations(centre, last_recognition_due):

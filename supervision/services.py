@@ -173,21 +173,39 @@ def dismiss_finding(finding: Finding, *, by) -> Finding:
     return finding
 
 
+def change_findings(findings, *, status: str, reason: str, note: str = "", by=None, update=None) -> int:
+    """Set each of ``findings`` (a queryset of those to change) to ``status``, one by one so that each
+    gets its history entry (``reason``, a msgid; ``by`` as its author), with ``note`` added to its
+    evidence. ``update(finding)`` may change more fields and returns their names. Never deletes."""
+    changed = 0
+    for finding in findings.order_by("pk"):
+        finding.status = status
+        fields = ["status", "updated"]
+        if note:
+            finding.evidence = f"{finding.evidence}\n{note}".strip()
+            fields.append("evidence")
+        if update is not None:
+            fields += update(finding)
+        finding._change_reason = reason
+        if by is not None:
+            finding._history_user = by
+        finding.save(update_fields=fields)
+        changed += 1
+    return changed
+
+
 def resolve_cleared(cleared, *, evidence: str, today=None, by=None) -> int:
     """A rule's re-check: the findings in ``cleared`` (raised by the rule, whose condition it no longer
     finds) resolve themselves if still open, each with the evidence and a history entry. A finding in
     rectification stays with its case, whose authority decides."""
     today = today or timezone.localdate()
-    resolved = 0
-    for finding in cleared.filter(status=Finding.Status.OPEN).order_by("pk"):
-        finding.status = Finding.Status.RESOLVED
-        finding.evidence = f"{finding.evidence}\n{today.isoformat()} {evidence}".strip()
-        finding._change_reason = gettext_noop("condition cleared on re-check")
-        if by is not None:
-            finding._history_user = by
-        finding.save(update_fields=["status", "evidence", "updated"])
-        resolved += 1
-    return resolved
+    return change_findings(
+        cleared.filter(status=Finding.Status.OPEN),
+        status=Finding.Status.RESOLVED,
+        reason=gettext_noop("condition cleared on re-check"),
+        note=f"{today.isoformat()} {evidence}",
+        by=by,
+    )
 
 
 def dismiss_wrong_basis(findings, *, reason: str, by=None, history_reason: str = "") -> int:
@@ -195,16 +213,13 @@ def dismiss_wrong_basis(findings, *, reason: str, by=None, history_reason: str =
     decision since reversed): the open ones are dismissed with ``reason`` added to their evidence and a
     history entry (``history_reason``, a msgid), never deleted; one in rectification stays with its case,
     whose authority decides."""
-    dismissed = 0
-    for finding in findings.filter(status=Finding.Status.OPEN).order_by("pk"):
-        finding.status = Finding.Status.DISMISSED
-        finding.evidence = f"{finding.evidence}\n{reason}".strip()
-        finding._change_reason = history_reason or gettext_noop("wrong basis: dismissed with its reason")
-        if by is not None:
-            finding._history_user = by
-        finding.save(update_fields=["status", "evidence", "updated"])
-        dismissed += 1
-    return dismissed
+    return change_findings(
+        findings.filter(status=Finding.Status.OPEN),
+        status=Finding.Status.DISMISSED,
+        reason=history_reason or gettext_noop("wrong basis: dismissed with its reason"),
+        note=reason,
+        by=by,
+    )
 
 
 def fulfil_obligations(*, party, kind: str, evidence: str, by=None, key: str = "") -> int:
@@ -294,12 +309,13 @@ def ensure_obligation(
     description: str = "",
     created_by=None,
     campaign: str = "",
-    loaded_from_facts: bool = False,
+    past_is_to_confirm: bool = False,
     recipient=None,
 ) -> tuple[Obligation, bool]:
     """Create an obligation once per dedup_key (other apps use it for their own deadlines, e.g. a CA
-    certificate's expiry); returns (obligation, created). With ``loaded_from_facts`` (a seed of past
-    directives), a duty already past its due date starts ``to_confirm`` (rule 6), not open.
+    certificate's expiry); returns (obligation, created). With ``past_is_to_confirm`` (a seed of past
+    directives, a trial duty given a date that has passed), a duty already past its due date starts
+    ``to_confirm`` (rule 6), not open: the party never had that date before it passed.
     ``recipient``: the authority the duty is reported to; its reminders copy it."""
     if kind not in Obligation.Kind.values:
         raise ValueError(f"Unknown obligation kind {kind!r}.")
@@ -309,7 +325,7 @@ def ensure_obligation(
     def build() -> Obligation:
         obligation = Obligation(
             status=Obligation.Status.TO_CONFIRM
-            if loaded_from_facts and due_date is not None and due_date < timezone.localdate()
+            if past_is_to_confirm and due_date is not None and due_date < timezone.localdate()
             else Obligation.Status.OPEN,  # rule 6: facts loaded after their deadline are to be confirmed
             kind=kind,
             title=title[:200],

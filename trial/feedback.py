@@ -126,8 +126,7 @@ CATEGORY_PARTY = {
 
 def under_provincial_rules(platform) -> bool:
     """Whether the supervising province's fee rules (23号 三) apply where the platform is."""
-    province = conf.supervising_province()
-    return bool(platform.region_id) and str(platform.region_id)[:2] == province[:2]
+    return conf.in_supervising_province(platform.region_id)
 
 
 def bound_party(feedback: Feedback) -> str | None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from supervision.models import Authority, BusinessDomain, Finding, Obligation, Platform
-from supervision.services import ensure_obligation, fulfil_obligations
+from supervision.services import change_findings, ensure_obligation, fulfil_obligations
 from trial.models import (
     Agreement,
     Announcement,
@@ -165,20 +165,20 @@ def withdraw_overdue_finding(obligation: Obligation, before, by=None) -> int:
     """The office gave more time: the party is no longer late, so the overdue finding raised on the old
     date is dismissed with that reason (never deleted). Late again on the new date, the sweep opens it
     again (``superseded_due_date`` marks it)."""
-    withdrawn = 0
-    for finding in Finding.objects.filter(
-        dedup_key=f"overdue:obligation:{obligation.pk}", status=Finding.Status.OPEN
-    ).order_by("pk"):
-        finding.status = Finding.Status.DISMISSED
+    when = f"{obligation.due_date:%Y-%m-%d}" if obligation.due_date else "尽快（无日期）"
+
+    def superseded(finding) -> list[str]:
         finding.facts = {**finding.facts, "superseded_due_date": before.isoformat() if before else None}
-        when = f"{obligation.due_date:%Y-%m-%d}" if obligation.due_date else "尽快（无日期）"
-        finding.evidence = f"{finding.evidence}\n试运行批次日期已调整为{when}，原期限不再适用。".strip()
-        finding._change_reason = gettext_noop("trial round dates changed")
-        if by is not None:
-            finding._history_user = by
-        finding.save(update_fields=["status", "facts", "evidence", "updated"])
-        withdrawn += 1
-    return withdrawn
+        return ["facts"]
+
+    return change_findings(
+        Finding.objects.filter(dedup_key=f"overdue:obligation:{obligation.pk}", status=Finding.Status.OPEN),
+        status=Finding.Status.DISMISSED,
+        reason=gettext_noop("trial round dates changed"),
+        note=f"试运行批次日期已调整为{when}，原期限不再适用。",
+        by=by,
+        update=superseded,
+    )
 
 
 def _move_due_date(obligation: Obligation, due_date, by=None) -> bool:
@@ -228,7 +228,7 @@ def sync_participant(participant: TrialParticipant, by=None, periods=None) -> in
                 description=duty.description,
                 created_by=by,
                 campaign=f"trial:{trial_round.code}",
-                loaded_from_facts=True,
+                past_is_to_confirm=True,
                 recipient=duty.recipient,
             )
             created += new

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from certificates import exports, matrix, rendering
-from certificates.findings import supervising_province
 from certificates.models import RecognitionScope, RecognitionStatus
+from supervision.conf import supervising_province, supervising_province_q
 from supervision.models import Region
 
 
@@ -27,7 +27,7 @@ def _context(request, filters):
         "statuses": RecognitionStatus.choices,
         "query_without_page": query.urlencode(),
         "regions": Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY])
-        .filter(code__startswith=supervising_province()[:2])
+        .filter(supervising_province_q("code"))
         .values("code", "name")
         .order_by("code"),
     }

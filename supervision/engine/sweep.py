@@ -31,6 +31,7 @@ from supervision.engine.delivery import deliver_due, send_claimed
 from supervision.engine.messages import Texts, directive_label
 from supervision.engine.recipients import Directory, party_key
 from supervision.models import Finding, Notification, Obligation, RectificationCase, ReminderPolicy
+from supervision.services import change_findings
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -265,17 +266,19 @@ class Sweep:
         if not flipped:
             return 0
         keys = [f"overdue:obligation:{pk}" for pk in flipped]
-        again = list(
+
+        def late_again(finding) -> list[str]:
+            finding.facts = {k: v for k, v in finding.facts.items() if k != "superseded_due_date"}
+            return ["facts"]
+
+        return change_findings(
             Finding.objects.filter(
                 dedup_key__in=keys, status=Finding.Status.DISMISSED, facts__has_key="superseded_due_date"
-            )
+            ),
+            status=Finding.Status.OPEN,
+            reason=gettext_noop("late again on the new date"),
+            update=late_again,
         )
-        for finding in again:
-            finding.status = Finding.Status.OPEN
-            finding.facts = {k: v for k, v in finding.facts.items() if k != "superseded_due_date"}
-            finding._change_reason = gettext_noop("late again on the new date")
-            finding.save(update_fields=["status", "facts", "updated"])
-        return len(again)
 
     @staticmethod
     def record_history(flipped: list[int], finding_keys: list[str], stamp) -> None:

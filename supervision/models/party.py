@@ -36,7 +36,7 @@ def party_lookup(party, prefix: str = "") -> dict:
 
 def in_supervising_province(scope) -> bool:
     """Vendors have no region: all administrators of the supervising province see their duties."""
-    return bool(scope.region_code) and scope.region_code[:2] == conf.supervising_province()[:2]
+    return conf.in_supervising_province(scope.region_code)
 
 
 def national_party_q(scope, prefix: str = "") -> Q:

@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from trialtest import set_dates
 
+from supervision.engine.sweep import run_sweep
 from supervision.models import Authority, BusinessDomain, Directive, Finding, Obligation, Platform
 from supervision.services import raise_finding
 from trial import checks, rounds, workflow
@@ -57,12 +59,8 @@ def test_the_notice_and_its_participants_are_facts(round2023):
 
 
 def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
-    from supervision.engine.sweep import run_sweep
-
     travel(D(2023, 1, 20))
-    round2023.announcement_due = D(2023, 2, 1)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, announcement_due=D(2023, 2, 1))
     duties = Obligation.objects.filter(campaign="trial:2023", kind="announcement")
     assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 2, 1))}
     travel(D(2023, 3, 1))
@@ -70,9 +68,7 @@ def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
     assert set(duties.values_list("status", flat=True)) == {"overdue"}
     late = Finding.objects.filter(obligation__in=duties, kind="overdue")
     assert set(late.values_list("status", flat=True)) == {"open"}
-    round2023.announcement_due = D(2023, 4, 1)  # the office gives more time
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, announcement_due=D(2023, 4, 1))  # the office gives more time
     assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 4, 1))}
     # No longer late: the findings raised on the old date are withdrawn, with the reason.
     assert set(late.values_list("status", flat=True)) == {"dismissed"}
@@ -86,20 +82,14 @@ def test_moving_a_date_moves_the_pending_obligations(round2023, travel):
 def test_a_date_set_after_it_passed_is_to_be_confirmed_not_overdue(round2023, travel):
     """Rule 6: a date the parties never had before it passed (set on 1 March for 15 February) makes the
     duties "to be confirmed"; the sweep does not count them overdue; a later date opens them again."""
-    from supervision.engine.sweep import run_sweep
-
     travel(D(2023, 3, 1))
-    round2023.remedy_plan_due = D(2023, 2, 15)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, remedy_plan_due=D(2023, 2, 15))
     duties = Obligation.objects.filter(campaign="trial:2023", kind="remedy_plan")
     assert set(duties.values_list("status", "due_date")) == {("to_confirm", D(2023, 2, 15))}
     run_sweep(deliver=False)
     assert set(duties.values_list("status", flat=True)) == {"to_confirm"}
     assert not Finding.objects.filter(obligation__in=duties).exists()
-    round2023.remedy_plan_due = D(2023, 3, 31)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, remedy_plan_due=D(2023, 3, 31))
     assert set(duties.values_list("status", "due_date")) == {("open", D(2023, 3, 31))}
 
 
@@ -160,9 +150,7 @@ def test_a_pilot_city_incomplete_on_the_check_date_gets_a_finding(round2023, tra
     domains = list(round2023.coverage_domains.all())  # every field: "全部招标投标领域"
     assert len(domains) > 1
     travel(D(2023, 3, 1))
-    round2023.coverage_due = D(2023, 3, 1)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, coverage_due=D(2023, 3, 1))
     for domain in domains:
         Coverage.objects.create(platform=beijing, domain=domain, level="city", accepted=True, since=D(2023, 1, 20))
     for domain in domains:
@@ -225,9 +213,7 @@ def test_an_unremedied_failure_after_the_plans_date_is_found_once(round2023, ven
     the remedy), accuses nobody; one not remedied afterwards is the finding, once, tied to the duty."""
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
     travel(D(2023, 1, 20))
-    round2023.remedy_plan_due = D(2023, 2, 1)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, remedy_plan_due=D(2023, 2, 1))
     travel(D(2023, 2, 5))
     duty = Obligation.objects.get(platform=henan, kind="remedy_plan", campaign="trial:2023")
     incident(henan, vendors, D(2023, 2, 1))  # the due day itself
@@ -263,9 +249,7 @@ def test_an_undated_plan_is_overdue_only_after_the_policys_age(round2023, vendor
 def test_a_plan_recorded_clears_the_finding(round2023, vendors, personas, travel):
     henan = Platform.objects.get(name="河南省公共资源交易中心交易平台")
     travel(D(2023, 1, 20))
-    round2023.remedy_plan_due = D(2023, 2, 1)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, remedy_plan_due=D(2023, 2, 1))
     travel(D(2023, 3, 10))
     incident(henan, vendors, D(2023, 2, 3))
     finding = Finding.objects.get(kind=Finding.Kind.INCIDENT_WITHOUT_PLAN)
@@ -401,8 +385,6 @@ def test_the_round_is_chosen_from_the_rounds_by_name(client_for, api_for, round2
 def test_each_coverage_duty_cites_its_own_sentence(round2023):
     """Two rules create coverage duties from 54号 三: the pilot cities' ("首批6个……两级全部") and the other
     localities' ("其他地方……尽快……全覆盖"); each duty, its reminders and its overdue finding cite its own."""
-    from supervision.engine.sweep import run_sweep
-
     duties = Obligation.objects.filter(campaign="trial:2023", kind="coverage")
     pilot = duties.get(platform__name="北京市公共资源交易中心交易平台")
     other = duties.get(platform__name="河南省公共资源交易中心交易平台")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
+from trialtest import set_dates
 
 from supervision.models import BusinessDomain, Finding, Obligation, Platform
 from trial.feedback import to_finding
@@ -56,12 +57,8 @@ def test_announcement_draft_approve_publish(operator_api, api_for, henan, round2
 
 
 def test_records_through_the_api_call_the_hooks(operator_api, henan, vendors, round2023, travel):
-    from trial import rounds
-
     travel(datetime.date(2023, 1, 20))
-    round2023.remedy_plan_due = datetime.date(2023, 1, 31)
-    round2023.save()
-    rounds.sync_round(round2023)
+    set_dates(round2023, remedy_plan_due=datetime.date(2023, 1, 31))
     travel(datetime.date(2023, 2, 2))
     incident = operator_api.post(
         "/api/v1/trial-incidents/",
